@@ -1,0 +1,74 @@
+import { z } from "zod";
+
+const bool = z
+  .enum(["1", "0", "true", "false", "yes", "no"])
+  .transform((v) => v === "1" || v === "true" || v === "yes");
+
+const int = (min: number) => z.coerce.number().int().min(min);
+
+/** Every setting Gatehouse reads from the environment, with its default. */
+const schema = z.object({
+  /** SQLite file shared by web and worker. (Default: ./data/gatehouse.db) */
+  GATEHOUSE_DB: z.string().min(1).default("./data/gatehouse.db"),
+  /** Web server port and bind address. (Default: 3000 on 127.0.0.1) */
+  PORT: int(1).max(65535).default(3000),
+  HOST: z.string().min(1).default("127.0.0.1"),
+  /** tmux server socket name, as in `tmux -L NAME`. (Default: the user's default server) */
+  GATEHOUSE_TMUX_SOCKET: z.string().regex(/^[A-Za-z0-9_.-]{1,100}$/).optional(),
+  /** Password for the first admin; a random one is printed once when unset. */
+  GATEHOUSE_ADMIN_PASSWORD: z.string().min(8).optional(),
+  /** Seconds a pending request waits for a decision before it expires. (Default: 86400) */
+  GATEHOUSE_PENDING_TTL_SEC: int(1).default(86_400),
+  /** Lowest priority that the policy may auto-approve for agents allowed to. (Default: URGENT) */
+  GATEHOUSE_AUTO_APPROVE_PRIORITY: z.enum(["LOW", "NORMAL", "HIGH", "URGENT", "EMERGENCY"]).default("URGENT"),
+  /** Requests an agent may submit per minute. (Default: 600) */
+  GATEHOUSE_AGENT_RATE_PER_MIN: int(1).default(600),
+  /** How long in-flight work may run on after SIGTERM before it is released. (Default: 30000 ms) */
+  GATEHOUSE_GRACE_MS: int(0).default(30_000),
+  /** Commands that may run at once in one tmux session. (Default: 1) */
+  GATEHOUSE_SESSION_CONCURRENCY: int(1).default(1),
+  /** Output kept per command, in bytes; the rest is cut and flagged. (Default: 1 MiB) */
+  GATEHOUSE_OUTPUT_CAP_BYTES: int(1024).default(1024 * 1024),
+  /** Keep a command's tmux window after it ends, for inspection. (Default: no) */
+  GATEHOUSE_KEEP_WINDOWS: bool.default(false),
+  /** Create an agent's tmux session when it is missing instead of retrying. (Default: no) */
+  GATEHOUSE_CREATE_SESSIONS: bool.default(false),
+  /** How agents hear of results: `inbox` (never types into a pane) or `type` (idle shell prompt only). */
+  GATEHOUSE_NOTIFY_MODE: z.enum(["inbox", "type"]).default("inbox"),
+  /** Where job files (command, output, exit code) live. (Default: next to the database, in jobs/) */
+  GATEHOUSE_JOBS_DIR: z.string().min(1).optional(),
+  /** Days dead letters are kept before pruning. (Default: 7) */
+  GATEHOUSE_DEAD_RETENTION_DAYS: int(0).default(7),
+  /** Hours finished queue messages are kept before pruning. (Default: 24) */
+  GATEHOUSE_DONE_RETENTION_HOURS: int(0).default(24),
+  /** Milliseconds between checks for new work (PRAGMA data_version). (Default: 1) */
+  GATEHOUSE_WAKE_POLL_MS: int(1).default(1),
+});
+
+export type Config = z.infer<typeof schema>;
+
+/** Reads and checks the settings; throws one error that names every bad variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const picked = Object.fromEntries(
+    Object.keys(schema.shape).map((k) => [k, env[k] === "" ? undefined : env[k]]),
+  );
+  const parsed = schema.safeParse(picked);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new Error(`Invalid Gatehouse settings:\n${lines.join("\n")}`);
+  }
+  return parsed.data;
+}
+
+let cached: Config | undefined;
+
+/** The settings of this process, read once. */
+export function config(): Config {
+  cached ??= loadConfig();
+  return cached;
+}
+
+/** Forget the cached settings (tests change the environment between cases). */
+export function resetConfig(): void {
+  cached = undefined;
+}

@@ -1,0 +1,74 @@
+import Database from "better-sqlite3";
+import { drizzle, type BetterSQLite3Database } from "drizzle-orm/better-sqlite3";
+import { migrate } from "drizzle-orm/better-sqlite3/migrator";
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import { config } from "../config";
+import * as schema from "./schema";
+
+export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
+
+/** Where the committed migrations live (drizzle-kit writes them; every process applies them). */
+const MIGRATIONS = path.join(process.cwd(), "drizzle");
+
+/**
+ * Opens a SQLite file with Gatehouse's pragmas and brings its schema up to date.
+ * Web and worker may both open a fresh file at the same moment: the loser of the migration race
+ * waits and retries, then finds the work done.
+ */
+export function openDb(file: string, opts: { migrate?: boolean } = {}): Db {
+  if (file !== ":memory:") mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  const sqlite = new Database(file);
+  sqlite.pragma("busy_timeout = 5000");
+  sqlite.pragma("journal_mode = WAL");
+  sqlite.pragma("synchronous = NORMAL");
+  sqlite.pragma("foreign_keys = ON");
+  const db = drizzle({ client: sqlite, schema, casing: "snake_case" }) as Db;
+  if (opts.migrate !== false) migrateWithRetry(db);
+  return db;
+}
+
+function migrateWithRetry(db: Db): void {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      migrate(db, { migrationsFolder: MIGRATIONS });
+      return;
+    } catch (err) {
+      if (!isBusy(err) || attempt >= 200) throw err;
+      sleepSync(10 + Math.random() * 40);
+    }
+  }
+}
+
+export function isBusy(err: unknown): boolean {
+  const code = (err as { code?: string } | null)?.code ?? "";
+  const message = err instanceof Error ? err.message : String(err);
+  return code.startsWith("SQLITE_BUSY") || code.startsWith("SQLITE_LOCKED") || /database is locked/.test(message);
+}
+
+function sleepSync(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+const cache = globalThis as unknown as { __gatehouseDb?: Map<string, Db> };
+
+/** This process's handle on the configured database, opened once (and kept across dev reloads). */
+export function getDb(): Db {
+  cache.__gatehouseDb ??= new Map();
+  const file = config().GATEHOUSE_DB;
+  let db = cache.__gatehouseDb.get(file);
+  if (!db) {
+    db = openDb(file);
+    cache.__gatehouseDb.set(file, db);
+  }
+  return db;
+}
+
+/**
+ * Runs `fn` in a write transaction that takes the write lock at BEGIN (IMMEDIATE), so a
+ * read-then-write never fails with SQLITE_BUSY halfway. Nested calls become savepoints.
+ * `fn` must be synchronous: better-sqlite3 transactions cannot span an await.
+ */
+export function writeTx<T>(db: Db, fn: () => T): T {
+  return db.$client.transaction(fn).immediate();
+}

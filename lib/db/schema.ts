@@ -1,0 +1,187 @@
+import { sql } from "drizzle-orm";
+import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { ROLES } from "../auth/roles";
+import { MESSAGE_STATES } from "../queue/states";
+import { RULE_KINDS } from "../requests/rule-kinds";
+import { PRIORITIES, REQUEST_STATUSES } from "../requests/statuses";
+
+// Times are integer milliseconds since the epoch (UTC); the API turns them into ISO strings.
+
+/** The durable queue: one row per message, from enqueue until pruned. */
+export const messages = sqliteTable(
+  "messages",
+  {
+    id: integer().primaryKey({ autoIncrement: true }),
+    queue: text().notNull(),
+    actor: text().notNull(),
+    /** JSON, checked against the actor's payload schema at enqueue. */
+    payload: text().notNull(),
+    /** 0 (LOW) to 4 (EMERGENCY); higher is claimed first. */
+    priority: integer().notNull().default(1),
+    state: text({ enum: MESSAGE_STATES }).notNull().default("ready"),
+    /** Not claimed before this time (delays and retry backoff). */
+    runAt: integer().notNull(),
+    /** Times it was claimed. */
+    attempts: integer().notNull().default(0),
+    maxRetries: integer().notNull(),
+    /** Messages with the same key never run at once (per tmux session serialization). */
+    groupKey: text(),
+    idempotencyKey: text(),
+    leaseToken: text(),
+    leaseExpiresAt: integer(),
+    workerId: text(),
+    lastError: text(),
+    deadReason: text(),
+    createdAt: integer().notNull(),
+    startedAt: integer(),
+    finishedAt: integer(),
+    /** A dead letter a person chose to drop: kept until pruned, hidden from triage. */
+    discardedAt: integer(),
+  },
+  (t) => [
+    index("messages_ready").on(sql`priority DESC`, t.id).where(sql`state = 'ready'`),
+    index("messages_leased").on(t.leaseExpiresAt).where(sql`state = 'leased'`),
+    index("messages_leased_group").on(t.groupKey).where(sql`state = 'leased' AND group_key IS NOT NULL`),
+    index("messages_finished").on(t.state, t.finishedAt).where(sql`state IN ('done', 'dead')`),
+    uniqueIndex("messages_idempotency").on(t.idempotencyKey).where(sql`idempotency_key IS NOT NULL`),
+  ],
+);
+export type Message = typeof messages.$inferSelect;
+
+/** Worker processes and their heartbeats, for the health page and lease recovery. */
+export const workers = sqliteTable("workers", {
+  id: text().primaryKey(),
+  host: text().notNull(),
+  pid: integer().notNull(),
+  /** JSON arrays of names. */
+  queues: text().notNull(),
+  actors: text().notNull(),
+  concurrency: integer().notNull(),
+  inFlight: integer().notNull().default(0),
+  processed: integer().notNull().default(0),
+  failed: integer().notNull().default(0),
+  startedAt: integer().notNull(),
+  heartbeatAt: integer().notNull(),
+  stoppedAt: integer(),
+});
+export type Worker = typeof workers.$inferSelect;
+
+/** An agent's request to run a command in its tmux session. */
+export const requests = sqliteTable(
+  "requests",
+  {
+    /** A ULID: sorts by creation time, so it is also the keyset cursor. */
+    id: text().primaryKey(),
+    agentId: text().notNull(),
+    session: text().notNull(),
+    command: text().notNull(),
+    cwd: text(),
+    reason: text(),
+    priority: text({ enum: PRIORITIES }).notNull().default("NORMAL"),
+    status: text({ enum: REQUEST_STATUSES }).notNull(),
+    timeoutSec: integer(),
+    autoApprove: integer({ mode: "boolean" }).notNull().default(false),
+    idempotencyKey: text(),
+    decidedBy: text(),
+    decidedAt: integer(),
+    decisionComment: text(),
+    exitCode: integer(),
+    output: text(),
+    outputTruncated: integer({ mode: "boolean" }).notNull().default(false),
+    attempts: integer().notNull().default(0),
+    lastError: text(),
+    createdAt: integer().notNull(),
+    expiresAt: integer().notNull(),
+    queuedAt: integer(),
+    startedAt: integer(),
+    finishedAt: integer(),
+    discardedAt: integer(),
+  },
+  (t) => [
+    index("requests_status").on(t.status, t.id),
+    index("requests_agent").on(t.agentId, t.id),
+    index("requests_session").on(t.session, t.id),
+    index("requests_pending_expiry").on(t.expiresAt).where(sql`status = 'pending'`),
+    index("requests_finished").on(t.finishedAt),
+    uniqueIndex("requests_idempotency").on(t.agentId, t.idempotencyKey).where(sql`idempotency_key IS NOT NULL`),
+  ],
+);
+export type Request = typeof requests.$inferSelect;
+
+/** The audit trail: one row per transition of a request. */
+export const requestEvents = sqliteTable(
+  "request_events",
+  {
+    id: integer().primaryKey({ autoIncrement: true }),
+    requestId: text()
+      .notNull()
+      .references(() => requests.id, { onDelete: "cascade" }),
+    at: integer().notNull(),
+    /** Who: a user name, `agent:<id>`, `policy:<rule>`, `worker`, `system`. */
+    actor: text().notNull(),
+    fromStatus: text({ enum: REQUEST_STATUSES }),
+    toStatus: text({ enum: REQUEST_STATUSES }).notNull(),
+    reason: text(),
+  },
+  (t) => [index("request_events_request").on(t.requestId, t.id), index("request_events_at").on(t.at)],
+);
+export type RequestEvent = typeof requestEvents.$inferSelect;
+
+/** Agents: a bearer token (hashed) bound to the tmux sessions it may target. */
+export const agents = sqliteTable("agents", {
+  id: text().primaryKey(),
+  tokenHash: text().notNull().unique(),
+  /** JSON array of session names. */
+  sessions: text().notNull(),
+  /** May this agent's urgent or self-marked requests be approved by policy? */
+  autoApprove: integer({ mode: "boolean" }).notNull().default(false),
+  createdAt: integer().notNull(),
+});
+export type Agent = typeof agents.$inferSelect;
+
+/** People who sign in to the dashboard. */
+export const users = sqliteTable("users", {
+  id: text().primaryKey(),
+  name: text().notNull().unique(),
+  role: text({ enum: ROLES }).notNull(),
+  /** scrypt, as `scrypt$N$r$p$salt$hash`. */
+  passwordHash: text().notNull(),
+  /** An API token for automation, hashed; null when none was issued. */
+  tokenHash: text().unique(),
+  createdAt: integer().notNull(),
+});
+export type User = typeof users.$inferSelect;
+
+/** Signed-in browser sessions; the cookie holds the id, signed. */
+export const webSessions = sqliteTable(
+  "web_sessions",
+  {
+    id: text().primaryKey(),
+    userId: text()
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    createdAt: integer().notNull(),
+    expiresAt: integer().notNull(),
+  },
+  (t) => [index("web_sessions_user").on(t.userId)],
+);
+
+/** Policy rules: patterns on the command, optionally scoped to an agent and a session. */
+export const rules = sqliteTable("rules", {
+  id: text().primaryKey(),
+  kind: text({ enum: RULE_KINDS }).notNull(),
+  pattern: text().notNull(),
+  agentId: text(),
+  session: text(),
+  /** Built-in defaults are seeded by migrations' first start and can be removed by an admin. */
+  createdBy: text().notNull(),
+  note: text(),
+  createdAt: integer().notNull(),
+});
+export type Rule = typeof rules.$inferSelect;
+
+/** Small process-wide facts: the cookie signing secret, schema seeds. */
+export const meta = sqliteTable("meta", {
+  key: text().primaryKey(),
+  value: text().notNull(),
+});

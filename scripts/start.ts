@@ -1,0 +1,41 @@
+// `npm start`: prepare the database, build the web app when needed, then run web and worker
+// together. Ctrl-C (or SIGTERM) stops both cleanly; if either dies, the other is stopped too.
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { existsSync } from "node:fs";
+import { config } from "../lib/config";
+import { openDb } from "../lib/db/client";
+
+process.env.NEXT_TELEMETRY_DISABLED = "1";
+const settings = config();
+
+openDb(settings.GATEHOUSE_DB).$client.close();
+
+if (!existsSync(".next/BUILD_ID") || process.env.GATEHOUSE_REBUILD === "1") {
+  console.log("gatehouse: building the web app (first start) ...");
+  const built = spawnSync("npx", ["next", "build"], { stdio: "inherit" });
+  if (built.status !== 0) process.exit(built.status ?? 1);
+}
+
+const children: ChildProcess[] = [
+  spawn("npx", ["next", "start", "-p", String(settings.PORT), "-H", settings.HOST], { stdio: "inherit" }),
+  spawn("npx", ["tsx", "worker/index.ts"], { stdio: "inherit" }),
+];
+console.log(`gatehouse: web on http://${settings.HOST}:${settings.PORT}, worker started`);
+
+let stopping = false;
+function stopAll(signal: NodeJS.Signals): void {
+  if (stopping) return;
+  stopping = true;
+  for (const child of children) if (child.exitCode === null) child.kill(signal);
+}
+
+for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => stopAll("SIGTERM"));
+let worst = 0;
+let running = children.length;
+for (const child of children) {
+  child.on("exit", (code) => {
+    worst = Math.max(worst, code ?? 0);
+    stopAll("SIGTERM");
+    if (--running === 0) process.exit(worst);
+  });
+}
