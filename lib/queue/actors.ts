@@ -1,0 +1,85 @@
+import { z } from "zod";
+import type { LeaseLostPolicy } from "./states";
+
+/** What an actor is, as both web (enqueuing) and worker (handling) know it. */
+export interface ActorSpec<P = unknown> {
+  name: string;
+  /** Queue the actor's messages go on. (Default: "default") */
+  queue: string;
+  /** Retries after the first attempt before the message is dead-lettered. (Default: 20) */
+  maxRetries: number;
+  /** Backoff bounds for retries, exponential with jitter. (Default: 15 s to 7 days) */
+  minBackoffMs: number;
+  maxBackoffMs: number;
+  /** How long one run may take; the handler's AbortSignal fires then. (Default: 10 min) */
+  timeLimitMs: number;
+  /** What a lost lease (worker died mid-run) means: run again, or dead with reason `interrupted`. (Default: retry) */
+  onLeaseLost: LeaseLostPolicy;
+  /** Checks every payload at enqueue, in the caller's process. */
+  payload: z.ZodType<P>;
+}
+
+const registry = new Map<string, ActorSpec<unknown>>();
+
+/** Declares an actor; the spec is then known to `enqueue` and to workers by its name. */
+export function defineActor<P>(spec: Pick<ActorSpec<P>, "name" | "payload"> & Partial<ActorSpec<P>>): ActorSpec<P> {
+  if (!/^[a-z][a-z0-9_]{0,63}$/.test(spec.name)) throw new Error(`Actor name "${spec.name}" must be snake_case`);
+  const full: ActorSpec<P> = {
+    queue: "default",
+    maxRetries: 20,
+    minBackoffMs: 15_000,
+    maxBackoffMs: 7 * 24 * 3600_000,
+    timeLimitMs: 10 * 60_000,
+    onLeaseLost: "retry",
+    ...spec,
+  };
+  registry.set(full.name, full as ActorSpec<unknown>);
+  return full;
+}
+
+/** The spec of a declared actor, or an error that says which actors exist. */
+export function actorSpec(name: string): ActorSpec<unknown> {
+  const spec = registry.get(name);
+  if (!spec) {
+    const known = [...registry.keys()].sort().join(", ") || "none";
+    throw new Error(`Unknown actor "${name}" (declared actors: ${known})`);
+  }
+  return spec;
+}
+
+export function declaredActors(): ActorSpec<unknown>[] {
+  return [...registry.values()];
+}
+
+// Gatehouse's own actors. Their handlers live in worker/actors/.
+
+/** Runs an approved request's command in its agent's tmux session. Never re-run blindly. */
+export const executeApprovedCommand = defineActor({
+  name: "execute_approved_command",
+  queue: "commands",
+  onLeaseLost: "dead",
+  timeLimitMs: 24 * 3600_000, // the request's own timeoutSec bounds the command itself
+  payload: z.object({ requestId: z.string().min(1) }),
+});
+
+/** Tells an agent's session what happened to one of its requests. */
+export const notifySession = defineActor({
+  name: "notify_session",
+  queue: "notifications",
+  maxRetries: 10,
+  minBackoffMs: 1_000,
+  maxBackoffMs: 10 * 60_000,
+  timeLimitMs: 30_000,
+  payload: z.object({
+    requestId: z.string().min(1),
+    session: z.string().min(1),
+    event: z.enum(["approved", "rejected", "expired", "finished", "dead"]),
+  }),
+});
+
+/** Does nothing: the benchmark's and the tests' unit of work. */
+export const noop = defineActor({
+  name: "noop",
+  queue: "default",
+  payload: z.unknown(),
+});
