@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import { ROLES } from "../auth/roles";
 import { MESSAGE_STATES } from "../queue/states";
 import { RULE_KINDS } from "../requests/rule-kinds";
@@ -107,6 +107,51 @@ export const requests = sqliteTable(
   ],
 );
 export type Request = typeof requests.$inferSelect;
+
+/**
+ * Requests counted by status, kept by triggers (drizzle/0001_*) so that dashboard counters cost one
+ * read at any table size. Key: the status, or `dead:discarded` for dead letters a person dropped.
+ */
+export const requestCounts = sqliteTable("request_counts", {
+  key: text().primaryKey(),
+  n: integer().notNull().default(0),
+});
+
+/**
+ * What happened to requests in each minute (ms epoch / 60,000), kept by triggers on `requests`:
+ * the throughput charts and queue-depth history read this instead of the requests table.
+ */
+export const requestMinutes = sqliteTable("request_minutes", {
+  minute: integer().primaryKey(),
+  submitted: integer().notNull().default(0),
+  /** Approved or rejected, by a person or by policy. */
+  decided: integer().notNull().default(0),
+  started: integer().notNull().default(0),
+  succeeded: integer().notNull().default(0),
+  failed: integer().notNull().default(0),
+  dead: integer().notNull().default(0),
+  /** Entries to and exits from `pending` and `queued`: depth over time without scanning requests. */
+  pendingIn: integer().notNull().default(0),
+  pendingOut: integer().notNull().default(0),
+  queuedIn: integer().notNull().default(0),
+  queuedOut: integer().notNull().default(0),
+});
+
+/**
+ * Latency histograms per hour, kept by triggers: `metric` is `decision` (created → decided by a
+ * person), `wait` (queued → started) or `run` (started → finished); `bucket` is
+ * floor(log2(ms) * 4), so percentiles read from it are within ~10%.
+ */
+export const requestLatency = sqliteTable(
+  "request_latency",
+  {
+    metric: text().notNull(),
+    hour: integer().notNull(),
+    bucket: integer().notNull(),
+    n: integer().notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.metric, t.hour, t.bucket] })],
+);
 
 /** The audit trail: one row per transition of a request. */
 export const requestEvents = sqliteTable(
