@@ -1,0 +1,17 @@
+import { z } from "zod";
+import { requireUser } from "@/lib/auth/principal";
+import { getDb } from "@/lib/db/client";
+import { route } from "@/lib/http/route";
+import { readBody } from "@/lib/http/validate";
+import { approveRequest } from "@/lib/requests/lifecycle";
+import { presentRequest } from "@/lib/requests/present";
+
+const body = z.strictObject({ comment: z.string().max(4000).optional(), remember: z.boolean().optional() });
+
+/** A supervisor approves a pending request; `remember` also allows this exact command for its agent. */
+export const POST = route<{ id: string }>(async (req, ctx) => {
+  const db = getDb();
+  const user = requireUser(db, req, "supervisor");
+  const { comment, remember } = await readBody(req, body);
+  return Response.json(presentRequest(approveRequest(db, (await ctx.params).id, user, { comment, remember })));
+});

@@ -1,0 +1,17 @@
+import { z } from "zod";
+import { requireUser } from "@/lib/auth/principal";
+import { getDb } from "@/lib/db/client";
+import { route } from "@/lib/http/route";
+import { readBody } from "@/lib/http/validate";
+import { rejectRequest } from "@/lib/requests/lifecycle";
+import { presentRequest } from "@/lib/requests/present";
+
+const body = z.strictObject({ reason: z.string().trim().min(1, "a reason is required").max(4000) });
+
+/** A supervisor rejects a pending request; the agent is told the reason. */
+export const POST = route<{ id: string }>(async (req, ctx) => {
+  const db = getDb();
+  const user = requireUser(db, req, "supervisor");
+  const { reason } = await readBody(req, body);
+  return Response.json(presentRequest(rejectRequest(db, (await ctx.params).id, user, reason)));
+});

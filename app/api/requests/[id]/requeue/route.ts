@@ -1,0 +1,15 @@
+import { z } from "zod";
+import { requireUser } from "@/lib/auth/principal";
+import { getDb } from "@/lib/db/client";
+import { route } from "@/lib/http/route";
+import { readBody } from "@/lib/http/validate";
+import { requeueRequest } from "@/lib/requests/lifecycle";
+import { presentRequest } from "@/lib/requests/present";
+
+/** A supervisor puts a dead or failed request back on the queue. */
+export const POST = route<{ id: string }>(async (req, ctx) => {
+  const db = getDb();
+  const user = requireUser(db, req, "supervisor");
+  await readBody(req, z.strictObject({}));
+  return Response.json(presentRequest(requeueRequest(db, (await ctx.params).id, user)));
+});

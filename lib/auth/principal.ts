@@ -1,0 +1,78 @@
+import type { Db } from "../db/client";
+import { badRequest, forbidden, unauthorized } from "../http/errors";
+import { checkSameOrigin } from "../http/origin";
+import { agentByToken, type AgentIdentity } from "./agents";
+import { hasRole, type Role } from "./roles";
+import { AGENT_TOKEN_PREFIX } from "./tokens";
+import { userByToken, type UserIdentity } from "./users";
+import { SESSION_COOKIE, userBySessionCookie } from "./web-sessions";
+
+/** Who is calling: an agent (bearer token) or a person (session cookie or user token). */
+export type Principal =
+  | { kind: "agent"; agent: AgentIdentity }
+  | { kind: "user"; user: UserIdentity; via: "cookie" | "token" };
+
+const BEARER = /^Bearer ([A-Za-z0-9_~.+/=-]{1,512})$/;
+
+/** The value of one cookie in a Cookie header. */
+export function cookieValue(header: string | null, name: string): string | undefined {
+  if (!header) return undefined;
+  for (const part of header.split(";")) {
+    const eq = part.indexOf("=");
+    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
+  }
+  return undefined;
+}
+
+/**
+ * Identifies the caller of a route: 400 for a malformed Authorization header, 401 for a token or
+ * cookie that names nobody (or none at all). Cookie sessions must also pass the Origin check on
+ * mutating methods; bearer tokens need not.
+ */
+export function authenticate(db: Db, req: Request): Principal {
+  const header = req.headers.get("authorization");
+  if (header !== null) {
+    const token = BEARER.exec(header.trim())?.[1];
+    if (!token) throw badRequest('The Authorization header must be "Bearer <token>".');
+    if (token.startsWith(AGENT_TOKEN_PREFIX)) {
+      const agent = agentByToken(db, token);
+      if (agent) return { kind: "agent", agent };
+    } else {
+      const user = userByToken(db, token);
+      if (user) return { kind: "user", user, via: "token" };
+    }
+    throw unauthorized("This token is not valid (revoked, mistyped, or for another Gatehouse).");
+  }
+  const cookie = cookieValue(req.headers.get("cookie"), SESSION_COOKIE);
+  const user = cookie ? userBySessionCookie(db, cookie) : null;
+  if (!user) throw unauthorized();
+  checkSameOrigin(req);
+  return { kind: "user", user, via: "cookie" };
+}
+
+/** The calling person with at least `role`; agents are refused (they can never decide). */
+export function requireUser(db: Db, req: Request, role: Role = "viewer"): UserIdentity {
+  const who = authenticate(db, req);
+  if (who.kind !== "user") throw forbidden("Agent tokens cannot do this; it needs a person's sign-in or user token.");
+  requireRole(who.user, role);
+  return who.user;
+}
+
+/** Throws 403 unless `user` has at least `role`. */
+export function requireRole(user: UserIdentity, role: Role): void {
+  if (!hasRole(user.role, role)) {
+    throw forbidden(`This needs the ${role} role; ${user.name} is a ${user.role}.`);
+  }
+}
+
+/** The calling agent; people are refused (only agents submit requests). */
+export function requireAgent(db: Db, req: Request): AgentIdentity {
+  const who = authenticate(db, req);
+  if (who.kind !== "agent") throw forbidden("Only agents submit requests; use an agent token.");
+  return who.agent;
+}
+
+/** The name recorded in the audit trail for a principal. */
+export function actorName(who: Principal): string {
+  return who.kind === "agent" ? `agent:${who.agent.id}` : who.user.name;
+}

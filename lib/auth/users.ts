@@ -1,0 +1,73 @@
+import { eq } from "drizzle-orm";
+import { z } from "zod";
+import type { Db } from "../db/client";
+import { users } from "../db/schema";
+import { conflict, notFound } from "../http/errors";
+import { parseWith } from "../http/validate";
+import { newId } from "../ids";
+import { hashPassword, verifyPassword } from "./passwords";
+import { ROLES, type Role } from "./roles";
+import { USER_TOKEN_PREFIX, hashToken, newToken } from "./tokens";
+
+/** A signed-in person, as routes and pages see them. */
+export interface UserIdentity {
+  id: string;
+  name: string;
+  role: Role;
+}
+
+export const USER_NAME = z.string().regex(/^[A-Za-z0-9_.@-]{1,64}$/, "must be 1-64 letters, digits, _ . @ or -");
+export const PASSWORD = z.string().min(8, "must be at least 8 characters").max(1024);
+
+const newUserSchema = z.object({ name: USER_NAME, role: z.enum(ROLES), password: PASSWORD });
+
+function identity(row: typeof users.$inferSelect): UserIdentity {
+  return { id: row.id, name: row.name, role: row.role };
+}
+
+export async function createUser(
+  db: Db,
+  input: { name: string; role: Role; password: string },
+  now = Date.now(),
+): Promise<UserIdentity> {
+  const { name, role, password } = parseWith(newUserSchema, input);
+  const passwordHash = await hashPassword(password);
+  const row = db
+    .insert(users)
+    .values({ id: newId(now), name, role, passwordHash, createdAt: now })
+    .onConflictDoNothing()
+    .returning()
+    .get();
+  if (!row) throw conflict(`A user named "${name}" already exists.`);
+  return identity(row);
+}
+
+/** Issues (or replaces) a user's API token for automation; the clear token is returned once. */
+export function issueUserToken(db: Db, userId: string): string {
+  const token = newToken(USER_TOKEN_PREFIX);
+  const updated = db.update(users).set({ tokenHash: hashToken(token) }).where(eq(users.id, userId)).returning().get();
+  if (!updated) throw notFound(`No user with id ${userId}.`);
+  return token;
+}
+
+export function userByToken(db: Db, token: string): UserIdentity | null {
+  const row = db.select().from(users).where(eq(users.tokenHash, hashToken(token))).get();
+  return row ? identity(row) : null;
+}
+
+export function userById(db: Db, id: string): UserIdentity | null {
+  const row = db.select().from(users).where(eq(users.id, id)).get();
+  return row ? identity(row) : null;
+}
+
+// Verifying against a real-looking hash when the name is unknown keeps the answer's timing from
+// telling which user names exist.
+let decoy: Promise<string> | undefined;
+
+/** The user whose name and password these are, or null. */
+export async function verifyLogin(db: Db, name: string, password: string): Promise<UserIdentity | null> {
+  const row = db.select().from(users).where(eq(users.name, name)).get();
+  decoy ??= hashPassword("decoy password");
+  const ok = await verifyPassword(password, row?.passwordHash ?? (await decoy));
+  return row && ok ? identity(row) : null;
+}

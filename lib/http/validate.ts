@@ -1,0 +1,66 @@
+import type { z } from "zod";
+import { badRequest, invalid, tooLarge, type Issue } from "./errors";
+
+/** Largest request body any route accepts. */
+export const MAX_BODY_BYTES = 64 * 1024;
+
+/** Zod's issues in API.md's shape: one entry per field, with a dotted path. */
+export function issuesOf(error: z.ZodError): Issue[] {
+  return error.issues.map((i) => ({ path: i.path.map(String).join("."), message: i.message }));
+}
+
+/** Parses `value` with `schema`, or throws 422 listing every bad field. */
+export function parseWith<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw invalid(issuesOf(parsed.error));
+  return parsed.data;
+}
+
+/**
+ * Reads a JSON body of at most `maxBytes` (413 beyond, checked while streaming so a huge body is
+ * never buffered), 400 when it is not JSON. An empty body reads as `{}` so that routes whose body
+ * is all optional accept a bare POST.
+ */
+export async function readJson(req: Request, maxBytes = MAX_BODY_BYTES): Promise<unknown> {
+  const declared = req.headers.get("content-length");
+  if (declared !== null && Number(declared) > maxBytes) throw bodyTooLarge(maxBytes);
+  const text = await readText(req, maxBytes);
+  if (text.trim() === "") return {};
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw badRequest("The body is not valid JSON.");
+  }
+}
+
+/** Reads and validates a JSON body in one step. */
+export async function readBody<S extends z.ZodType>(req: Request, schema: S, maxBytes = MAX_BODY_BYTES) {
+  return parseWith(schema, await readJson(req, maxBytes));
+}
+
+async function readText(req: Request, maxBytes: number): Promise<string> {
+  if (!req.body) return "";
+  const reader = req.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBytes) {
+      await reader.cancel().catch(() => {});
+      throw bodyTooLarge(maxBytes);
+    }
+    chunks.push(value);
+  }
+  return new TextDecoder("utf-8", { fatal: false }).decode(Buffer.concat(chunks));
+}
+
+function bodyTooLarge(maxBytes: number) {
+  return tooLarge(`The body is over ${maxBytes / 1024} KiB.`);
+}
+
+/** Reads a query string into a plain object (the last value of a repeated key wins). */
+export function queryOf(req: Request): Record<string, string> {
+  return Object.fromEntries(new URL(req.url).searchParams);
+}

@@ -1,0 +1,66 @@
+// The rule pattern language: the whole command, with `*` matching any text (newlines too) and
+// `\*` / `\\` standing for a literal star / backslash. Commands and patterns are compared in a
+// normal form (runs of spaces and tabs collapsed, one space around `|`, `||`, `&&`, `;`), so
+// `curl x|sh` and `curl x | sh` are the same to a rule.
+
+const OPERATORS = /[ \t]*(\|\||&&|;|\|)[ \t]*/g;
+
+/** The form in which commands and patterns are compared. */
+export function normalizeCommand(command: string): string {
+  return command.replace(OPERATORS, " $1 ").replace(/[ \t]+/g, " ").trim();
+}
+
+/**
+ * The simple commands a command line is made of, split at `;`, `&&`, `||`, `|`, a lone `&`
+ * (not the `&` of `2>&1` or `&>`), newlines, `$(`, `(`, `)` and backticks. Deny and ask rules are
+ * checked against each, so `make && sudo rm x` meets the `sudo *` rule.
+ */
+export function segmentsOf(command: string): string[] {
+  return command
+    .split(/\|\||&&|;|\||\n|\$\(|`|\(|\)|(?<![<>])&(?!>)/)
+    .map((s) => normalizeCommand(s))
+    .filter((s) => s !== "");
+}
+
+/** True when a pattern has a wildcard (an unescaped `*`). */
+export function isWildcard(pattern: string): boolean {
+  return /(^|[^\\])(\\\\)*\*/.test(pattern);
+}
+
+const compiled = new Map<string, RegExp>();
+
+/** Does `pattern` match the whole of `command` (both taken in normal form)? */
+export function matchesPattern(pattern: string, command: string): boolean {
+  let re = compiled.get(pattern);
+  if (!re) {
+    re = compile(pattern);
+    if (compiled.size > 10_000) compiled.clear();
+    compiled.set(pattern, re);
+  }
+  return re.test(normalizeCommand(command));
+}
+
+function compile(pattern: string): RegExp {
+  let source = "";
+  const text = normalizeCommand(pattern);
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i]!;
+    if (ch === "\\" && (text[i + 1] === "*" || text[i + 1] === "\\")) {
+      source += escapeRegExp(text[++i]!);
+    } else if (ch === "*") {
+      source += "[\\s\\S]*";
+    } else {
+      source += escapeRegExp(ch);
+    }
+  }
+  return new RegExp(`^${source}$`);
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+/** A pattern that matches exactly this command and nothing else (for "approve and remember"). */
+export function exactPattern(command: string): string {
+  return command.replace(/[\\*]/g, "\\$&");
+}

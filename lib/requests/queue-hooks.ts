@@ -1,0 +1,43 @@
+import { z } from "zod";
+import type { Db } from "../db/client";
+import { ApiError } from "../http/errors";
+import { onDeadLetter, onRetry, type HookMessage } from "../queue/hooks";
+import { markDead, markRetrying } from "./lifecycle";
+
+const payload = z.object({ requestId: z.string() });
+
+/** Lifecycle moves that lose a race with a person or the worker are not errors here. */
+function ignoringConflicts(fn: () => void): void {
+  try {
+    fn();
+  } catch (err) {
+    if (!(err instanceof ApiError) || (err.status !== 409 && err.status !== 404)) throw err;
+  }
+}
+
+function requestIdOf(message: HookMessage): string | null {
+  const parsed = payload.safeParse(message.payload);
+  return parsed.success ? parsed.data.requestId : null;
+}
+
+let registered = false;
+
+/**
+ * Keeps requests in step with their execution messages, inside the queue's own transactions:
+ * a dead-lettered message (retries exhausted, interrupted, no handler) makes its request `dead`;
+ * a retry scheduled after a failure before the command started puts a `running` request back to
+ * `queued`. The worker process must call this once at start (web processes never settle messages).
+ */
+export function registerRequestQueueHooks(): void {
+  if (registered) return;
+  registered = true;
+  onDeadLetter("execute_approved_command", (db: Db, message, reason) => {
+    const id = requestIdOf(message);
+    const why = message.lastError ? `${reason}: ${message.lastError}` : reason;
+    if (id) ignoringConflicts(() => markDead(db, id, why));
+  });
+  onRetry("execute_approved_command", (db: Db, message) => {
+    const id = requestIdOf(message);
+    if (id) ignoringConflicts(() => markRetrying(db, id, message.lastError ?? "retrying"));
+  });
+}

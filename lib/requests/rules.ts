@@ -1,0 +1,124 @@
+import { asc, eq } from "drizzle-orm";
+import { z } from "zod";
+import { SESSION_NAME, AGENT_ID } from "../auth/agents";
+import { writeTx, type Db } from "../db/client";
+import { meta, rules, type Rule } from "../db/schema";
+import { notFound } from "../http/errors";
+import { parseWith } from "../http/validate";
+import { newId } from "../ids";
+import { RULE_KINDS, type RuleKind } from "./rule-kinds";
+
+/** A rule as the API shows it. */
+export interface ApiRule {
+  id: string;
+  kind: RuleKind;
+  pattern: string;
+  agentId: string | null;
+  session: string | null;
+  createdBy: string;
+  note: string | null;
+  createdAt: string;
+}
+
+export function presentRule(rule: Rule): ApiRule {
+  return { ...rule, createdAt: new Date(rule.createdAt).toISOString() };
+}
+
+const noNul = (s: string) => !s.includes("\u0000");
+
+export const newRuleSchema = z.strictObject({
+  kind: z.enum(RULE_KINDS),
+  pattern: z.string().trim().min(1).max(16 * 1024).refine(noNul, "must not contain NUL bytes"),
+  agentId: AGENT_ID.nullish(),
+  session: SESSION_NAME.nullish(),
+  note: z.string().max(1000).refine(noNul, "must not contain NUL bytes").nullish(),
+});
+export type NewRule = z.input<typeof newRuleSchema>;
+
+/** Adds a policy rule (inside the caller's transaction when there is one). */
+export function addRule(db: Db, input: NewRule, createdBy: string, now = Date.now()): Rule {
+  const r = parseWith(newRuleSchema, input);
+  return db
+    .insert(rules)
+    .values({
+      id: newId(now),
+      kind: r.kind,
+      pattern: r.pattern,
+      agentId: r.agentId ?? null,
+      session: r.session ?? null,
+      note: r.note ?? null,
+      createdBy,
+      createdAt: now,
+    })
+    .returning()
+    .get();
+}
+
+export function deleteRule(db: Db, id: string): Rule {
+  const row = db.delete(rules).where(eq(rules.id, id)).returning().get();
+  if (!row) throw notFound(`No rule with id ${id}.`);
+  return row;
+}
+
+/** Every rule, in the order the policy checks them within a kind (oldest first). */
+export function listRules(db: Db): Rule[] {
+  ensureDefaultRules(db);
+  return db.select().from(rules).orderBy(asc(rules.createdAt), asc(rules.id)).all();
+}
+
+const SHELLS = ["sh", "bash", "zsh", "dash", "/bin/sh", "/bin/bash", "/usr/bin/env sh", "/usr/bin/env bash"];
+
+/** The built-in rules: fixed ids, so seeding them twice (or from two processes) adds nothing. */
+export const DEFAULT_RULES: { id: string; kind: RuleKind; pattern: string; note: string }[] = [
+  { id: "default-deny-sudo", kind: "deny", pattern: "sudo", note: "no root through Gatehouse" },
+  { id: "default-deny-sudo-args", kind: "deny", pattern: "sudo *", note: "no root through Gatehouse" },
+  ...["rm -rf /", "rm -rf / *", "rm -fr /", "rm -fr / *", "rm -rf /\\*", "rm -fr /\\*"].map((pattern, i) => ({
+    id: `default-deny-rm-root-${i + 1}`,
+    kind: "deny" as const,
+    pattern,
+    note: "wipes the machine",
+  })),
+  ...SHELLS.flatMap((shell) => [`* | ${shell}`, `* | ${shell} *`]).map((pattern, i) => ({
+    id: `default-deny-pipe-to-shell-${i + 1}`,
+    kind: "deny" as const,
+    pattern,
+    note: "runs text fetched or built at run time as a script",
+  })),
+  { id: "default-deny-tmux", kind: "deny", pattern: "tmux", note: "agents must not drive tmux themselves" },
+  { id: "default-deny-tmux-args", kind: "deny", pattern: "tmux *", note: "agents must not drive tmux themselves" },
+  { id: "default-ask-rm-rf", kind: "ask", pattern: "rm -rf *", note: "recursive delete" },
+  { id: "default-ask-rm-fr", kind: "ask", pattern: "rm -fr *", note: "recursive delete" },
+  { id: "default-ask-force-push", kind: "ask", pattern: "git push *--force*", note: "rewrites shared history" },
+  { id: "default-ask-force-push-f", kind: "ask", pattern: "git push *-f", note: "rewrites shared history" },
+  { id: "default-ask-force-push-f-args", kind: "ask", pattern: "git push *-f *", note: "rewrites shared history" },
+  { id: "default-ask-chain-semicolon", kind: "ask", pattern: "*;*", note: "chained command" },
+  { id: "default-ask-chain-and", kind: "ask", pattern: "*&&*", note: "chained command" },
+  { id: "default-ask-chain-or", kind: "ask", pattern: "*||*", note: "chained command" },
+  { id: "default-ask-pipe", kind: "ask", pattern: "*|*", note: "pipeline" },
+  { id: "default-ask-substitution", kind: "ask", pattern: "*$(*", note: "command substitution" },
+  { id: "default-ask-backticks", kind: "ask", pattern: "*`*", note: "command substitution" },
+  { id: "default-ask-newline", kind: "ask", pattern: "*\n*", note: "several command lines" },
+];
+
+const seeded = new WeakSet<Db>();
+
+/**
+ * Seeds the built-in rules once per database. A `meta` marker makes it once for the life of the
+ * file, so a default an admin deleted stays deleted; the marker and the rules commit together.
+ */
+export function ensureDefaultRules(db: Db, now = Date.now()): void {
+  if (seeded.has(db)) return;
+  writeTx(db, () => {
+    const marked = db
+      .insert(meta)
+      .values({ key: "default_rules_seeded", value: new Date(now).toISOString() })
+      .onConflictDoNothing()
+      .run();
+    if (marked.changes === 0) return;
+    db.insert(rules)
+      .values(DEFAULT_RULES.map((r) => ({ ...r, agentId: null, session: null, createdBy: "system", createdAt: now })))
+      .onConflictDoNothing()
+      .run();
+  });
+  seeded.add(db);
+}

@@ -1,0 +1,115 @@
+import { and, eq } from "drizzle-orm";
+import { z } from "zod";
+import { SESSION_NAME, type AgentIdentity } from "../auth/agents";
+import { config } from "../config";
+import { writeTx, type Db } from "../db/client";
+import { requestEvents, requests, type Request as RequestRow } from "../db/schema";
+import { forbidden, tooLarge } from "../http/errors";
+import { newId } from "../ids";
+import { announce } from "./changes";
+import { enqueueExecution } from "./lifecycle";
+import { evaluatePolicy } from "./policy";
+import { ensureDefaultRules, listRules } from "./rules";
+import { PRIORITIES } from "./statuses";
+
+/** Largest command accepted, in UTF-8 bytes (413 beyond). */
+export const MAX_COMMAND_BYTES = 16 * 1024;
+
+const noNul = (s: string) => !s.includes("\u0000");
+const text = (max: number) => z.string().max(max).refine(noNul, "must not contain NUL bytes");
+
+/** The body of `POST /api/requests`. Unknown fields are refused, so a typo is not silently lost. */
+export const newRequestSchema = z.strictObject({
+  session: SESSION_NAME,
+  command: z
+    .string()
+    .refine((s) => s.trim() !== "", "must not be empty")
+    .refine(noNul, "must not contain NUL bytes"),
+  priority: z.enum(PRIORITIES).default("NORMAL"),
+  reason: text(4000).nullish(),
+  cwd: text(4096).refine((s) => s.startsWith("/"), "must be an absolute path").nullish(),
+  timeoutSec: z.number().int().min(1).max(7 * 24 * 3600).nullish(),
+  autoApprove: z.boolean().default(false),
+});
+export type NewRequest = z.output<typeof newRequestSchema>;
+
+/** 413 for a command over the limit, checked on the raw body before validation. */
+export function checkCommandSize(body: unknown): void {
+  const command = (body as { command?: unknown } | null)?.command;
+  if (typeof command === "string" && Buffer.byteLength(command) > MAX_COMMAND_BYTES) {
+    throw tooLarge(`The command is over ${MAX_COMMAND_BYTES / 1024} KiB.`);
+  }
+}
+
+export interface Submitted {
+  request: RequestRow;
+  /** False when the Idempotency-Key matched an earlier request, which is returned instead. */
+  created: boolean;
+}
+
+/**
+ * An agent asks to run a command: the policy decides at once (queued, rejected) or leaves it for
+ * a person (pending). Row, events and the execution message commit together.
+ */
+export function submitRequest(
+  db: Db,
+  agent: AgentIdentity,
+  input: NewRequest,
+  opts: { idempotencyKey?: string | null; now?: number } = {},
+): Submitted {
+  const now = opts.now ?? Date.now();
+  const key = opts.idempotencyKey ?? null;
+  if (!agent.sessions.includes(input.session)) {
+    throw forbidden(`Agent ${agent.id} may not target session ${input.session}; its sessions: ${agent.sessions.join(", ")}.`);
+  }
+  const settings = config();
+  ensureDefaultRules(db, now);
+  const result = writeTx(db, (): Submitted => {
+    if (key !== null) {
+      const earlier = db
+        .select()
+        .from(requests)
+        .where(and(eq(requests.agentId, agent.id), eq(requests.idempotencyKey, key)))
+        .get();
+      if (earlier) return { request: earlier, created: false };
+    }
+    const verdict = evaluatePolicy(listRules(db), { agent, ...input }, { autoApprovePriority: settings.GATEHOUSE_AUTO_APPROVE_PRIORITY });
+    const id = newId(now);
+    const decided = verdict.outcome !== "ask";
+    const status = verdict.outcome === "allow" ? "queued" : verdict.outcome === "deny" ? "rejected" : "pending";
+    const row = db
+      .insert(requests)
+      .values({
+        id,
+        agentId: agent.id,
+        session: input.session,
+        command: input.command,
+        cwd: input.cwd ?? null,
+        reason: input.reason ?? null,
+        priority: input.priority,
+        status,
+        timeoutSec: input.timeoutSec ?? null,
+        autoApprove: input.autoApprove,
+        idempotencyKey: key,
+        decidedBy: decided ? verdict.by : null,
+        decidedAt: decided ? now : null,
+        decisionComment: decided ? verdict.why : null,
+        createdAt: now,
+        expiresAt: now + settings.GATEHOUSE_PENDING_TTL_SEC * 1000,
+        queuedAt: status === "queued" ? now : null,
+        finishedAt: status === "rejected" ? now : null,
+      })
+      .returning()
+      .get();
+    // Even a request the policy decides at once is first `pending`: the trail shows both steps.
+    const events: (typeof requestEvents.$inferInsert)[] = [
+      { requestId: id, at: now, actor: `agent:${agent.id}`, fromStatus: null, toStatus: "pending", reason: decided ? null : verdict.why },
+    ];
+    if (decided) events.push({ requestId: id, at: now, actor: verdict.by, fromStatus: "pending", toStatus: status, reason: verdict.why });
+    db.insert(requestEvents).values(events).run();
+    if (status === "queued") enqueueExecution(db, row, now);
+    return { request: row, created: true };
+  });
+  if (result.created) announce(db, [result.request.id]);
+  return result;
+}
