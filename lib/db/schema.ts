@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import { ROLES } from "../auth/roles";
-import { MESSAGE_STATES } from "../queue/states";
+import { DEAD_REASONS, LEASE_LOST_POLICIES, MESSAGE_STATES } from "../queue/states";
 import { RULE_KINDS } from "../requests/rule-kinds";
 import { PRIORITIES, REQUEST_STATUSES } from "../requests/statuses";
 
@@ -24,6 +24,8 @@ export const messages = sqliteTable(
     /** Times it was claimed. */
     attempts: integer().notNull().default(0),
     maxRetries: integer().notNull(),
+    /** The actor's policy for a lost lease, copied at enqueue so any process can recover the message. */
+    onLeaseLost: text({ enum: LEASE_LOST_POLICIES }).notNull().default("retry"),
     /** Messages with the same key never run at once (per tmux session serialization). */
     groupKey: text(),
     idempotencyKey: text(),
@@ -31,7 +33,7 @@ export const messages = sqliteTable(
     leaseExpiresAt: integer(),
     workerId: text(),
     lastError: text(),
-    deadReason: text(),
+    deadReason: text({ enum: DEAD_REASONS }),
     createdAt: integer().notNull(),
     startedAt: integer(),
     finishedAt: integer(),
@@ -42,6 +44,11 @@ export const messages = sqliteTable(
     index("messages_ready").on(sql`priority DESC`, t.id).where(sql`state = 'ready'`),
     index("messages_leased").on(t.leaseExpiresAt).where(sql`state = 'leased'`),
     index("messages_leased_group").on(t.groupKey).where(sql`state = 'leased' AND group_key IS NOT NULL`),
+    // The first due message of each group is the only one of it a claim may take.
+    index("messages_ready_group").on(t.groupKey, sql`priority DESC`, t.id).where(sql`state = 'ready' AND group_key IS NOT NULL`),
+    // Delayed and retried messages only (run_at > created_at), so a plain enqueue does not pay for
+    // it: the worker's "when is the next one due?" reads it instead of every ready message.
+    index("messages_delayed").on(t.runAt).where(sql`state = 'ready' AND run_at > created_at`),
     index("messages_finished").on(t.state, t.finishedAt).where(sql`state IN ('done', 'dead')`),
     uniqueIndex("messages_idempotency").on(t.idempotencyKey).where(sql`idempotency_key IS NOT NULL`),
   ],
