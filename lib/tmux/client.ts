@@ -1,0 +1,181 @@
+import { execFile } from "node:child_process";
+import { config } from "@/lib/config";
+import { TmuxError, classifyTmuxFailure, isTmuxError } from "./errors";
+
+const SESSION_NAME = /^[A-Za-z0-9_-]{1,64}$/;
+
+/** Throws `invalid_name` unless `name` is a session name Gatehouse accepts. */
+export function assertSessionName(name: string): void {
+  if (!SESSION_NAME.test(name)) {
+    throw new TmuxError("invalid_name", `Invalid tmux session name ${JSON.stringify(name)}: use 1-64 of A-Z a-z 0-9 _ -`);
+  }
+}
+
+/**
+ * The exact target for a session. Without the `=`, tmux would take `claude-back` to mean
+ * `claude-backend-api` when only the latter exists (prefix and fnmatch matching).
+ */
+export function exactSession(name: string): string {
+  assertSessionName(name);
+  return `=${name}`;
+}
+
+export interface TmuxOptions {
+  /** Server socket name, as in `tmux -L NAME`. (Default: the user's default server) */
+  socket?: string;
+  /** Config file read by a server that this client starts; tests pass /dev/null. (Default: tmux's own) */
+  configFile?: string;
+  /** How long one tmux call may take before it is killed. (Default: 5000 ms) */
+  callTimeoutMs?: number;
+}
+
+export interface CallOptions {
+  /** Overrides the client's call time limit; `wait-for` passes the job's own limit. */
+  timeoutMs?: number;
+  /** Bytes written to tmux's stdin (`load-buffer -`), so that text never travels as an argument. */
+  input?: string;
+  /** Kills the call early. */
+  signal?: AbortSignal;
+}
+
+export interface SessionInfo {
+  name: string;
+  /** Whether any client (a person's terminal) is attached. */
+  attached: boolean;
+  clients: number;
+  windows: number;
+  createdAt: Date;
+}
+
+/** A tmux server, reached with `execFile` and an argument array: never a shell string. */
+export class Tmux {
+  readonly socket: string | undefined;
+  private readonly configFile: string | undefined;
+  private readonly callTimeoutMs: number;
+
+  constructor(opts: TmuxOptions = {}) {
+    this.socket = opts.socket;
+    this.configFile = opts.configFile;
+    this.callTimeoutMs = opts.callTimeoutMs ?? 5_000;
+  }
+
+  /** How errors name the server: the socket, or "the default tmux server". */
+  get label(): string {
+    return this.socket ? `tmux socket "${this.socket}"` : "the default tmux server";
+  }
+
+  /** Runs one tmux command (or a `;`-separated sequence) and returns its stdout. */
+  exec(args: readonly string[], opts: CallOptions = {}): Promise<string> {
+    const full = [
+      ...(this.socket ? ["-L", this.socket] : []),
+      ...(this.configFile ? ["-f", this.configFile] : []),
+      ...args,
+    ];
+    const timeoutMs = opts.timeoutMs ?? this.callTimeoutMs;
+    return new Promise((resolve, reject) => {
+      const child = execFile(
+        "tmux",
+        full,
+        { timeout: timeoutMs, killSignal: "SIGKILL", signal: opts.signal, maxBuffer: 16 * 1024 * 1024 },
+        (err, stdout, stderr) => {
+          if (!err) return resolve(stdout);
+          const e = err as NodeJS.ErrnoException & { killed?: boolean; signal?: string | null };
+          if (e.code === "ENOENT") {
+            return reject(new TmuxError("not_installed", "tmux is not installed (no `tmux` on PATH)"));
+          }
+          if (e.name === "AbortError") return reject(e);
+          if (e.killed || e.signal === "SIGKILL") {
+            return reject(new TmuxError("timeout", `tmux ${args[0] ?? ""} took longer than ${timeoutMs} ms on ${this.label}`));
+          }
+          reject(classifyTmuxFailure(String(stderr), args, this.label));
+        },
+      );
+      // tmux exits before reading stdin when a command fails early; that EPIPE is not our error.
+      child.stdin?.on("error", () => {});
+      child.stdin?.end(opts.input ?? "");
+    });
+  }
+
+  async hasSession(name: string): Promise<boolean> {
+    try {
+      await this.exec(["has-session", "-t", exactSession(name)]);
+      return true;
+    } catch (e) {
+      if (isTmuxError(e, "no_session") || isTmuxError(e, "no_server")) return false;
+      throw e;
+    }
+  }
+
+  /**
+   * Creates a detached session unless it exists; starts the server if needed. Two callers racing
+   * both succeed (tmux serializes server start with a lock; the loser sees "duplicate session").
+   */
+  async createSession(
+    name: string,
+    opts: {
+      /** Working directory of the first window. (Default: the server's) */
+      cwd?: string;
+      /** Program of the first window, as an argument vector. (Default: the user's shell) */
+      command?: readonly string[];
+    } = {},
+  ): Promise<{ created: boolean }> {
+    assertSessionName(name);
+    const args = ["new-session", "-d", "-s", name];
+    if (opts.cwd) args.push("-c", opts.cwd);
+    if (opts.command?.length) args.push("--", ...opts.command);
+    try {
+      await this.exec(args);
+      return { created: true };
+    } catch (e) {
+      if (isTmuxError(e, "failed") && e.message.includes("duplicate session")) return { created: false };
+      throw e;
+    }
+  }
+
+  /** Every session on the server; none when no server runs. */
+  async listSessions(): Promise<SessionInfo[]> {
+    let out: string;
+    try {
+      // The name goes last: it is the only field that could hold a tab.
+      out = await this.exec([
+        "list-sessions",
+        "-F",
+        "#{session_attached}\t#{session_windows}\t#{session_created}\t#{session_name}",
+      ]);
+    } catch (e) {
+      if (isTmuxError(e, "no_server")) return [];
+      throw e;
+    }
+    return out
+      .split("\n")
+      .filter(Boolean)
+      .map((line) => {
+        const [clients = "0", windows = "0", created = "0", ...name] = line.split("\t");
+        return {
+          name: name.join("\t"),
+          attached: Number(clients) > 0,
+          clients: Number(clients),
+          windows: Number(windows),
+          createdAt: new Date(Number(created) * 1000),
+        };
+      });
+  }
+
+  async killSession(name: string): Promise<void> {
+    await this.exec(["kill-session", "-t", exactSession(name)]);
+  }
+
+  /** Stops the whole server; for tests and benchmarks on their private sockets. */
+  async killServer(): Promise<void> {
+    try {
+      await this.exec(["kill-server"]);
+    } catch (e) {
+      if (!isTmuxError(e, "no_server")) throw e;
+    }
+  }
+}
+
+/** The client for this process's settings (`GATEHOUSE_TMUX_SOCKET`). */
+export function tmuxFromConfig(): Tmux {
+  return new Tmux({ socket: config().GATEHOUSE_TMUX_SOCKET });
+}

@@ -1,0 +1,38 @@
+# Runs one Gatehouse job as the only process of its tmux window (see lib/tmux/runner.ts).
+# Started by tmux as: /bin/bash wrapper.sh JOBDIR CHANNEL
+#
+# JOBDIR holds what the runner wrote: `command` (the text, run by bash as a script, so it is never
+# parsed by tmux or quoted into a string), `cwd`, and `keep` when the window should stay after the
+# run. The wrapper adds `output` (stdout and stderr, as they come) and `exit` (the exit code,
+# written to a temp file and renamed, so a reader never sees a half-written number).
+#
+# As the pane's first process, this shell leads the pane's process group; the command and
+# everything it forks stay in that group unless they leave it themselves, which is how the
+# runner's time limit reaches them all.
+set -u
+job=$1
+channel=$2
+sock=${TMUX%%,*}
+IFS= read -r -d '' cwd < "$job/cwd"
+
+if [ -e "$job/keep" ]; then
+  tmux -S "$sock" set-option -w -t "$TMUX_PANE" remain-on-exit on
+fi
+
+# stdin is /dev/null: nobody types into a job window, and a command that prompts should fail
+# at once instead of hanging until its time limit.
+{
+  cd -- "$cwd" 2>/dev/null || { printf 'gatehouse: cannot change to directory %s\n' "$cwd"; exit 1; }
+  exec /bin/bash "$job/command"
+} < /dev/null 2>&1 | tee -- "$job/output"
+code=${PIPESTATUS[0]}
+
+printf '%s\n' "$code" > "$job/exit.tmp"
+mv -f -- "$job/exit.tmp" "$job/exit"
+
+# One tmux call: wake the runner, then close this window unless it is kept for inspection
+# (closing it explicitly also beats a user's `remain-on-exit on`).
+if [ -e "$job/keep" ]; then
+  exec tmux -S "$sock" wait-for -S "$channel"
+fi
+exec tmux -S "$sock" wait-for -S "$channel" \; kill-pane -t "$TMUX_PANE"

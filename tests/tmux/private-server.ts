@@ -1,0 +1,34 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { randomBytes } from "node:crypto";
+import { Tmux } from "@/lib/tmux/client";
+
+export interface PrivateServer {
+  tmux: Tmux;
+  /** A fresh temp directory for job files and inboxes. */
+  dir: string;
+  /** Creates a session whose first window is a plain bash at a `bash-5.2$ `-style prompt. */
+  session(name: string): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * A tmux server of the test's own (`-L gh-test-<random> -f /dev/null`), never the user's, killed at
+ * teardown with everything it runs.
+ */
+export async function privateServer(): Promise<PrivateServer> {
+  const tmux = new Tmux({ socket: `gh-test-${randomBytes(6).toString("hex")}`, configFile: "/dev/null" });
+  const dir = await mkdtemp(path.join(os.tmpdir(), "gh-tmux-"));
+  return {
+    tmux,
+    dir,
+    async session(name) {
+      await tmux.createSession(name, { cwd: dir, command: ["/bin/bash", "--norc", "--noprofile"] });
+    },
+    async stop() {
+      await tmux.killServer();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
