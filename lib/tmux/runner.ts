@@ -35,7 +35,7 @@ export interface RunOptions {
   jobId?: string;
   /** Output kept, in bytes. (Default: GATEHOUSE_OUTPUT_CAP_BYTES, 1 MiB) */
   outputCapBytes?: number;
-  /** Leave the window (dead pane and its scrollback) after the run. (Default: GATEHOUSE_KEEP_WINDOWS) */
+  /** Leave the window open after the run, showing the output and exit code. (Default: GATEHOUSE_KEEP_WINDOWS) */
   keepWindow?: boolean;
   /**
    * Called once the command's window exists, before waiting. Awaited; if it throws, the job is

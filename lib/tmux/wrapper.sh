@@ -30,9 +30,14 @@ code=${PIPESTATUS[0]}
 printf '%s\n' "$code" > "$job/exit.tmp"
 mv -f -- "$job/exit.tmp" "$job/exit"
 
-# One tmux call: wake the runner, then close this window unless it is kept for inspection
-# (closing it explicitly also beats a user's `remain-on-exit on`).
 if [ -e "$job/keep" ]; then
-  exec tmux -S "$sock" wait-for -S "$channel"
+  # A kept window stays open on a sleeping process rather than as a dead pane: tmux 3.3 drops a
+  # pane's last output when the process exits before tmux has read it (remain-on-exit only
+  # covers a kill at the time limit).
+  printf '\n[gatehouse: exit %s; window kept for inspection]\n' "$code"
+  tmux -S "$sock" wait-for -S "$channel"
+  exec sleep infinity
 fi
+# One tmux call: wake the runner, then close this window (explicitly, which also beats a user's
+# `remain-on-exit on`).
 exec tmux -S "$sock" wait-for -S "$channel" \; kill-pane -t "$TMUX_PANE"

@@ -1,0 +1,93 @@
+import { spawn } from "node:child_process";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { Tmux, exactSession } from "@/lib/tmux/client";
+import { TmuxError } from "@/lib/tmux/errors";
+import { eventually } from "./eventually";
+import { privateServer, type PrivateServer } from "./private-server";
+
+let server: PrivateServer;
+beforeEach(async () => {
+  server = await privateServer();
+});
+afterEach(async () => {
+  await server.stop();
+});
+
+describe("tmux client", () => {
+  it("rejects session names outside ^[A-Za-z0-9_-]{1,64}$ before calling tmux", async () => {
+    for (const bad of ["", "a:b", "a.b", "=a", "a b", "x".repeat(65), "a;", "é"]) {
+      expect(() => exactSession(bad)).toThrow(/Invalid tmux session name/);
+      await expect(server.tmux.createSession(bad)).rejects.toMatchObject({ code: "invalid_name" });
+    }
+    expect(exactSession("claude-backend_api-2")).toBe("=claude-backend_api-2");
+  });
+
+  it("says there is no server, and finds no sessions, when none runs on the socket", async () => {
+    expect(await server.tmux.hasSession("main")).toBe(false);
+    expect(await server.tmux.listSessions()).toEqual([]);
+    const err = await server.tmux.killSession("main").catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(TmuxError);
+    expect(err).toMatchObject({ code: "no_server" });
+    expect((err as Error).message).toMatch(/No tmux server is running on tmux socket "gh-test-/);
+  });
+
+  it("says the session does not exist when the server runs without it", async () => {
+    await server.session("main");
+    const err = await server.tmux.killSession("other").catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: "no_session", message: 'tmux session "other" does not exist on ' + server.tmux.label });
+  });
+
+  it("says tmux is not installed when there is no tmux on PATH", async () => {
+    const path = process.env.PATH;
+    process.env.PATH = "/nonexistent";
+    try {
+      await expect(server.tmux.hasSession("main")).rejects.toMatchObject({
+        code: "not_installed",
+        message: "tmux is not installed (no `tmux` on PATH)",
+      });
+    } finally {
+      process.env.PATH = path;
+    }
+  });
+
+  it("lets several creators race for one session and all succeed, one of them creating it", async () => {
+    const results = await Promise.all(Array.from({ length: 6 }, () => server.tmux.createSession("race", { cwd: server.dir })));
+    expect(results.filter((r) => r.created)).toHaveLength(1);
+    expect((await server.tmux.listSessions()).map((s) => s.name)).toEqual(["race"]);
+  });
+
+  it("never confuses a session with another whose name it prefixes", async () => {
+    await server.session("claude-backend-api");
+    expect(await server.tmux.hasSession("claude-back")).toBe(false);
+    expect(await server.tmux.hasSession("claude-backend-api")).toBe(true);
+    await expect(server.tmux.killSession("claude-back")).rejects.toMatchObject({ code: "no_session" });
+    expect(await server.tmux.hasSession("claude-backend-api")).toBe(true);
+  });
+
+  it("lists sessions with their attached state", async () => {
+    await server.session("watched");
+    await server.session("alone");
+    // A control-mode client is a real attached client that needs no terminal.
+    const client = spawn("tmux", ["-L", server.tmux.socket ?? "", "-C", "attach-session", "-t", "=watched"], {
+      stdio: ["pipe", "ignore", "ignore"],
+    });
+    try {
+      const sessions = await eventually(async () => {
+        const list = await server.tmux.listSessions();
+        return list.find((s) => s.name === "watched")?.attached ? list : undefined;
+      }, "the control client to attach");
+      const byName = Object.fromEntries(sessions.map((s) => [s.name, s]));
+      expect(byName.watched).toMatchObject({ attached: true, clients: 1, windows: 1 });
+      expect(byName.alone).toMatchObject({ attached: false, clients: 0, windows: 1 });
+      expect(byName.alone?.createdAt.getTime()).toBeGreaterThan(Date.now() - 3600_000);
+    } finally {
+      client.kill();
+    }
+  });
+
+  it("gives up on a call that takes longer than its time limit", async () => {
+    await server.session("main");
+    const slow = new Tmux({ socket: server.tmux.socket, callTimeoutMs: 200 });
+    await expect(slow.exec(["wait-for", "never-signalled"])).rejects.toMatchObject({ code: "timeout" });
+  });
+});
