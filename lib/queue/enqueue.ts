@@ -2,6 +2,7 @@ import type { Db } from "../db/client";
 import { writeTx } from "../db/client";
 import { PRIORITIES, type Priority } from "../requests/statuses";
 import { actorSpec } from "./actors";
+import { nudge } from "./wake";
 
 export interface EnqueueOptions {
   /** LOW..EMERGENCY, or its rank 0..4. (Default: NORMAL) */
@@ -46,8 +47,8 @@ const statements = new WeakMap<Db, ReturnType<typeof prepare>>();
 function prepare(db: Db) {
   return {
     insert: db.$client.prepare(
-      `INSERT INTO messages (queue, actor, payload, priority, state, run_at, max_retries, group_key, idempotency_key, created_at)
-       VALUES (?, ?, ?, ?, 'ready', ?, ?, ?, ?, ?)
+      `INSERT INTO messages (queue, actor, payload, priority, state, run_at, max_retries, on_lease_lost, group_key, idempotency_key, created_at)
+       VALUES (?, ?, ?, ?, 'ready', ?, ?, ?, ?, ?, ?)
        ON CONFLICT (idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
        RETURNING id`,
     ),
@@ -82,6 +83,7 @@ function insertOne(db: Db, item: EnqueueItem): Enqueued {
     rankOf(item.priority),
     runAt,
     spec.maxRetries,
+    spec.onLeaseLost,
     item.groupKey ?? null,
     item.idempotencyKey ?? null,
     now,
@@ -96,10 +98,14 @@ function insertOne(db: Db, item: EnqueueItem): Enqueued {
  * inside the caller's transaction it commits or rolls back with it.
  */
 export function enqueue(db: Db, actor: string, payload: unknown, opts: EnqueueOptions = {}): Enqueued {
-  return insertOne(db, { ...opts, actor, payload });
+  const result = insertOne(db, { ...opts, actor, payload });
+  nudge();
+  return result;
 }
 
 /** Puts many messages on their queues in one transaction: all are written, or none. */
 export function enqueueMany(db: Db, items: EnqueueItem[]): Enqueued[] {
-  return writeTx(db, () => items.map((item) => insertOne(db, item)));
+  const result = writeTx(db, () => items.map((item) => insertOne(db, item)));
+  nudge();
+  return result;
 }

@@ -1,0 +1,27 @@
+import { newSecret } from "../ids";
+
+/**
+ * How long a claim holds a message unless its worker's heartbeat extends it. A worker killed with
+ * SIGKILL stops extending; its messages are recovered once this runs out, at the next reclaim
+ * (every RECLAIM_EVERY_MS): LEASE_MS + RECLAIM_EVERY_MS stays under the promised 10 s.
+ */
+export const LEASE_MS = 6_000;
+
+/** How often a worker records its heartbeat and extends its leases. */
+export const HEARTBEAT_MS = 1_000;
+
+/** How often workers look for expired leases. */
+export const RECLAIM_EVERY_MS = 1_000;
+
+/** A worker whose heartbeat is older than this is shown as gone. */
+export const WORKER_STALE_MS = 3 * HEARTBEAT_MS + 2_000;
+
+/** Proof of a claim: settling a message needs its id and the token of the claim that took it. */
+export interface Lease {
+  id: number;
+  leaseToken: string;
+}
+
+export function newLeaseToken(): string {
+  return newSecret(12);
+}

@@ -1,0 +1,81 @@
+// One worker process: claims and runs messages until told to stop. Started by the supervisor
+// (worker/supervisor.ts), which passes on the command-line options.
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { config } from "../lib/config";
+import { openDb } from "../lib/db/client";
+import { newId } from "../lib/ids";
+import { HEARTBEAT_MS } from "../lib/queue/lease";
+import { heartbeat, markWorkerStopped, registerWorker } from "../lib/queue/workers";
+import { handlers as builtIn } from "./actors";
+import type { Handlers } from "./handler";
+import { log } from "./log";
+import { WorkerLoop } from "./loop";
+import { startMaintenance } from "./maintenance";
+import { parseWorkerArgs } from "./options";
+
+async function loadHandlers(modules: readonly string[]): Promise<Handlers> {
+  let all: Handlers = builtIn;
+  for (const file of modules) {
+    const mod = (await import(pathToFileURL(path.resolve(file)).href)) as { handlers?: Handlers };
+    if (!mod.handlers) throw new Error(`${file} does not export \`handlers\``);
+    all = { ...all, ...mod.handlers };
+  }
+  return all;
+}
+
+async function main(): Promise<void> {
+  const opts = parseWorkerArgs(process.argv.slice(2));
+  const settings = config();
+  const db = openDb(settings.GATEHOUSE_DB);
+  const handlers = await loadHandlers(opts.handlerModules);
+  const id = newId();
+  registerWorker(db, { id, queues: opts.queues, actors: Object.keys(handlers).sort(), concurrency: opts.concurrency });
+
+  const loop = new WorkerLoop({
+    db,
+    workerId: id,
+    handlers,
+    queues: opts.queues.length ? opts.queues : undefined,
+    concurrency: opts.concurrency,
+    groupLimit: settings.GATEHOUSE_SESSION_CONCURRENCY,
+    pollMs: settings.GATEHOUSE_WAKE_POLL_MS,
+  });
+  // The heartbeat also extends the leases of running messages, so it keeps beating while stopping.
+  const beat = setInterval(() => {
+    try {
+      heartbeat(db, id, loop.stats());
+    } catch (err) {
+      log.error("heartbeat failed", err);
+    }
+  }, HEARTBEAT_MS);
+  const stopMaintenance = startMaintenance(db);
+  loop.start();
+  log.info(`ready: worker ${id}, queues ${opts.queues.join(",") || "*"}, concurrency ${opts.concurrency}`);
+  process.send?.({ type: "ready", workerId: id });
+
+  let stopping = false;
+  const stop = async (why: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info(`stopping (${why}): finishing ${loop.stats().inFlight} in-flight message(s)`);
+    stopMaintenance();
+    await loop.stop(settings.GATEHOUSE_GRACE_MS);
+    clearInterval(beat);
+    markWorkerStopped(db, id, loop.stats());
+    db.$client.close();
+    log.info(`stopped after ${loop.stats().processed} message(s)`);
+    process.exit(0);
+  };
+  process.on("SIGTERM", () => void stop("SIGTERM"));
+  process.on("SIGINT", () => void stop("SIGINT"));
+  // The supervisor went away (it was killed): do not run on as an orphan.
+  process.on("disconnect", () => void stop("supervisor gone"));
+  // SIGHUP is the supervisor's (a rolling restart); a terminal hang-up must not kill a worker mid-run.
+  process.on("SIGHUP", () => {});
+}
+
+main().catch((err: unknown) => {
+  log.error("worker failed to start", err);
+  process.exit(1);
+});

@@ -1,0 +1,57 @@
+import type { ActorSpec } from "../lib/queue/actors";
+import type { Db } from "../lib/db/client";
+
+/** What a handler gets besides its payload. */
+export interface HandlerContext {
+  messageId: number;
+  actor: string;
+  /** 1 on the first run, 2 on the first retry, … */
+  attempt: number;
+  /** True when a failure now would dead-letter the message instead of retrying it. */
+  lastAttempt: boolean;
+  /**
+   * Fires when the actor's time limit runs out or the worker is stopping and could not wait any
+   * longer: stop, and throw. Its `reason` says which.
+   */
+  signal: AbortSignal;
+  /** The worker's database handle. */
+  db: Db;
+  /**
+   * Completes the message and applies `fn` in the same IMMEDIATE transaction, so the run's result
+   * and the message's completion commit together. Returns false, without applying `fn`, when this
+   * worker no longer holds the message (its lease was lost: someone else decides now). A handler
+   * that settles need not do anything more; one that returns without settling is completed for it.
+   * If `fn` throws, nothing is written and the error is thrown here.
+   */
+  settle(fn: (db: Db) => void): boolean;
+}
+
+/** Runs one message. Throwing means failure: the message is retried with backoff, or dead-lettered. */
+export type Handler<P = unknown> = (payload: P, ctx: HandlerContext) => Promise<void>;
+
+/** Actor name → handler, as one worker process knows them. */
+export type Handlers = Readonly<Record<string, Handler>>;
+
+/**
+ * Binds a handler to its actor's spec, for spreading into a Handlers map:
+ * `{ ...bind(noop, async () => {}) }`. The payload is checked against the actor's schema again
+ * before the handler sees it, so the handler can trust its type.
+ */
+export function bind<P>(spec: ActorSpec<P>, handler: Handler<P>): Handlers {
+  return { [spec.name]: (payload, ctx) => handler(spec.payload.parse(payload), ctx) };
+}
+
+/** Why a handler's signal fired. */
+export class TimeLimitExceeded extends Error {
+  constructor(limitMs: number) {
+    super(`Time limit of ${limitMs} ms exceeded`);
+    this.name = "TimeLimitExceeded";
+  }
+}
+
+export class WorkerStopping extends Error {
+  constructor() {
+    super("The worker is stopping and could not wait for this run to finish");
+    this.name = "WorkerStopping";
+  }
+}

@@ -1,0 +1,116 @@
+import { fork, type ChildProcess } from "node:child_process";
+import path from "node:path";
+import { log } from "./log";
+
+const CHILD = path.join(import.meta.dirname, "child.ts");
+
+/** A worker child that takes this long to say it is ready is given up on during a rolling restart. */
+const READY_TIMEOUT_MS = 60_000;
+/** Restart delays after a child dies: doubling from 1 s up to 30 s, reset once a child lives a minute. */
+const RESTART_MIN_MS = 1_000;
+const RESTART_MAX_MS = 30_000;
+const HEALTHY_AFTER_MS = 60_000;
+
+interface Child {
+  proc: ChildProcess;
+  ready: Promise<boolean>;
+  exited: Promise<number>;
+  startedAt: number;
+  /** Being replaced or stopped on purpose: its exit is not a crash. */
+  retiring: boolean;
+}
+
+/**
+ * Keeps `processes` worker children running: restarts one that dies, rolls them over one at a time
+ * on SIGHUP (a new child is claiming before an old one stops), and stops them all gracefully on
+ * SIGTERM/SIGINT.
+ */
+export class Supervisor {
+  private readonly children = new Set<Child>();
+  private stopping = false;
+  private rolling = false;
+  private crashes = 0;
+
+  constructor(
+    private readonly processes: number,
+    private readonly childArgs: readonly string[],
+  ) {}
+
+  start(): void {
+    for (let i = 0; i < this.processes; i++) this.spawn();
+    process.on("SIGTERM", () => void this.stop("SIGTERM"));
+    process.on("SIGINT", () => void this.stop("SIGINT"));
+    process.on("SIGHUP", () => void this.rollingRestart());
+  }
+
+  private spawn(): Child {
+    // The child runs TypeScript the way this process does (tsx's loader, in execArgv).
+    const proc = fork(CHILD, [...this.childArgs], { stdio: "inherit" });
+    const child: Child = {
+      proc,
+      startedAt: Date.now(),
+      retiring: false,
+      ready: new Promise((resolve) => {
+        proc.on("message", (m: { type?: string }) => m?.type === "ready" && resolve(true));
+        proc.on("exit", () => resolve(false));
+      }),
+      exited: new Promise((resolve) => proc.on("exit", (code, signal) => resolve(code ?? (signal ? 128 : 1)))),
+    };
+    this.children.add(child);
+    void child.exited.then((code) => this.onExit(child, code));
+    log.info(`supervisor: started worker process ${proc.pid}`);
+    return child;
+  }
+
+  private onExit(child: Child, code: number): void {
+    this.children.delete(child);
+    if (this.stopping || child.retiring) return;
+    this.crashes = Date.now() - child.startedAt > HEALTHY_AFTER_MS ? 1 : this.crashes + 1;
+    const delay = Math.min(RESTART_MIN_MS * 2 ** (this.crashes - 1), RESTART_MAX_MS);
+    log.warn(`supervisor: worker process ${child.proc.pid} died (exit ${code}); restarting in ${delay} ms`);
+    setTimeout(() => {
+      if (!this.stopping) this.spawn();
+    }, delay);
+  }
+
+  /** Replaces each child in turn: the replacement is ready (claiming) before the old one is told to stop. */
+  async rollingRestart(): Promise<void> {
+    if (this.rolling || this.stopping) return;
+    this.rolling = true;
+    log.info("supervisor: SIGHUP, rolling restart");
+    try {
+      for (const old of [...this.children]) {
+        if (this.stopping) return;
+        const fresh = this.spawn();
+        const ready = await Promise.race([fresh.ready, sleep(READY_TIMEOUT_MS).then(() => false)]);
+        if (!ready) {
+          log.error(`supervisor: worker process ${fresh.proc.pid} did not become ready; keeping the old ones`);
+          fresh.retiring = true;
+          fresh.proc.kill("SIGTERM");
+          return;
+        }
+        old.retiring = true;
+        old.proc.kill("SIGTERM");
+        await old.exited;
+      }
+      log.info("supervisor: rolling restart done");
+    } finally {
+      this.rolling = false;
+    }
+  }
+
+  /** Asks every child to stop gracefully and exits once all have: 0 when all stopped cleanly. */
+  async stop(signal: string): Promise<void> {
+    if (this.stopping) return;
+    this.stopping = true;
+    log.info(`supervisor: ${signal}, stopping ${this.children.size} worker process(es)`);
+    const children = [...this.children];
+    for (const child of children) child.proc.kill("SIGTERM");
+    const codes = await Promise.all(children.map((c) => c.exited));
+    process.exit(codes.every((c) => c === 0) ? 0 : 1);
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+}
