@@ -21,7 +21,7 @@ export interface CallOptions {
   token?: string;
   body?: unknown;
   /** Sent as is (not JSON-encoded). */
-  raw?: string | Uint8Array;
+  raw?: string | Buffer<ArrayBuffer>;
   headers?: Record<string, string>;
 }
 
@@ -51,7 +51,7 @@ export async function startApi(env: Record<string, string> = {}): Promise<Api> {
   const call = async (method: string, path: string, opts: CallOptions = {}): Promise<Reply> => {
     const headers: Record<string, string> = { ...opts.headers };
     if (opts.token) headers.authorization = `Bearer ${opts.token}`;
-    let body: string | Uint8Array | undefined = opts.raw;
+    let body: string | Buffer<ArrayBuffer> | undefined = opts.raw;
     if (opts.body !== undefined) {
       body = JSON.stringify(opts.body);
       headers["content-type"] ??= "application/json";
