@@ -1,9 +1,11 @@
 import { getDb } from "@/lib/db/client";
+import { health } from "@/lib/db/queries/health";
+import { route } from "@/lib/http/route";
 
 export const dynamic = "force-dynamic";
 
-export function GET() {
-  const db = getDb();
-  const row = db.$client.prepare("SELECT count(*) AS n FROM messages").get() as { n: number };
-  return Response.json({ ok: true, db: { messages: row.n } });
-}
+/** Operators' probe (no sign-in: Gatehouse binds to loopback): 200 when every part is up, else 503. */
+export const GET = route(async () => {
+  const h = await health(getDb());
+  return Response.json(h, { status: h.ok ? 200 : 503, headers: { "cache-control": "no-store" } });
+});

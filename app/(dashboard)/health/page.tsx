@@ -1,0 +1,11 @@
+import type { Metadata } from "next";
+import { getDb } from "@/lib/db/client";
+import { health } from "@/lib/db/queries/health";
+import { HealthView } from "@/components/health-view";
+
+export const metadata: Metadata = { title: "Health" };
+export const dynamic = "force-dynamic";
+
+export default async function HealthPage() {
+  return <HealthView initial={await health(getDb())} />;
+}

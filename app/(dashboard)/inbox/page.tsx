@@ -1,0 +1,14 @@
+import type { Metadata } from "next";
+import { getDb } from "@/lib/db/client";
+import { requestCounts, tabCounts } from "@/lib/db/queries/counts";
+import { listRequests } from "@/lib/db/queries/request-list";
+import { Inbox } from "@/components/inbox";
+
+export const metadata: Metadata = { title: "Inbox" };
+export const dynamic = "force-dynamic";
+
+export default function InboxPage() {
+  const db = getDb();
+  const page = listRequests(db, { tab: "pending", sort: "oldest", limit: 200 });
+  return <Inbox initial={{ ...page, tabs: tabCounts(requestCounts(db)), now: Date.now() }} />;
+}

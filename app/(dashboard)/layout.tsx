@@ -1,0 +1,18 @@
+import { redirect } from "next/navigation";
+import { currentUser } from "@/lib/auth/current-user";
+import { Nav } from "@/components/nav";
+import { UserProvider } from "@/components/user-context";
+
+export const dynamic = "force-dynamic";
+
+/** Every dashboard page: signed-in people only, with the main navigation. */
+export default async function DashboardLayout({ children }: { children: React.ReactNode }) {
+  const user = await currentUser();
+  if (!user) redirect("/login");
+  return (
+    <UserProvider user={{ name: user.name, role: user.role }}>
+      <Nav />
+      <main className="mx-auto max-w-7xl px-4 py-5">{children}</main>
+    </UserProvider>
+  );
+}

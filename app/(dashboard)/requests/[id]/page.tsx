@@ -1,0 +1,23 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { getDb } from "@/lib/db/client";
+import { requestDetail } from "@/lib/db/queries/request-detail";
+import { RequestDetailView } from "@/components/request-detail";
+
+export const metadata: Metadata = { title: "Request" };
+export const dynamic = "force-dynamic";
+
+export default async function RequestPage({ params }: { params: Promise<{ id: string }> }) {
+  const { id } = await params;
+  const detail = await requestDetail(getDb(), id);
+  if (!detail) notFound();
+  return (
+    <>
+      <nav aria-label="Breadcrumb" className="mb-3 text-sm muted">
+        <Link href="/requests" className="hover:underline">Requests</Link> / <span className="font-mono">{id}</span>
+      </nav>
+      <RequestDetailView initial={detail} />
+    </>
+  );
+}

@@ -1,0 +1,15 @@
+import type { Metadata } from "next";
+import { getDb } from "@/lib/db/client";
+import { ruleMatchCounts } from "@/lib/db/queries/rule-matches";
+import { listRules } from "@/lib/requests/rules";
+import { RulesView } from "@/components/rules-view";
+
+export const metadata: Metadata = { title: "Rules" };
+export const dynamic = "force-dynamic";
+
+export default function RulesPage() {
+  const db = getDb();
+  const rules = listRules(db);
+  const { counts, window } = ruleMatchCounts(db, rules);
+  return <RulesView window={window} rules={rules.map((r) => ({ ...r, matches: counts.get(r.id) ?? 0 }))} />;
+}

@@ -1,0 +1,14 @@
+import type { Metadata } from "next";
+import { getDb } from "@/lib/db/client";
+import { overview } from "@/lib/db/queries/overview";
+import { throughput } from "@/lib/db/queries/throughput";
+import { ThroughputView } from "@/components/throughput-view";
+
+export const metadata: Metadata = { title: "Throughput" };
+export const dynamic = "force-dynamic";
+
+export default function ThroughputPage() {
+  const db = getDb();
+  const now = Date.now();
+  return <ThroughputView initial={{ ...overview(db, now), throughput: throughput(db, "1h", now) }} />;
+}

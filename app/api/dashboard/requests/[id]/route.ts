@@ -1,0 +1,17 @@
+import { requireUser } from "@/lib/auth/principal";
+import { getDb } from "@/lib/db/client";
+import { requestDetail } from "@/lib/db/queries/request-detail";
+import { notFound } from "@/lib/http/errors";
+import { route } from "@/lib/http/route";
+
+export const dynamic = "force-dynamic";
+
+/** A request with its audit trail and, while it runs, its output so far (the detail page polls this). */
+export const GET = route<{ id: string }>(async (req, ctx) => {
+  const db = getDb();
+  requireUser(db, req);
+  const { id } = await ctx.params;
+  const detail = await requestDetail(db, id);
+  if (!detail) throw notFound(`No request with id ${id}.`);
+  return Response.json(detail);
+});

@@ -1,0 +1,285 @@
+"use client";
+import Link from "next/link";
+import { useEffect, useState } from "react";
+import useSWRInfinite from "swr/infinite";
+import type { ListResponse, ListTab } from "@/lib/db/queries/request-list";
+import { PRIORITIES } from "@/lib/requests/statuses";
+import { fetchJson } from "./api";
+import { PriorityBadge, StatusBadge } from "./badges";
+import { Command } from "./command";
+import { decide, decideMany, type Action } from "./decisions";
+import { ConfirmDialog } from "./dialog";
+import { useFeedback } from "./feedback";
+import { count, dateTime, duration } from "./format";
+import { useNow } from "./live";
+import { useUser } from "./user-context";
+
+export interface Filters {
+  agent: string;
+  session: string;
+  priority: string;
+  q: string;
+}
+
+const TABS: { tab: ListTab; label: string }[] = [
+  { tab: "pending", label: "Pending" },
+  { tab: "approved", label: "Approved" },
+  { tab: "rejected", label: "Rejected" },
+  { tab: "dead", label: "Dead letters" },
+];
+
+function queryString(tab: ListTab, f: Filters, cursor?: string | null): string {
+  const p = new URLSearchParams({ tab });
+  for (const [k, v] of Object.entries(f)) if (v) p.set(k, v);
+  if (cursor) p.set("cursor", cursor);
+  return p.toString();
+}
+
+/** The Approved / Rejected / Dead letters tabs: filters, keyset pages ("Load more"), and dead-letter triage. */
+export function RequestTable({ tab, filters: initialFilters, initial }: { tab: ListTab; filters: Filters; initial: ListResponse }) {
+  const user = useUser();
+  const now = useNow();
+  const [filters, setFilters] = useState(initialFilters);
+  const [draft, setDraft] = useState(initialFilters);
+  const [selected, setSelected] = useState<Set<string>>(new Set());
+  const [confirm, setConfirm] = useState<{ action: Action; ids: string[] } | null>(null);
+  const { show, view: feedback } = useFeedback();
+
+  useEffect(() => {
+    window.history.replaceState(null, "", `/requests?${queryString(tab, filters)}`);
+  }, [tab, filters]);
+
+  const { data, size, setSize, isValidating, mutate } = useSWRInfinite<ListResponse>(
+    (i, prev: ListResponse | null) => (i > 0 && !prev?.nextCursor ? null : `/api/dashboard/requests?${queryString(tab, filters, prev?.nextCursor)}`),
+    fetchJson,
+    {
+      fallbackData: [initial],
+      refreshInterval: 2000,
+      refreshWhenHidden: false,
+      revalidateFirstPage: true,
+      keepPreviousData: true,
+    },
+  );
+  const pages = data ?? [initial];
+  const items = pages.flatMap((p) => p.items);
+  const last = pages[pages.length - 1];
+  const tabs = pages[0]?.tabs ?? initial.tabs;
+  const triage = tab === "dead" && user.canDecide;
+
+  const apply = (e: React.FormEvent) => {
+    e.preventDefault();
+    setSelected(new Set());
+    setFilters(draft);
+  };
+
+  const run = async (ids: string[], action: Action) => {
+    const outcome = ids.length === 1 ? await decide(ids[0]!, action) : await decideMany(ids, action);
+    show(outcome);
+    setSelected(new Set());
+    await mutate();
+  };
+
+  return (
+    <div>
+      <div role="tablist" aria-label="Request lists" className="mb-4 flex gap-1 border-b border-zinc-200 dark:border-zinc-800">
+        {TABS.map((t) => (
+          <Link
+            key={t.tab}
+            role="tab"
+            aria-selected={t.tab === tab}
+            data-testid={`tab-${t.tab}`}
+            href={t.tab === "pending" ? "/inbox" : `/requests?${queryString(t.tab, filters)}`}
+            className={`-mb-px border-b-2 px-3 py-2 text-sm ${
+              t.tab === tab
+                ? "border-zinc-900 font-medium dark:border-zinc-100"
+                : "border-transparent text-zinc-500 hover:text-zinc-900 dark:text-zinc-400 dark:hover:text-zinc-100"
+            }`}
+          >
+            {t.label} <span className="ml-1 rounded-full bg-zinc-100 px-1.5 text-xs tabular-nums dark:bg-zinc-800">{count(tabs[t.tab])}</span>
+          </Link>
+        ))}
+      </div>
+
+      <form onSubmit={apply} className="mb-3 flex flex-wrap items-end gap-2" aria-label="Filters">
+        <label className="text-xs font-medium">
+          Agent
+          <input className="input mt-0.5 block w-36" data-testid="filter-agent" value={draft.agent} onChange={(e) => setDraft({ ...draft, agent: e.target.value })} />
+        </label>
+        <label className="text-xs font-medium">
+          Session
+          <input className="input mt-0.5 block w-44" data-testid="filter-session" value={draft.session} onChange={(e) => setDraft({ ...draft, session: e.target.value })} />
+        </label>
+        <label className="text-xs font-medium">
+          Priority
+          <select className="input mt-0.5 block" data-testid="filter-priority" value={draft.priority} onChange={(e) => setDraft({ ...draft, priority: e.target.value })}>
+            <option value="">any</option>
+            {PRIORITIES.map((p) => (
+              <option key={p} value={p}>
+                {p}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="text-xs font-medium">
+          Text in command or reason
+          <input className="input mt-0.5 block w-64" data-testid="filter-q" value={draft.q} onChange={(e) => setDraft({ ...draft, q: e.target.value })} />
+        </label>
+        <button type="submit" className="btn" data-testid="filter-apply">
+          Filter
+        </button>
+        {Object.values(filters).some(Boolean) && (
+          <button
+            type="button"
+            className="btn"
+            onClick={() => {
+              const empty = { agent: "", session: "", priority: "", q: "" };
+              setDraft(empty);
+              setFilters(empty);
+            }}
+          >
+            Clear
+          </button>
+        )}
+        {triage && selected.size > 0 && (
+          <div className="ml-auto flex items-center gap-2" data-testid="bulk-bar">
+            <span className="text-sm">{selected.size} selected</span>
+            <button type="button" className="btn" data-testid="bulk-requeue" onClick={() => setConfirm({ action: "requeue", ids: [...selected] })}>
+              Requeue {selected.size}…
+            </button>
+            <button type="button" className="btn" data-testid="bulk-discard" onClick={() => setConfirm({ action: "discard", ids: [...selected] })}>
+              Discard {selected.size}…
+            </button>
+          </div>
+        )}
+      </form>
+
+      <div className="card overflow-x-auto">
+        <table className="w-full table-fixed text-sm" data-testid="request-table">
+          <caption className="sr-only">{TABS.find((t) => t.tab === tab)?.label} requests, newest first</caption>
+          <thead className="border-b border-zinc-200 bg-zinc-50 text-left text-xs uppercase tracking-wide text-zinc-500 dark:border-zinc-800 dark:bg-zinc-900/60 dark:text-zinc-400">
+            <tr>
+              {triage && <th className="w-9 px-2 py-2"><span className="sr-only">Select</span></th>}
+              <th className="w-28 px-2 py-2">Status</th>
+              <th className="px-2 py-2">Command</th>
+              <th className="w-44 px-2 py-2">Agent / session</th>
+              <th className="w-56 px-2 py-2">{tab === "dead" ? "Why dead" : "Decision"}</th>
+              <th className="w-24 px-2 py-2">Age</th>
+              {triage && <th className="w-44 px-2 py-2 text-right">Triage</th>}
+            </tr>
+          </thead>
+          <tbody>
+            {items.length === 0 && (
+              <tr>
+                <td colSpan={7} className="px-3 py-8 text-center muted" data-testid="table-empty">
+                  {last?.partial ? "No matches among the requests searched so far." : "No requests here."}
+                </td>
+              </tr>
+            )}
+            {items.map((r) => (
+              <tr key={r.id} data-testid="request-row" data-id={r.id} className="border-b border-zinc-100 align-top last:border-0 dark:border-zinc-800">
+                {triage && (
+                  <td className="px-2 py-2">
+                    <input
+                      type="checkbox"
+                      aria-label={`Select request ${r.id}`}
+                      checked={selected.has(r.id)}
+                      onChange={() =>
+                        setSelected((s) => {
+                          const n = new Set(s);
+                          if (n.has(r.id)) n.delete(r.id);
+                          else n.add(r.id);
+                          return n;
+                        })
+                      }
+                    />
+                  </td>
+                )}
+                <td className="space-y-1 px-2 py-2">
+                  <StatusBadge status={r.status} />
+                  {r.exitCode !== null && <div className="font-mono text-xs muted">exit {r.exitCode}</div>}
+                </td>
+                <td className="px-2 py-2">
+                  <div className="mb-1 flex items-center gap-2">
+                    <PriorityBadge priority={r.priority} />
+                    <Link href={`/requests/${r.id}`} data-testid="detail-link" className="font-mono text-[11px] text-sky-700 hover:underline dark:text-sky-400">
+                      {r.id.slice(-8)} details →
+                    </Link>
+                  </div>
+                  <Command text={r.command} />
+                  {r.reason && <p className="mt-1 truncate text-xs text-zinc-600 dark:text-zinc-400">{r.reason}</p>}
+                </td>
+                <td className="px-2 py-2">
+                  <div className="truncate font-medium">{r.agentId}</div>
+                  <div className="truncate font-mono text-xs muted">{r.session}</div>
+                </td>
+                <td className="px-2 py-2 text-xs">
+                  {tab === "dead" ? (
+                    <>
+                      <div className="text-red-700 dark:text-red-300" data-testid="dead-reason">{r.lastError ?? "–"}</div>
+                      <div className="muted">{r.attempts} attempt{r.attempts === 1 ? "" : "s"}</div>
+                    </>
+                  ) : r.decidedBy ? (
+                    <>
+                      <div>
+                        {r.status === "expired" || r.status === "cancelled" ? r.status : r.status === "rejected" ? "rejected" : "approved"} by{" "}
+                        <span className="font-medium">{r.decidedBy}</span>
+                      </div>
+                      {r.decisionComment && <div className="truncate muted" title={r.decisionComment}>“{r.decisionComment}”</div>}
+                      {r.decidedAt && <div className="muted">{dateTime(r.decidedAt)}</div>}
+                    </>
+                  ) : (
+                    <span className="muted">–</span>
+                  )}
+                </td>
+                <td className="px-2 py-2 tabular-nums text-xs" title={new Date(r.createdAt).toISOString()}>
+                  {duration(now - r.createdAt)}
+                </td>
+                {triage && (
+                  <td className="px-2 py-2 text-right">
+                    <div className="flex justify-end gap-1.5">
+                      <button type="button" className="btn" data-testid="requeue" onClick={() => run([r.id], "requeue")}>
+                        Requeue
+                      </button>
+                      <button type="button" className="btn" data-testid="discard" onClick={() => run([r.id], "discard")}>
+                        Discard
+                      </button>
+                    </div>
+                  </td>
+                )}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        <div className="flex items-center gap-3 border-t border-zinc-200 px-3 py-2 text-xs dark:border-zinc-800">
+          <span className="muted">
+            {count(items.length)} shown{last?.partial ? " — the search looks at 10,000 requests at a time" : ""}
+          </span>
+          {last?.nextCursor && (
+            <button type="button" className="btn" data-testid="load-more" disabled={isValidating} onClick={() => setSize(size + 1)}>
+              {last.partial ? "Search further" : "Load more"}
+            </button>
+          )}
+        </div>
+      </div>
+
+      {confirm && (
+        <ConfirmDialog
+          title={`${confirm.action === "requeue" ? "Requeue" : "Discard"} ${confirm.ids.length} dead letter${confirm.ids.length === 1 ? "" : "s"}?`}
+          body={
+            confirm.action === "requeue"
+              ? `The ${confirm.ids.length} selected commands will be queued to run again.`
+              : `The ${confirm.ids.length} selected dead letters will be hidden from this list (kept until pruned).`
+          }
+          confirmLabel={`${confirm.action === "requeue" ? "Requeue" : "Discard"} ${confirm.ids.length}`}
+          onClose={() => setConfirm(null)}
+          onConfirm={() => {
+            const c = confirm;
+            setConfirm(null);
+            void run(c.ids, c.action);
+          }}
+        />
+      )}
+      {feedback}
+    </div>
+  );
+}
