@@ -1,0 +1,76 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { eventually } from "./eventually";
+
+const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+
+export interface WorkerProcessOptions {
+  /** The SQLite file (GATEHOUSE_DB). */
+  db: string;
+  /** `npm run worker` options: --processes, --concurrency, --queues, --handlers … */
+  args?: string[];
+  /** More environment (GATEHOUSE_GRACE_MS …). */
+  env?: Record<string, string>;
+  /** Run one worker process without its supervisor (to SIGKILL the worker itself). (Default: true) */
+  supervisor?: boolean;
+}
+
+export interface WorkerProcess {
+  proc: ChildProcess;
+  /** Everything it printed so far (stdout and stderr). */
+  output(): string;
+  /** Resolves once `n` worker processes have printed that they are claiming. */
+  ready(n?: number): Promise<void>;
+  /** Resolves when `pattern` appears in the output `times` times. */
+  printed(pattern: RegExp, times?: number): Promise<void>;
+  /** Resolves with the exit code (or the signal's name). */
+  exited: Promise<number | string>;
+  /** SIGTERM, then the exit code. */
+  stop(): Promise<number | string>;
+}
+
+const started = new Set<ChildProcess>();
+
+/**
+ * Starts `npm run worker` (or one bare worker process) on `db` as a real child process, running
+ * the TypeScript through tsx like `npm run worker` does.
+ */
+export function startWorker(opts: WorkerProcessOptions): WorkerProcess {
+  const entry = opts.supervisor === false ? "worker/child.ts" : "worker/index.ts";
+  const proc = spawn(process.execPath, ["--import", "tsx", entry, ...(opts.args ?? [])], {
+    cwd: ROOT,
+    env: { ...process.env, GATEHOUSE_DB: opts.db, ...opts.env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  started.add(proc);
+  let out = "";
+  proc.stdout?.on("data", (chunk: Buffer) => (out += chunk.toString()));
+  proc.stderr?.on("data", (chunk: Buffer) => (out += chunk.toString()));
+  const exited = new Promise<number | string>((resolve) =>
+    proc.on("exit", (code, signal) => {
+      started.delete(proc);
+      resolve(code ?? signal ?? "unknown");
+    }),
+  );
+  const count = (pattern: RegExp) => out.match(new RegExp(pattern.source, "g"))?.length ?? 0;
+  const printed = (pattern: RegExp, times = 1) =>
+    eventually(() => count(pattern) >= times, `${pattern} in the worker's output:\n${out}`, 60_000).then(() => {});
+  return {
+    proc,
+    output: () => out,
+    ready: (n = 1) => printed(/ ready: worker /, n),
+    printed,
+    exited,
+    stop: () => {
+      proc.kill("SIGTERM");
+      return exited;
+    },
+  };
+}
+
+/** Kills (SIGKILL) every worker process a test left running; call it in afterEach. */
+export async function killWorkers(): Promise<void> {
+  const left = [...started];
+  for (const proc of left) proc.kill("SIGKILL");
+  await Promise.all(left.map((p) => new Promise((resolve) => (p.exitCode !== null ? resolve(null) : p.on("exit", resolve)))));
+}
