@@ -3,12 +3,15 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
 import { config } from "../lib/config";
+import { firstStart } from "../lib/auth/bootstrap";
 import { openDb } from "../lib/db/client";
 
 process.env.NEXT_TELEMETRY_DISABLED = "1";
 const settings = config();
 
-openDb(settings.GATEHOUSE_DB).$client.close();
+const db = openDb(settings.GATEHOUSE_DB);
+await firstStart(db, settings.GATEHOUSE_ADMIN_PASSWORD, console.log);
+db.$client.close();
 
 if (!existsSync(".next/BUILD_ID") || process.env.GATEHOUSE_REBUILD === "1") {
   console.log("gatehouse: building the web app (first start) ...");

@@ -3,6 +3,7 @@ import type { Db } from "../db/client";
 import { users } from "../db/schema";
 import { ApiError } from "../http/errors";
 import { newSecret } from "../ids";
+import { ensureDefaultRules } from "../requests/rules";
 import { createUser } from "./users";
 
 /**
@@ -20,4 +21,19 @@ export async function ensureAdmin(db: Db, password?: string): Promise<{ created:
     throw err;
   }
   return password ? { created: true } : { created: true, generatedPassword: chosen };
+}
+
+/**
+ * What `npm start` and `npm run migrate` do once the schema is up to date: seed the built-in
+ * policy rules and the first admin, printing a generated password exactly once.
+ */
+export async function firstStart(db: Db, adminPassword: string | undefined, print: (line: string) => void): Promise<void> {
+  ensureDefaultRules(db);
+  const admin = await ensureAdmin(db, adminPassword);
+  if (admin.generatedPassword) {
+    print(`gatehouse: created user "admin" with password ${admin.generatedPassword}`);
+    print("gatehouse: (shown once; sign in and keep it, or set GATEHOUSE_ADMIN_PASSWORD before the first start)");
+  } else if (admin.created) {
+    print('gatehouse: created user "admin" with the password in GATEHOUSE_ADMIN_PASSWORD');
+  }
 }
