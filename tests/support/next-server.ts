@@ -6,8 +6,10 @@ import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from "node:fs";
 import { createServer } from "node:net";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 
-const ROOT = path.resolve(__dirname, "../..");
+// import.meta.url, not __dirname: Playwright loads this file as an ES module.
+const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const NEXT_BIN = path.join(ROOT, "node_modules/next/dist/bin/next");
 const BUILD_ID = path.join(ROOT, ".next/BUILD_ID");
 const LOCK = "/tmp/gatehouse-next-build.lock";
