@@ -3,6 +3,7 @@ import { describeError } from "./fail";
 import { announce, announceDiscard, announceRequeue, CHANGED_COLUMNS, type ChangedRow } from "./hooks";
 import type { Lease } from "./lease";
 import { preparedFor } from "./prepared";
+import { nudge } from "./wake";
 import type { DeadReason } from "./states";
 
 /** A dead letter as triage shows it. */
@@ -132,7 +133,9 @@ export function listDead(db: Db, opts: ListDeadOptions = {}): DeadLetter[] {
  * again). False when it is not a dead letter awaiting triage (already requeued or discarded).
  */
 export function requeueDead(db: Db, id: number, now = Date.now()): boolean {
-  return statements(db).requeue.immediate(now, id, db);
+  const requeued = statements(db).requeue.immediate(now, id, db);
+  if (requeued) nudge();
+  return requeued;
 }
 
 /** Marks a dead letter discarded: kept until pruned, out of triage. False when it was not awaiting triage. */

@@ -1,6 +1,7 @@
 import type { Db } from "../db/client";
 import { announce, CHANGED_COLUMNS, type ChangedRow } from "./hooks";
 import { preparedFor } from "./prepared";
+import { nudge } from "./wake";
 
 // A message whose lease ran out belonged to a worker that died or stalled: its actor's
 // on_lease_lost decides. `retry`: due again at once, this attempt counted (a message that kills
@@ -39,6 +40,9 @@ export function reclaim(db: Db, now = Date.now()): Reclaimed {
   for (;;) {
     const rows = statements(db).reclaim.immediate(now, 500, db);
     for (const row of rows) (row.state === "dead" ? result.dead : result.retried).push(row.id);
-    if (rows.length < 500) return result;
+    if (rows.length < 500) {
+      if (result.retried.length) nudge();
+      return result;
+    }
   }
 }

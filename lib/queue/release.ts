@@ -2,6 +2,7 @@ import type { Db } from "../db/client";
 import { announce, CHANGED_COLUMNS, type ChangedRow } from "./hooks";
 import type { Lease } from "./lease";
 import { preparedFor } from "./prepared";
+import { nudge } from "./wake";
 
 // A stopping worker gives back what it could not finish. A `retry` actor's message goes back to
 // ready with this attempt uncounted (it did not fail); a `dead` actor's message may have started,
@@ -36,5 +37,8 @@ const statements = preparedFor((client) => {
 
 /** Gives back messages a stopping worker still holds; returns how many were still its own. */
 export function release(db: Db, leases: readonly Lease[], now = Date.now()): number {
-  return leases.length ? statements(db).release.immediate(leases, now, db) : 0;
+  if (!leases.length) return 0;
+  const n = statements(db).release.immediate(leases, now, db);
+  nudge();
+  return n;
 }

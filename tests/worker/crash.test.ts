@@ -1,0 +1,59 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { enqueue } from "../../lib/queue/enqueue";
+import { onDeadLetter } from "../../lib/queue/hooks";
+import { LEASE_MS } from "../../lib/queue/lease";
+import { reclaim } from "../../lib/queue/reclaim";
+import { eventually } from "../support/eventually";
+import { tempDb } from "../support/temp-db";
+import { killWorkers, startWorker } from "../support/worker-process";
+import { testSleep, testSleepOnce } from "./fixtures/actors";
+import { FIXTURES, runLog } from "./run-log";
+
+let t: ReturnType<typeof tempDb>;
+beforeEach(() => (t = tempDb()));
+afterEach(async () => {
+  await killWorkers();
+  t.cleanup();
+});
+
+const row = (id: number) =>
+  t.db.$client.prepare("SELECT state, attempts, dead_reason FROM messages WHERE id = ?").get(id) as {
+    state: string;
+    attempts: number;
+    dead_reason: string | null;
+  };
+
+describe("a worker killed with SIGKILL mid-run", () => {
+  it("loses nothing: its messages come back as their actors say once the lease runs out", async () => {
+    const log = runLog(t.dir);
+    const env = { GATEHOUSE_TEST_RUN_LOG: log.file };
+    const retry = [1, 2, 3].map(() => enqueue(t.db, testSleep.name, { ms: 60_000 }).id);
+    const once = [1, 2].map(() => enqueue(t.db, testSleepOnce.name, { ms: 60_000 }).id);
+    const victim = startWorker({ db: t.file, supervisor: false, args: ["--handlers", FIXTURES], env });
+    await eventually(() => log.runs().length === 5, "all five messages running");
+
+    victim.proc.kill("SIGKILL");
+    expect(await victim.exited).toBe("SIGKILL");
+    const killedAt = Date.now();
+    expect([...retry, ...once].map((id) => row(id).state)).toEqual(Array(5).fill("leased"));
+
+    const interrupted: number[] = [];
+    const off = onDeadLetter(testSleepOnce.name, (_db, m, reason) => reason === "interrupted" && interrupted.push(m.id));
+    try {
+      // Time is injected: this is what any worker's maintenance does once the lease has run out.
+      expect(reclaim(t.db, killedAt + LEASE_MS - 1_000)).toEqual({ retried: [], dead: [] });
+      expect(reclaim(t.db, killedAt + LEASE_MS + 1)).toEqual({ retried: retry, dead: once });
+    } finally {
+      off();
+    }
+    expect(interrupted).toEqual(once);
+    for (const id of once) expect(row(id)).toEqual({ state: "dead", attempts: 1, dead_reason: "interrupted" });
+
+    const rescuer = startWorker({ db: t.file, supervisor: false, args: ["--handlers", FIXTURES], env });
+    await eventually(() => retry.every((id) => row(id).state === "done"), "the retried messages done");
+    expect(await rescuer.stop()).toBe(0);
+    for (const id of retry) expect(row(id)).toEqual({ state: "done", attempts: 2, dead_reason: null });
+    for (const id of once) expect(row(id).state).toBe("dead"); // never run a second time
+    expect(log.runs().filter((r) => once.includes(r.id))).toHaveLength(2);
+  });
+});

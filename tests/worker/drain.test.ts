@@ -1,0 +1,47 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { enqueueMany } from "../../lib/queue/enqueue";
+import { listWorkers } from "../../lib/queue/workers";
+import { eventually } from "../support/eventually";
+import { tempDb } from "../support/temp-db";
+import { killWorkers, startWorker } from "../support/worker-process";
+import { testRecord } from "./fixtures/actors";
+import { FIXTURES, runLog } from "./run-log";
+
+let t: ReturnType<typeof tempDb>;
+beforeEach(() => (t = tempDb()));
+afterEach(async () => {
+  await killWorkers();
+  t.cleanup();
+});
+
+const count = (state: string) =>
+  t.db.$client.prepare("SELECT count(*) FROM messages WHERE state = ?").pluck().get(state) as number;
+
+describe("two worker processes", () => {
+  it("drain 10,000 messages with none lost and none run twice", async () => {
+    const log = runLog(t.dir);
+    const worker = startWorker({
+      db: t.file,
+      args: ["--processes", "2", "--handlers", FIXTURES],
+      env: { GATEHOUSE_TEST_RUN_LOG: log.file },
+    });
+    await worker.ready(2);
+    const ids = enqueueMany(
+      t.db,
+      Array.from({ length: 10_000 }, (_, n) => ({ actor: testRecord.name, payload: { n } })),
+    ).map((e) => e.id);
+
+    await eventually(() => count("done") === 10_000, "all 10,000 messages done", 120_000);
+    expect(await worker.stop()).toBe(0);
+
+    const runs = log.runs();
+    expect(runs).toHaveLength(10_000);
+    expect(new Set(runs.map((r) => r.id))).toEqual(new Set(ids));
+    expect(runs.every((r) => r.attempt === 1)).toBe(true);
+    const workers = listWorkers(t.db);
+    expect(workers).toHaveLength(2);
+    expect(workers.every((w) => w.processed > 0 && w.stoppedAt !== null)).toBe(true);
+    expect(workers.reduce((sum, w) => sum + w.processed, 0)).toBe(10_000);
+    expect(new Set(runs.map((r) => r.pid)).size).toBe(2);
+  });
+});

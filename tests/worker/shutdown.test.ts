@@ -1,0 +1,71 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { enqueueMany } from "../../lib/queue/enqueue";
+import { eventually } from "../support/eventually";
+import { tempDb } from "../support/temp-db";
+import { killWorkers, startWorker } from "../support/worker-process";
+import { testSleep, testSleepOnce } from "./fixtures/actors";
+import { FIXTURES, runLog } from "./run-log";
+
+let t: ReturnType<typeof tempDb>;
+beforeEach(() => (t = tempDb()));
+afterEach(async () => {
+  await killWorkers();
+  t.cleanup();
+});
+
+const rows = () =>
+  t.db.$client.prepare("SELECT id, state, attempts, dead_reason FROM messages ORDER BY id").all() as {
+    id: number;
+    state: string;
+    attempts: number;
+    dead_reason: string | null;
+  }[];
+
+describe("graceful shutdown", () => {
+  it("finishes in-flight work within the grace period, leaves the rest queued, exits 0", async () => {
+    const log = runLog(t.dir);
+    const ids = enqueueMany(t.db, Array.from({ length: 10 }, () => ({ actor: testSleep.name, payload: { ms: 500 } }))).map(
+      (e) => e.id,
+    );
+    const worker = startWorker({
+      db: t.file,
+      args: ["--concurrency", "3", "--handlers", FIXTURES],
+      env: { GATEHOUSE_TEST_RUN_LOG: log.file, GATEHOUSE_GRACE_MS: "30000" },
+    });
+    await eventually(() => log.runs().length === 3, "three messages running");
+    expect(await worker.stop()).toBe(0);
+
+    const after = rows();
+    const ran = new Set(log.runs().map((r) => r.id));
+    expect(ran.size).toBe(3);
+    for (const r of after) {
+      if (ran.has(r.id)) expect(r).toMatchObject({ state: "done", attempts: 1 });
+      else expect(r).toMatchObject({ state: "ready", attempts: 0 });
+    }
+    expect(after.map((r) => r.id)).toEqual(ids);
+  });
+
+  it("releases what cannot finish in time: retry actors back to ready uncounted, run-once actors interrupted", async () => {
+    const log = runLog(t.dir);
+    enqueueMany(t.db, [
+      { actor: testSleep.name, payload: { ms: 60_000 } },
+      { actor: testSleepOnce.name, payload: { ms: 60_000 } },
+    ]);
+    const env = { GATEHOUSE_TEST_RUN_LOG: log.file, GATEHOUSE_GRACE_MS: "200" };
+    const worker = startWorker({ db: t.file, args: ["--handlers", FIXTURES], env });
+    await eventually(() => log.runs().length === 2, "both messages running");
+    expect(await worker.stop()).toBe(0);
+    expect(worker.output()).toMatch(/released 2 unfinished message/);
+    expect(rows().map(({ state, attempts, dead_reason }) => ({ state, attempts, dead_reason }))).toEqual([
+      { state: "ready", attempts: 0, dead_reason: null },
+      { state: "dead", attempts: 1, dead_reason: "interrupted" },
+    ]);
+
+    // Nothing lost: the next worker runs the released message again, as its first attempt.
+    const released = rows()[0]!.id;
+    const next = startWorker({ db: t.file, args: ["--handlers", FIXTURES], env });
+    await eventually(() => log.runs().filter((r) => r.id === released).length === 2, "the released message running again");
+    expect(log.runs().at(-1)).toMatchObject({ id: released, attempt: 1 });
+    expect(await next.stop()).toBe(0);
+  });
+});

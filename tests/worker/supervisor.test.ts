@@ -1,0 +1,70 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { enqueue } from "../../lib/queue/enqueue";
+import { listWorkers } from "../../lib/queue/workers";
+import { eventually } from "../support/eventually";
+import { tempDb } from "../support/temp-db";
+import { killWorkers, startWorker } from "../support/worker-process";
+import { testRecord } from "./fixtures/actors";
+import { FIXTURES, runLog } from "./run-log";
+
+let t: ReturnType<typeof tempDb>;
+beforeEach(() => (t = tempDb()));
+afterEach(async () => {
+  await killWorkers();
+  t.cleanup();
+});
+
+const live = () => listWorkers(t.db).filter((w) => w.stoppedAt === null);
+
+describe("the supervisor", () => {
+  it("restarts a worker process that dies", async () => {
+    const worker = startWorker({ db: t.file, args: ["--processes", "2"] });
+    await worker.ready(2);
+    const [victim] = live();
+    process.kill(victim!.pid, "SIGKILL");
+    await worker.ready(3);
+    expect(worker.output()).toMatch(new RegExp(`worker process ${victim!.pid} died`));
+    const pids = live().map((w) => w.pid);
+    expect(pids).toHaveLength(3); // the killed one never recorded its stop
+    expect(await worker.stop()).toBe(0);
+    expect(listWorkers(t.db).filter((w) => w.stoppedAt === null).map((w) => w.pid)).toEqual([victim!.pid]);
+  });
+
+  it("rolls the workers over on SIGHUP with a claiming worker at every moment, losing nothing", async () => {
+    const log = runLog(t.dir);
+    const worker = startWorker({
+      db: t.file,
+      args: ["--processes", "2", "--handlers", FIXTURES],
+      env: { GATEHOUSE_TEST_RUN_LOG: log.file },
+    });
+    await worker.ready(2);
+    const before = live();
+
+    let n = 0;
+    const ids: number[] = [];
+    const feeder = setInterval(() => ids.push(enqueue(t.db, testRecord.name, { n: n++ }).id), 5);
+    worker.proc.kill("SIGHUP");
+    await worker.printed(/rolling restart done/);
+    clearInterval(feeder);
+
+    const all = listWorkers(t.db);
+    const fresh = all.filter((w) => !before.some((b) => b.id === w.id));
+    expect(fresh).toHaveLength(2);
+    // Whenever an old worker stopped, another worker had already started and was still running.
+    for (const old of before) {
+      const stoppedAt = all.find((w) => w.id === old.id)!.stoppedAt;
+      expect(stoppedAt).not.toBeNull();
+      const cover = all.filter(
+        (w) => w.id !== old.id && w.startedAt <= stoppedAt! && (w.stoppedAt === null || w.stoppedAt >= stoppedAt!),
+      );
+      expect(cover.length).toBeGreaterThan(0);
+    }
+
+    const done = () => t.db.$client.prepare("SELECT count(*) FROM messages WHERE state = 'done'").pluck().get() as number;
+    await eventually(() => done() === ids.length, "every message fed during the restart done");
+    const runs = log.runs();
+    expect(runs).toHaveLength(ids.length);
+    expect(new Set(runs.map((r) => r.id))).toEqual(new Set(ids));
+    expect(await worker.stop()).toBe(0);
+  });
+});

@@ -1,0 +1,55 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { z } from "zod";
+import { defineActor } from "../../lib/queue/actors";
+import { listDead } from "../../lib/queue/dead";
+import { enqueue } from "../../lib/queue/enqueue";
+import { eventually } from "../support/eventually";
+import { tempDb } from "../support/temp-db";
+import { killWorkers, startWorker } from "../support/worker-process";
+import { testRecord } from "./fixtures/actors";
+import { FIXTURES, runLog } from "./run-log";
+
+// Declared only in this (the enqueuing) process: the worker process has never heard of it. This is
+// how the Dramatiq setup Gatehouse replaces lost messages ("Actor not found" in another process).
+const orphan = defineActor({ name: "test_orphan", payload: z.object({ note: z.string() }) });
+
+let t: ReturnType<typeof tempDb>;
+beforeEach(() => (t = tempDb()));
+afterEach(async () => {
+  await killWorkers();
+  t.cleanup();
+});
+
+const row = (id: number) =>
+  t.db.$client.prepare("SELECT state, attempts FROM messages WHERE id = ?").get(id) as { state: string; attempts: number };
+
+describe("a message for an actor the claiming worker does not have", () => {
+  it("is dead-lettered with that reason: never lost, never looped on", async () => {
+    const log = runLog(t.dir);
+    const worker = startWorker({
+      db: t.file,
+      args: ["--handlers", FIXTURES],
+      env: { GATEHOUSE_TEST_RUN_LOG: log.file },
+    });
+    await worker.ready();
+    const lost = enqueue(t.db, orphan.name, { note: "keep me" }).id;
+    const after = enqueue(t.db, testRecord.name, { n: 1 }).id;
+
+    await eventually(() => row(after).state === "done", "the next message done");
+    expect(row(lost)).toEqual({ state: "dead", attempts: 1 });
+    const [dead] = listDead(t.db);
+    expect(dead).toMatchObject({ id: lost, actor: "test_orphan", reason: "unknown_actor", payload: { note: "keep me" } });
+    expect(dead?.lastError).toMatch(/No handler for actor "test_orphan" in worker .* \(it handles: .*noop.*test_record/);
+    expect(worker.output()).toMatch(/no handler for actor "test_orphan", dead-lettered/);
+
+    // Still dead, claimed once, after the worker has gone on working.
+    enqueue(t.db, testRecord.name, { n: 2 });
+    await eventually(() => log.runs().length === 2, "another message run");
+    expect(row(lost)).toEqual({ state: "dead", attempts: 1 });
+    expect(await worker.stop()).toBe(0);
+  });
+
+  it("cannot even be enqueued when the enqueuing process does not know the actor", () => {
+    expect(() => enqueue(t.db, "test_never_declared", {})).toThrow(/Unknown actor "test_never_declared"/);
+  });
+});
