@@ -5,6 +5,7 @@ import { requestEvents, type Request as RequestRow } from "../db/schema";
 import { notFound } from "../http/errors";
 import { waitForChange } from "./changes";
 import { getRequest } from "./lifecycle";
+import { TERMINAL_STATUSES } from "./statuses";
 
 /** The request, or 404; an agent sees only its own (another agent's is a 404 too). */
 export function requireVisibleRequest(db: Db, id: string, who: Principal): RequestRow {
@@ -15,9 +16,12 @@ export function requireVisibleRequest(db: Db, id: string, who: Principal): Reque
 
 /**
  * The request once its status differs from the one it has now, or after `waitMs` (then as it is),
- * or as soon as `signal` aborts. Waiting costs no polling of its own (see changes.ts).
+ * or as soon as `signal` aborts. A request that has already ended is returned at once: nothing
+ * will change without a person, and a client that saw `pending` must not wait a minute for news
+ * it already has. Waiting costs no polling of its own (see changes.ts).
  */
 export async function awaitStatusChange(db: Db, row: RequestRow, waitMs: number, signal?: AbortSignal): Promise<RequestRow> {
+  if ((TERMINAL_STATUSES as readonly string[]).includes(row.status)) return row;
   const deadline = Date.now() + waitMs;
   let current = row;
   while (current.status === row.status && !signal?.aborted) {
