@@ -13,7 +13,7 @@ export interface Api {
   tokens: { admin: string; alice: string; viewer: string; agent: string; other: string; trusted: string };
   passwords: { alice: string };
   call: (method: string, path: string, opts?: CallOptions) => Promise<Reply>;
-  counts: () => Record<string, number>;
+  counts: () => Counts;
   close: () => Promise<void>;
 }
 
@@ -30,6 +30,10 @@ export interface Reply {
   headers: Headers;
   body: any; // eslint-disable-line @typescript-eslint/no-explicit-any -- tests read arbitrary JSON
 }
+
+/** Every table a call could write to. */
+const TABLES = ["requests", "request_events", "messages", "rules", "users", "agents", "web_sessions"] as const;
+export type Counts = Record<(typeof TABLES)[number], number>;
 
 export async function startApi(env: Record<string, string> = {}): Promise<Api> {
   await ensureBuild();
@@ -69,11 +73,8 @@ export async function startApi(env: Record<string, string> = {}): Promise<Api> {
 
   const counts = () =>
     Object.fromEntries(
-      ["requests", "request_events", "messages", "rules", "users", "agents", "web_sessions"].map((table) => [
-        table,
-        (db.$client.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n,
-      ]),
-    );
+      TABLES.map((table) => [table, (db.$client.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n]),
+    ) as Counts;
 
   return {
     app,
