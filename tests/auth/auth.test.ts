@@ -1,0 +1,162 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { createAgent } from "../../lib/auth/agents";
+import { ensureAdmin } from "../../lib/auth/bootstrap";
+import { hashPassword, verifyPassword } from "../../lib/auth/passwords";
+import { authenticate, requireAgent, requireUser } from "../../lib/auth/principal";
+import { takeToken } from "../../lib/auth/rate-limit";
+import { hashToken } from "../../lib/auth/tokens";
+import { createUser, issueUserToken, verifyLogin } from "../../lib/auth/users";
+import { createWebSession, endWebSession, SESSION_TTL_MS, userBySessionCookie } from "../../lib/auth/web-sessions";
+import { openDb, type Db } from "../../lib/db/client";
+import { ApiError } from "../../lib/http/errors";
+import { tempDb } from "../support/temp-db";
+
+let t: ReturnType<typeof tempDb>;
+let db: Db;
+beforeEach(() => {
+  t = tempDb();
+  db = t.db;
+});
+afterEach(() => t.cleanup());
+
+function statusOf(fn: () => unknown): number | "ok" {
+  try {
+    fn();
+    return "ok";
+  } catch (err) {
+    if (err instanceof ApiError) return err.status;
+    throw err;
+  }
+}
+
+const req = (headers: Record<string, string>, method = "GET") => new Request("http://127.0.0.1:3000/api/requests", { method, headers });
+
+describe("passwords", () => {
+  it("are stored as scrypt hashes that verify only the right password", async () => {
+    const hash = await hashPassword("correct horse");
+    expect(hash).toMatch(/^scrypt\$16384\$8\$1\$/);
+    expect(hash).not.toContain("correct horse");
+    expect(await verifyPassword("correct horse", hash)).toBe(true);
+    expect(await verifyPassword("correct hors", hash)).toBe(false);
+    expect(await verifyPassword("x", "garbage")).toBe(false);
+  });
+
+  it("login checks name and password", async () => {
+    await createUser(db, { name: "alice", role: "supervisor", password: "alice-password" });
+    expect(await verifyLogin(db, "alice", "alice-password")).toMatchObject({ name: "alice", role: "supervisor" });
+    expect(await verifyLogin(db, "alice", "wrong-password")).toBeNull();
+    expect(await verifyLogin(db, "nobody", "alice-password")).toBeNull();
+  });
+});
+
+describe("tokens", () => {
+  it("are stored only as hashes", async () => {
+    const { token } = createAgent(db, { id: "a1", sessions: ["s"] });
+    const user = await createUser(db, { name: "bot", role: "viewer", password: "bot-password" });
+    const userToken = issueUserToken(db, user.id);
+    const dump = JSON.stringify(db.$client.prepare("SELECT * FROM agents").all()) + JSON.stringify(db.$client.prepare("SELECT * FROM users").all());
+    expect(dump).not.toContain(token);
+    expect(dump).not.toContain(userToken);
+    expect(dump).toContain(hashToken(token));
+  });
+
+  it("an agent token identifies its agent and sessions; a user token its user", async () => {
+    const { token } = createAgent(db, { id: "a1", sessions: ["s1", "s2"] });
+    expect(authenticate(db, req({ authorization: `Bearer ${token}` }))).toEqual({
+      kind: "agent",
+      agent: { id: "a1", sessions: ["s1", "s2"], autoApprove: false },
+    });
+    const user = await createUser(db, { name: "ops", role: "admin", password: "ops-password" });
+    const userToken = issueUserToken(db, user.id);
+    expect(authenticate(db, req({ authorization: `Bearer ${userToken}` }))).toMatchObject({ kind: "user", via: "token", user: { name: "ops" } });
+    const replaced = issueUserToken(db, user.id);
+    expect(statusOf(() => authenticate(db, req({ authorization: `Bearer ${userToken}` })))).toBe(401);
+    expect(statusOf(() => authenticate(db, req({ authorization: `Bearer ${replaced}` })))).toBe("ok");
+  });
+
+  it("agents can never act as people, and people never as agents", async () => {
+    const { token } = createAgent(db, { id: "a1", sessions: ["s"] });
+    const user = await createUser(db, { name: "admin", role: "admin", password: "admin-password" });
+    const userToken = issueUserToken(db, user.id);
+    expect(statusOf(() => requireUser(db, req({ authorization: `Bearer ${token}` }), "viewer"))).toBe(403);
+    expect(statusOf(() => requireAgent(db, req({ authorization: `Bearer ${userToken}` })))).toBe(403);
+  });
+
+  it("roles rank viewer < supervisor < admin", async () => {
+    const viewer = issueUserToken(db, (await createUser(db, { name: "v", role: "viewer", password: "viewer-pass" })).id);
+    const sup = issueUserToken(db, (await createUser(db, { name: "s", role: "supervisor", password: "super-pass" })).id);
+    const as = (token: string) => req({ authorization: `Bearer ${token}` }, "POST");
+    expect(statusOf(() => requireUser(db, as(viewer), "viewer"))).toBe("ok");
+    expect(statusOf(() => requireUser(db, as(viewer), "supervisor"))).toBe(403);
+    expect(statusOf(() => requireUser(db, as(sup), "supervisor"))).toBe("ok");
+    expect(statusOf(() => requireUser(db, as(sup), "admin"))).toBe(403);
+  });
+});
+
+describe("cookie sessions", () => {
+  it("are signed: a changed id or signature names nobody", async () => {
+    const user = await createUser(db, { name: "alice", role: "supervisor", password: "alice-password" });
+    const cookie = createWebSession(db, user.id);
+    expect(userBySessionCookie(db, cookie)?.name).toBe("alice");
+    const [id, sig] = cookie.split(".");
+    expect(userBySessionCookie(db, `${id}x.${sig}`)).toBeNull();
+    expect(userBySessionCookie(db, `${id}.${sig!.slice(1)}A`)).toBeNull();
+    expect(userBySessionCookie(db, id!)).toBeNull();
+  });
+
+  it("expire, and end at logout", async () => {
+    const user = await createUser(db, { name: "alice", role: "supervisor", password: "alice-password" });
+    const now = Date.now();
+    const cookie = createWebSession(db, user.id, now);
+    expect(userBySessionCookie(db, cookie, now + SESSION_TTL_MS - 1)).not.toBeNull();
+    expect(userBySessionCookie(db, cookie, now + SESSION_TTL_MS)).toBeNull();
+    endWebSession(db, cookie);
+    expect(userBySessionCookie(db, cookie, now)).toBeNull();
+  });
+
+  it("keep working across processes: the signing secret is made once per database", async () => {
+    const user = await createUser(db, { name: "alice", role: "supervisor", password: "alice-password" });
+    const cookie = createWebSession(db, user.id);
+    const other = openDb(t.file);
+    expect(userBySessionCookie(other, cookie)?.name).toBe("alice");
+    other.$client.close();
+  });
+
+  it("must come with the dashboard's Origin on changes; reads need none", async () => {
+    const user = await createUser(db, { name: "alice", role: "supervisor", password: "alice-password" });
+    const cookie = `gatehouse_session=${createWebSession(db, user.id)}`;
+    const host = "127.0.0.1:3000";
+    expect(statusOf(() => authenticate(db, req({ cookie, host })))).toBe("ok");
+    expect(statusOf(() => authenticate(db, req({ cookie, host }, "POST")))).toBe(403);
+    expect(statusOf(() => authenticate(db, req({ cookie, host, origin: "http://evil.example" }, "POST")))).toBe(403);
+    expect(statusOf(() => authenticate(db, req({ cookie, host, origin: `http://${host}` }, "POST")))).toBe("ok");
+  });
+});
+
+describe("rate limit", () => {
+  it("allows the configured number per minute, then says when to come back", () => {
+    const now = 1_000_000;
+    for (let i = 0; i < 3; i++) expect(takeToken("rl-agent", 3, now)).toBe(0);
+    expect(takeToken("rl-agent", 3, now)).toBe(20);
+    expect(takeToken("rl-agent", 3, now + 20_000)).toBe(0);
+    expect(takeToken("rl-other", 3, now)).toBe(0);
+  });
+});
+
+describe("first start", () => {
+  it("creates one admin, with the given password or a generated one, and never a second", async () => {
+    const first = await ensureAdmin(db);
+    expect(first.created).toBe(true);
+    expect(first.generatedPassword).toMatch(/^[A-Za-z0-9_-]{16}$/);
+    expect(await verifyLogin(db, "admin", first.generatedPassword!)).toMatchObject({ role: "admin" });
+    expect(await ensureAdmin(db, "another-password")).toEqual({ created: false });
+  });
+
+  it("two processes starting at once make one admin", async () => {
+    const other = openDb(t.file);
+    const results = await Promise.all([ensureAdmin(db, "admin-password"), ensureAdmin(other, "admin-password")]);
+    other.$client.close();
+    expect(results.filter((r) => r.created)).toHaveLength(1);
+    expect(db.$client.prepare("SELECT count(*) AS n FROM users WHERE role = 'admin'").get()).toEqual({ n: 1 });
+  });
+});
