@@ -1,8 +1,7 @@
-import { existsSync } from "node:fs";
+import { existsSync, watch } from "node:fs";
 import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { randomBytes } from "node:crypto";
 import { config } from "@/lib/config";
 import { exactSession, type Tmux } from "./client";
 import { TmuxError, isTmuxError } from "./errors";
@@ -10,6 +9,8 @@ import { jobFiles, readCappedOutput } from "./output";
 import { exists, killProcessGroup } from "./process-group";
 
 const WRAPPER = fileURLToPath(new URL("./wrapper.sh", import.meta.url));
+
+const JOB_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
 /** How often the runner checks that the job's window still exists while it waits. */
 const LIVENESS_MS = 200;
@@ -31,7 +32,7 @@ export interface RunOptions {
   timeoutMs: number;
   /** A directory for this job's files (command, output, exit code); created if missing. */
   jobDir: string;
-  /** Names the window `job-ID`. (Default: the job directory's name) */
+  /** Names the window `job-ID`; ^[A-Za-z0-9_-]{1,64}$. (Default: the job directory's name) */
   jobId?: string;
   /** Output kept, in bytes. (Default: GATEHOUSE_OUTPUT_CAP_BYTES, 1 MiB) */
   outputCapBytes?: number;
@@ -72,14 +73,21 @@ async function prepareJobDir(opts: RunOptions, keep: boolean): Promise<ReturnTyp
   return files;
 }
 
-/** Starts the job's window; nothing has run if this throws, unless the error says otherwise. */
-async function startWindow(tmux: Tmux, session: string, windowName: string, jobDir: string, channel: string) {
+/**
+ * Starts the job's window; nothing has run if this throws, unless the error says otherwise.
+ * `-a -t {end}` makes the new window the session's last, so the `set-option` in the same call
+ * (no other tmux command can come between) finds it, and sets remain-on-exit whatever the user's
+ * own setting: off, so the window closes when the job ends; on when kept, so a job killed at its
+ * time limit stays for inspection.
+ */
+async function startWindow(tmux: Tmux, session: string, windowName: string, jobDir: string, keep: boolean) {
+  const last = `${exactSession(session)}:{end}`;
   let out: string;
   try {
     out = await tmux.exec([
-      "new-window", "-d", "-P", "-F", "#{pane_id} #{pane_pid}",
-      "-t", `${exactSession(session)}:`, "-n", windowName,
-      "--", "/bin/bash", WRAPPER, jobDir, channel,
+      "new-window", "-d", "-a", "-P", "-F", "#{pane_id} #{pane_pid}", "-t", last, "-n", windowName,
+      "--", "/bin/bash", WRAPPER, jobDir,
+      ";", "set-option", "-w", "-t", last, "remain-on-exit", keep ? "on" : "off",
     ]);
   } catch (e) {
     // A timed-out new-window may still have created the window.
@@ -95,20 +103,21 @@ async function startWindow(tmux: Tmux, session: string, windowName: string, jobD
 }
 
 /**
- * Waits for the first of: the wrapper's exit code (woken by `tmux wait-for`, which in tmux 3.3
- * also returns at once when the signal came first), the window vanishing (checked every
- * LIVENESS_MS with kill(pid, 0), which costs no tmux call), or the time limit.
+ * Waits for the first of: the wrapper's exit code (inotify on the job directory tells us the
+ * moment it is renamed into place), the window vanishing (checked every LIVENESS_MS with
+ * kill(pid, 0), which costs no tmux call; this also catches the exit code should inotify be
+ * unavailable), or the time limit.
  */
-function waitForEnd(tmux: Tmux, exitFile: string, panePid: number, channel: string, timeoutMs: number): Promise<Ending> {
+function waitForEnd(jobDir: string, exitFile: string, panePid: number, timeoutMs: number): Promise<Ending> {
   return new Promise((resolve) => {
-    const waiter = new AbortController();
+    const watching = new AbortController();
     let settled = false;
     const finish = (how: Ending) => {
       if (settled) return;
       settled = true;
       clearInterval(poll);
       clearTimeout(limit);
-      waiter.abort();
+      watching.abort();
       resolve(how);
     };
     const check = () => {
@@ -117,9 +126,13 @@ function waitForEnd(tmux: Tmux, exitFile: string, panePid: number, channel: stri
     };
     const poll = setInterval(check, LIVENESS_MS);
     const limit = setTimeout(() => (existsSync(exitFile) ? finish("exited") : finish("timeout")), timeoutMs);
-    tmux
-      .exec(["wait-for", channel], { timeoutMs: timeoutMs + 5_000, signal: waiter.signal })
-      .then(check, check);
+    try {
+      watch(jobDir, { signal: watching.signal }, (_event, name) => {
+        if (name === "exit") check();
+      }).on("error", () => {});
+    } catch {
+      // No inotify (limits, network file system): the poll still sees the exit code.
+    }
     check();
   });
 }
@@ -147,13 +160,13 @@ async function vanishedError(tmux: Tmux, session: string, paneId: string): Promi
  */
 export async function runCommand(tmux: Tmux, session: string, opts: RunOptions): Promise<RunResult> {
   exactSession(session);
+  const jobId = opts.jobId ?? path.basename(opts.jobDir);
+  if (!JOB_ID.test(jobId)) throw new Error(`Invalid job id ${JSON.stringify(jobId)}: use 1-64 of A-Z a-z 0-9 _ -`);
+  const windowName = `job-${jobId}`;
   const keep = opts.keepWindow ?? config().GATEHOUSE_KEEP_WINDOWS;
   const capBytes = opts.outputCapBytes ?? config().GATEHOUSE_OUTPUT_CAP_BYTES;
   const files = await prepareJobDir(opts, keep);
-  const windowName = `job-${opts.jobId ?? path.basename(opts.jobDir)}`;
-  const channel = `gatehouse-${windowName}-${randomBytes(6).toString("hex")}`;
-
-  const { paneId, panePid } = await startWindow(tmux, session, windowName, opts.jobDir, channel);
+  const { paneId, panePid } = await startWindow(tmux, session, windowName, opts.jobDir, keep);
   const startedAt = new Date();
   const stop = async () => {
     await killProcessGroup(panePid);
@@ -169,7 +182,7 @@ export async function runCommand(tmux: Tmux, session: string, opts: RunOptions):
     }
   }
 
-  const ending = await waitForEnd(tmux, files.exit, panePid, channel, opts.timeoutMs);
+  const ending = await waitForEnd(opts.jobDir, files.exit, panePid, opts.timeoutMs);
   if (ending === "timeout") await stop();
   if (ending === "vanished") {
     // Whatever the closed window left running (a child ignoring SIGHUP) goes too.

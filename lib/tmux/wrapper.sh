@@ -1,23 +1,18 @@
 # Runs one Gatehouse job as the only process of its tmux window (see lib/tmux/runner.ts).
-# Started by tmux as: /bin/bash wrapper.sh JOBDIR CHANNEL
+# Started by tmux as: /bin/bash wrapper.sh JOBDIR
 #
 # JOBDIR holds what the runner wrote: `command` (the text, run by bash as a script, so it is never
 # parsed by tmux or quoted into a string), `cwd`, and `keep` when the window should stay after the
 # run. The wrapper adds `output` (stdout and stderr, as they come) and `exit` (the exit code,
-# written to a temp file and renamed, so a reader never sees a half-written number).
+# written to a temp file and renamed, so a reader never sees a half-written number). The runner
+# learns of `exit` through inotify on JOBDIR: no tmux call is needed to wake it.
 #
 # As the pane's first process, this shell leads the pane's process group; the command and
 # everything it forks stay in that group unless they leave it themselves, which is how the
 # runner's time limit reaches them all.
 set -u
 job=$1
-channel=$2
-sock=${TMUX%%,*}
 IFS= read -r -d '' cwd < "$job/cwd"
-
-if [ -e "$job/keep" ]; then
-  tmux -S "$sock" set-option -w -t "$TMUX_PANE" remain-on-exit on
-fi
 
 # stdin is /dev/null: nobody types into a job window, and a command that prompts should fail
 # at once instead of hanging until its time limit.
@@ -32,12 +27,8 @@ mv -f -- "$job/exit.tmp" "$job/exit"
 
 if [ -e "$job/keep" ]; then
   # A kept window stays open on a sleeping process rather than as a dead pane: tmux 3.3 drops a
-  # pane's last output when the process exits before tmux has read it (remain-on-exit only
-  # covers a kill at the time limit).
+  # pane's last output when its process exits before tmux has read it.
   printf '\n[gatehouse: exit %s; window kept for inspection]\n' "$code"
-  tmux -S "$sock" wait-for -S "$channel"
   exec sleep infinity
 fi
-# One tmux call: wake the runner, then close this window (explicitly, which also beats a user's
-# `remain-on-exit on`).
-exec tmux -S "$sock" wait-for -S "$channel" \; kill-pane -t "$TMUX_PANE"
+# Otherwise the window closes as this shell exits (the runner turned remain-on-exit off for it).

@@ -143,6 +143,13 @@ describe("runCommand", () => {
     );
   });
 
+  it("removes the job's window even when the user keeps dead panes (remain-on-exit on)", async () => {
+    await server.tmux.exec(["set-option", "-g", "remain-on-exit", "on"]);
+    await run("echo done", { jobId: "C" });
+    await eventually(async () => (await jobWindows()).length === 0, "the window to close");
+    expect(await server.tmux.exec(["show-options", "-gv", "remain-on-exit"])).toBe("on\n");
+  });
+
   it("shows the output of a running command before it ends", async () => {
     const go = path.join(server.dir, "go");
     const jobDir = path.join(server.dir, "jobs", "live");
