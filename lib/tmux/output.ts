@@ -1,4 +1,4 @@
-import { existsSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { open } from "node:fs/promises";
 import path from "node:path";
 import { config } from "@/lib/config";
@@ -18,8 +18,17 @@ export const jobFiles = (jobDir: string) => ({
   keep: path.join(jobDir, "keep"),
   output: path.join(jobDir, "output"),
   exit: path.join(jobDir, "exit"),
-  exitTmp: path.join(jobDir, "exit.tmp"),
 });
+
+/** The exit code, once the wrapper has written all of it ("CODE\n"). */
+export function readExitCode(exitFile: string): number | undefined {
+  try {
+    const text = readFileSync(exitFile, "utf8");
+    return /^\d+\n$/.test(text) ? Number(text) : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 /** Drops a multi-byte UTF-8 character cut in two at the end of `buf`. */
 function trimCutEnd(buf: Buffer): Buffer {
@@ -82,6 +91,7 @@ export async function readCappedOutput(file: string, capBytes: number): Promise<
 export interface LiveOutput extends CappedOutput {
   /** False once the wrapper has written the exit code. */
   running: boolean;
+  exitCode: number | null;
 }
 
 /** The output so far of a job that may still be running (the detail page polls this). */
@@ -90,6 +100,6 @@ export async function readLiveOutput(
   capBytes: number = config().GATEHOUSE_OUTPUT_CAP_BYTES,
 ): Promise<LiveOutput> {
   const files = jobFiles(jobDir);
-  const running = !existsSync(files.exit);
-  return { ...(await readCappedOutput(files.output, capBytes)), running };
+  const exitCode = readExitCode(files.exit) ?? null;
+  return { ...(await readCappedOutput(files.output, capBytes)), running: exitCode === null, exitCode };
 }

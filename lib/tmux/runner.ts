@@ -1,11 +1,11 @@
-import { existsSync, watch } from "node:fs";
-import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { watch } from "node:fs";
+import { mkdir, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { config } from "@/lib/config";
 import { exactSession, type Tmux } from "./client";
 import { TmuxError, isTmuxError } from "./errors";
-import { jobFiles, readCappedOutput } from "./output";
+import { jobFiles, readCappedOutput, readExitCode } from "./output";
 import { exists, killProcessGroup } from "./process-group";
 
 const WRAPPER = fileURLToPath(new URL("./wrapper.sh", import.meta.url));
@@ -56,15 +56,13 @@ export interface RunResult {
   paneId: string;
 }
 
-type Ending = "exited" | "vanished" | "timeout";
-
 async function prepareJobDir(opts: RunOptions, keep: boolean): Promise<ReturnType<typeof jobFiles>> {
   if (!path.isAbsolute(opts.jobDir)) throw new Error(`jobDir must be absolute: ${opts.jobDir}`);
   if (!path.isAbsolute(opts.cwd)) throw new Error(`cwd must be absolute: ${opts.cwd}`);
   const files = jobFiles(opts.jobDir);
   await mkdir(opts.jobDir, { recursive: true });
   // A retried job reuses its directory: an old exit code must not end the new run at once.
-  await Promise.all([files.exit, files.exitTmp, files.output, files.keep].map((f) => rm(f, { force: true })));
+  await Promise.all([files.exit, files.output, files.keep].map((f) => rm(f, { force: true })));
   await Promise.all([
     writeFile(files.command, opts.command),
     writeFile(files.cwd, opts.cwd),
@@ -102,36 +100,42 @@ async function startWindow(tmux: Tmux, session: string, windowName: string, jobD
   return { paneId, panePid };
 }
 
+type Ending = { how: "exited"; exitCode: number } | { how: "vanished" | "timeout" };
+
 /**
- * Waits for the first of: the wrapper's exit code (inotify on the job directory tells us the
- * moment it is renamed into place), the window vanishing (checked every LIVENESS_MS with
- * kill(pid, 0), which costs no tmux call; this also catches the exit code should inotify be
- * unavailable), or the time limit.
+ * Waits for the first of: the wrapper's exit code (inotify on the job directory reports its
+ * write at once), the window vanishing (checked every LIVENESS_MS with kill(pid, 0), which costs
+ * no tmux call; this poll also finds the exit code should inotify be unavailable), or the time
+ * limit.
  */
 function waitForEnd(jobDir: string, exitFile: string, panePid: number, timeoutMs: number): Promise<Ending> {
   return new Promise((resolve) => {
     const watching = new AbortController();
     let settled = false;
-    const finish = (how: Ending) => {
+    const finish = (ending: Ending) => {
       if (settled) return;
       settled = true;
       clearInterval(poll);
       clearTimeout(limit);
       watching.abort();
-      resolve(how);
+      resolve(ending);
     };
-    const check = () => {
-      if (existsSync(exitFile)) finish("exited");
-      else if (!exists(panePid)) finish(existsSync(exitFile) ? "exited" : "vanished");
+    const exited = () => {
+      const exitCode = readExitCode(exitFile);
+      if (exitCode === undefined) return false;
+      finish({ how: "exited", exitCode });
+      return true;
     };
+    // The wrapper writes the exit code before it exits, so "gone without a code" is final.
+    const check = () => exited() || exists(panePid) || exited() || finish({ how: "vanished" });
     const poll = setInterval(check, LIVENESS_MS);
-    const limit = setTimeout(() => (existsSync(exitFile) ? finish("exited") : finish("timeout")), timeoutMs);
+    const limit = setTimeout(() => exited() || finish({ how: "timeout" }), timeoutMs);
     try {
       watch(jobDir, { signal: watching.signal }, (_event, name) => {
-        if (name === "exit") check();
+        if (name === "exit") exited();
       }).on("error", () => {});
     } catch {
-      // No inotify (limits, network file system): the poll still sees the exit code.
+      // No inotify (limits, network file system): the poll still finds the exit code.
     }
     check();
   });
@@ -183,14 +187,14 @@ export async function runCommand(tmux: Tmux, session: string, opts: RunOptions):
   }
 
   const ending = await waitForEnd(opts.jobDir, files.exit, panePid, opts.timeoutMs);
-  if (ending === "timeout") await stop();
-  if (ending === "vanished") {
+  if (ending.how === "timeout") await stop();
+  if (ending.how === "vanished") {
     // Whatever the closed window left running (a child ignoring SIGHUP) goes too.
     await killProcessGroup(panePid);
     throw await vanishedError(tmux, session, paneId);
   }
   const finishedAt = new Date();
-  const exitCode = ending === "exited" ? Number((await readFile(files.exit, "utf8")).trim()) : null;
+  const exitCode = ending.how === "exited" ? ending.exitCode : null;
   const { output, outputTruncated } = await readCappedOutput(files.output, capBytes);
-  return { exitCode, output, outputTruncated, timedOut: ending === "timeout", startedAt, finishedAt, paneId };
+  return { exitCode, output, outputTruncated, timedOut: ending.how === "timeout", startedAt, finishedAt, paneId };
 }

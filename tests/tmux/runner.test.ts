@@ -158,10 +158,10 @@ describe("runCommand", () => {
       const now = await readLiveOutput(jobDir);
       return now.output === "first\n" ? now : undefined;
     }, "the first line");
-    expect(live).toMatchObject({ running: true, outputTruncated: false });
+    expect(live).toMatchObject({ running: true, exitCode: null, outputTruncated: false });
     await writeFile(go, "");
     expect((await finished).output).toBe("first\nsecond\n");
-    expect(await readLiveOutput(jobDir)).toMatchObject({ running: false, output: "first\nsecond\n" });
+    expect(await readLiveOutput(jobDir)).toMatchObject({ running: false, exitCode: 0, output: "first\nsecond\n" });
   });
 
   it("reruns cleanly in a reused job directory (an old exit code does not end the new run)", async () => {
