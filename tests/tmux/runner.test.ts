@@ -204,6 +204,31 @@ describe("runCommand", () => {
     await eventually(() => !alive(child), "the HUP-ignoring child to end");
   });
 
+  it("reports a tmux server that died mid-run", async () => {
+    const running = run("echo up; sleep 300");
+    await eventually(async () => (await readLiveOutput(path.join(server.dir, "jobs", `J${jobs}`))).output === "up\n", "the start");
+    await server.tmux.killServer();
+    await expect(running).rejects.toMatchObject({
+      code: "interrupted",
+      commandMayHaveStarted: true,
+      message: `The command was interrupted: the tmux server (${server.tmux.label}) exited while it ran`,
+    });
+  });
+
+  it("kills the command when its start cannot be recorded, so nothing runs unrecorded", async () => {
+    const marker = path.join(server.dir, "ran-on");
+    let pid = 0;
+    const err = await run(`sleep 2; touch '${marker}'`, {
+      onStarted: (job) => {
+        pid = job.panePid;
+        throw new Error("database is locked");
+      },
+    }).catch((e: unknown) => e);
+    expect((err as Error).message).toBe("database is locked");
+    await eventually(() => liveMembers(pid).length === 0, "the job to be killed");
+    expect(existsSync(marker)).toBe(false);
+  });
+
   it("runs commands in different sessions at the same time", async () => {
     await server.session("left");
     await server.session("right");
