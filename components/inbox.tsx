@@ -153,7 +153,7 @@ export function Inbox({ initial }: { initial: Page }) {
                 <th className="px-2 py-2">Command</th>
                 <th className="w-44 px-2 py-2">Agent / session</th>
                 <th className="w-20 px-2 py-2">Age</th>
-                <th className="w-64 px-2 py-2 text-right">Decision</th>
+                <th className="w-[19.5rem] px-2 py-2 text-right">Decision</th>
               </tr>
             </thead>
             <tbody>
@@ -269,7 +269,7 @@ function InboxRow(props: {
       </td>
       <td className="px-2 py-2.5 text-right">
         {props.canDecide ? (
-          <div className="flex flex-wrap justify-end gap-1.5">
+          <div className="flex justify-end gap-1.5">
             <button type="button" className="btn-approve" disabled={props.busy} data-testid="approve" onClick={() => props.onApprove(false)}>
               Approve
             </button>

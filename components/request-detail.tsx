@@ -105,7 +105,7 @@ export function RequestDetailView({ initial }: { initial: Detail }) {
       )}
 
       <div className="grid gap-5 lg:grid-cols-[1fr_22rem]">
-        <section className="card min-w-0 p-0" aria-labelledby="output-h">
+        <section className="card min-w-0 self-start overflow-hidden p-0" aria-labelledby="output-h">
           <div className="flex items-center gap-2 border-b border-zinc-200 px-4 py-2 dark:border-zinc-800">
             <h2 id="output-h" className="font-medium">Output</h2>
             {r.status === "running" && <span className="animate-pulse text-xs text-indigo-600 dark:text-indigo-300">● live</span>}

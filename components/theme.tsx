@@ -1,16 +1,22 @@
 "use client";
 import { useEffect, useState } from "react";
+import { THEME_COOKIE } from "./theme-cookie";
 
-/** Runs before the first paint (inlined in <head>) so a dark-theme user never sees a white flash. */
-export const THEME_SCRIPT = `try{var t=localStorage.getItem("gatehouse-theme");if(t==="dark"||(!t&&matchMedia("(prefers-color-scheme: dark)").matches))document.documentElement.classList.add("dark")}catch(e){}`;
+
+function isDark(): boolean {
+  const c = document.documentElement.classList;
+  return c.contains("dark") || (!c.contains("light") && matchMedia("(prefers-color-scheme: dark)").matches);
+}
 
 export function ThemeToggle() {
   const [dark, setDark] = useState<boolean | null>(null);
-  useEffect(() => setDark(document.documentElement.classList.contains("dark")), []);
+  useEffect(() => setDark(isDark()), []);
   const toggle = () => {
-    const next = !document.documentElement.classList.contains("dark");
-    document.documentElement.classList.toggle("dark", next);
-    localStorage.setItem("gatehouse-theme", next ? "dark" : "light");
+    const next = !isDark();
+    const c = document.documentElement.classList;
+    c.toggle("dark", next);
+    c.toggle("light", !next);
+    document.cookie = `${THEME_COOKIE}=${next ? "dark" : "light"}; path=/; max-age=31536000; samesite=lax`;
     setDark(next);
   };
   return (
