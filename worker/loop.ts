@@ -1,7 +1,6 @@
 import { actorSpec } from "../lib/queue/actors";
 import type { Db } from "../lib/db/client";
-import { claim, nextDueAt, type Claimed } from "../lib/queue/claim";
-import { completeMany } from "../lib/queue/complete";
+import { completeAndClaim, nextDueAt, type Claimed } from "../lib/queue/claim";
 import { deadLetter } from "../lib/queue/dead";
 import { fail } from "../lib/queue/fail";
 import type { Lease } from "../lib/queue/lease";
@@ -10,7 +9,7 @@ import { watchForWork } from "../lib/queue/wake";
 import type { WorkerStats } from "../lib/queue/workers";
 import { WorkerStopping, type Handlers } from "./handler";
 import { log } from "./log";
-import { MessageRun } from "./run-message";
+import { MessageRun, type RunOutcome } from "./run-message";
 
 export interface LoopOptions {
   db: Db;
@@ -26,13 +25,14 @@ export interface LoopOptions {
   pollMs: number;
 }
 
-/** After a claim fails (database locked for longer than busy_timeout), wait this long, not a hot loop. */
-const CLAIM_ERROR_BACKOFF_MS = 1_000;
+/** After the database refused a claim (locked past busy_timeout), wait this long: no hot loop. */
+const ERROR_BACKOFF_MS = 1_000;
 
 /**
  * The worker's loop: claim → run → settle → next. It knows no SQL: claims, completions, failures
- * and releases are lib/queue's. It claims only when it has a free slot and there may be work —
- * after a wake-up from another process, its own settlements, or a delayed message coming due.
+ * and releases are lib/queue's. Finished messages are completed in the same transaction that
+ * claims the next ones. It claims only with a free slot and a reason to think there is work: a
+ * wake-up from another process's commit, its own settlements, or a delayed message coming due.
  */
 export class WorkerLoop {
   private readonly running = new Map<number, MessageRun>();
@@ -40,7 +40,7 @@ export class WorkerLoop {
   private maybeWork = true;
   private stopping = false;
   private pumping = false;
-  private flushQueued = false;
+  private pumpQueued = false;
   private timer: NodeJS.Timeout | undefined;
   private stopWatching: (() => void) | undefined;
   private processed = 0;
@@ -50,7 +50,12 @@ export class WorkerLoop {
   constructor(private readonly opts: LoopOptions) {}
 
   start(): void {
-    this.stopWatching = watchForWork(this.opts.db, { pollMs: this.opts.pollMs, onWake: () => this.wake() });
+    this.stopWatching = watchForWork(this.opts.db, {
+      pollMs: this.opts.pollMs,
+      onWake: () => this.wake(),
+      // File events only matter while waiting for work; a busy loop claims again on its own.
+      waiting: () => !this.maybeWork && !this.stopping && this.running.size < this.opts.concurrency,
+    });
     this.wake();
   }
 
@@ -68,11 +73,13 @@ export class WorkerLoop {
     if (this.pumping) return;
     this.pumping = true;
     try {
-      while (!this.stopping && this.maybeWork && this.running.size < this.opts.concurrency) {
-        const free = this.opts.concurrency - this.running.size;
-        const batch = this.claimSafely(free);
-        if (batch.length < free) this.maybeWork = false;
-        for (const message of batch) this.runMessage(message);
+      for (;;) {
+        const limit = this.maybeWork && !this.stopping ? this.opts.concurrency - this.running.size : 0;
+        if (limit === 0 && this.toComplete.length === 0) break;
+        const claimed = this.settleAndClaim(limit);
+        if (claimed === undefined) return;
+        if (claimed.length < limit) this.maybeWork = false;
+        for (const message of claimed) this.runMessage(message);
       }
       if (!this.maybeWork && !this.stopping) this.sleepUntilDue();
     } finally {
@@ -80,20 +87,26 @@ export class WorkerLoop {
     }
   }
 
-  private claimSafely(limit: number): Claimed[] {
+  /** Completes what finished and claims up to `limit` more; undefined when the database refused. */
+  private settleAndClaim(limit: number): Claimed[] | undefined {
+    const finished = this.toComplete.splice(0);
     try {
-      return claim(this.opts.db, {
+      const { completed, claimed } = completeAndClaim(this.opts.db, finished, {
         workerId: this.opts.workerId,
         queues: this.opts.queues,
         limit,
         groupLimit: this.opts.groupLimit,
       });
+      this.processed += completed;
+      if (completed < finished.length) log.warn(`${finished.length - completed} completion(s) came after the lease was lost`);
+      return claimed;
     } catch (err) {
-      log.error("claim failed; retrying in 1 s", err);
-      this.maybeWork = false;
+      // The finished messages are still leased to us (the heartbeat keeps them): complete them next time.
+      this.toComplete.unshift(...finished);
+      log.error("claiming failed; retrying in 1 s", err);
       clearTimeout(this.timer);
-      this.timer = setTimeout(() => this.wake(), CLAIM_ERROR_BACKOFF_MS);
-      return [];
+      this.timer = setTimeout(() => this.wake(), ERROR_BACKOFF_MS);
+      return undefined;
     }
   }
 
@@ -110,32 +123,36 @@ export class WorkerLoop {
     const handler = this.opts.handlers[message.actor];
     if (!handler) {
       const known = Object.keys(this.opts.handlers).sort().join(", ");
-      deadLetter(
-        this.opts.db,
-        message,
-        "unknown_actor",
-        `No handler for actor "${message.actor}" in worker ${this.opts.workerId} (it handles: ${known})`,
-      );
+      const why = `No handler for actor "${message.actor}" in worker ${this.opts.workerId} (it handles: ${known})`;
+      deadLetter(this.opts.db, message, "unknown_actor", why);
       this.failed++;
       log.warn(`message ${message.id}: no handler for actor "${message.actor}", dead-lettered`);
-      this.maybeWork = true;
       return;
     }
     // Handlers are bound to declared specs (bind), so the spec is known here.
-    const run = new MessageRun(message, this.opts.db, handler, actorSpec(message.actor).timeLimitMs);
+    const { timeLimitMs } = actorSpec(message.actor);
+    const run = new MessageRun(message, this.opts.db, handler, timeLimitMs, (outcome) => this.finished(run, outcome));
     this.running.set(message.id, run);
-    void run.run().then((outcome) => {
-      if (this.running.get(message.id) !== run) return; // released at shutdown: nothing to record
-      this.running.delete(message.id);
-      if (outcome.kind === "ok") {
-        this.toComplete.push(message);
-        this.queueFlush();
-        return;
-      }
-      if (outcome.kind === "settled") this.processed++;
-      else this.recordFailure(message, outcome.error, outcome.timeLimit);
-      this.settled();
-    });
+    run.start();
+  }
+
+  private finished(run: MessageRun, outcome: RunOutcome): void {
+    const { message } = run;
+    this.running.delete(message.id);
+    if (outcome.kind === "ok") this.toComplete.push(message);
+    else if (outcome.kind === "settled") this.processed++;
+    else this.recordFailure(message, outcome.error, outcome.timeLimit);
+    // A slot is free and a group may have unblocked. Runs that finish in the same turn of the
+    // event loop are completed together, in the transaction that claims the next ones.
+    this.maybeWork = true;
+    if (!this.pumpQueued) {
+      this.pumpQueued = true;
+      setImmediate(() => {
+        this.pumpQueued = false;
+        this.pump();
+        if (this.running.size === 0) this.idle?.();
+      });
+    }
   }
 
   private recordFailure(message: Claimed, error: unknown, timeLimit: boolean): void {
@@ -147,36 +164,6 @@ export class WorkerLoop {
       // The lease will run out and reclaim will apply the actor's policy: the message is not lost.
       log.error(`message ${message.id}: recording its failure failed`, err);
     }
-  }
-
-  /** Completions that finish in the same turn of the event loop share one transaction. */
-  private queueFlush(): void {
-    if (this.flushQueued) return;
-    this.flushQueued = true;
-    setImmediate(() => {
-      this.flushQueued = false;
-      this.flush();
-      this.settled();
-    });
-  }
-
-  private flush(): void {
-    const leases = this.toComplete.splice(0);
-    if (!leases.length) return;
-    try {
-      const done = completeMany(this.opts.db, leases);
-      this.processed += done;
-      if (done < leases.length) log.warn(`${leases.length - done} completions came after their lease was lost`);
-    } catch (err) {
-      log.error("recording completions failed; their leases will run out and be reclaimed", err);
-    }
-  }
-
-  /** A slot freed and a group may have unblocked: look for more work. */
-  private settled(): void {
-    this.maybeWork = true;
-    this.pump();
-    if (this.running.size === 0) this.idle?.();
   }
 
   /**
@@ -197,11 +184,8 @@ export class WorkerLoop {
     }
     const left = [...this.running.values()];
     this.running.clear();
-    for (const run of left) run.abort(new WorkerStopping());
-    if (left.length) {
-      const n = release(this.opts.db, left.map((run) => run.message));
-      log.info(`released ${n} unfinished message(s)`);
-    }
-    this.flush();
+    for (const run of left) run.abandon(new WorkerStopping());
+    if (left.length) log.info(`released ${release(this.opts.db, left.map((run) => run.message))} unfinished message(s)`);
+    this.pump(); // completes what finished; claims nothing while stopping
   }
 }

@@ -1,7 +1,7 @@
 import type { Db } from "../lib/db/client";
 import type { Claimed } from "../lib/queue/claim";
 import { completeWith } from "../lib/queue/complete";
-import type { Handler } from "./handler";
+import type { Handler, HandlerContext } from "./handler";
 import { TimeLimitExceeded } from "./handler";
 
 /** How a run ended, for the loop to record. */
@@ -17,10 +17,17 @@ export type RunOutcome =
  */
 const ABANDON_AFTER_MS = 2_000;
 
-/** One message's run: its handler, with the time limit and abort signal around it. */
+/**
+ * One message's run: its handler, with the time limit and abort signal around it. `onDone` is
+ * called exactly once, unless the run is abandoned (the worker stopped and released the message).
+ * Kept light: the loop runs tens of thousands of these a second.
+ */
 export class MessageRun {
-  readonly controller = new AbortController();
+  private controller: AbortController | undefined;
+  private limitTimer: NodeJS.Timeout | undefined;
+  private giveUpTimer: NodeJS.Timeout | undefined;
   private timedOut = false;
+  private finished = false;
   private settled = false;
 
   constructor(
@@ -28,55 +35,72 @@ export class MessageRun {
     private readonly db: Db,
     private readonly handler: Handler,
     private readonly timeLimitMs: number,
+    private readonly onDone: (outcome: RunOutcome) => void,
   ) {}
 
-  /** Stops the handler: it should throw soon. */
-  abort(reason: Error): void {
-    this.controller.abort(reason);
-  }
-
-  async run(): Promise<RunOutcome> {
-    const { message } = this;
-    const limit = setTimeout(() => {
+  start(): void {
+    this.limitTimer = setTimeout(() => {
       this.timedOut = true;
       this.abort(new TimeLimitExceeded(this.timeLimitMs));
     }, this.timeLimitMs);
-    let giveUp: NodeJS.Timeout | undefined;
-    const abandoned = new Promise<RunOutcome>((resolve) => {
-      this.controller.signal.addEventListener("abort", () => {
-        giveUp = setTimeout(
-          () => resolve({ kind: "error", error: this.controller.signal.reason, timeLimit: this.timedOut }),
-          ABANDON_AFTER_MS,
-        );
-      });
-    });
-    // Called inside an async function so that a handler that throws before its first await (a
-    // payload that fails its schema) is a failed run like any other.
-    const ran = (async () => this.handler(message.payload, {
+    let running: Promise<void>;
+    try {
+      running = this.handler(this.message.payload, this.context());
+    } catch (error) {
+      // A handler that throws before returning its promise (a payload failing its schema) failed like any other.
+      running = Promise.reject(error);
+    }
+    running.then(
+      () => this.finish(this.settled ? { kind: "settled" } : { kind: "ok" }),
+      (error: unknown) => this.finish(this.settled ? { kind: "settled" } : { kind: "error", error, timeLimit: this.timedOut }),
+    );
+  }
+
+  /** Tells the handler to stop; if it has not finished ABANDON_AFTER_MS later, the run fails without it. */
+  abort(reason: Error): void {
+    this.signal().abort(reason);
+    this.giveUpTimer ??= setTimeout(() => this.finish({ kind: "error", error: reason, timeLimit: this.timedOut }), ABANDON_AFTER_MS);
+  }
+
+  /** Aborts the handler and forgets the run: the worker has given its message back. */
+  abandon(reason: Error): void {
+    this.finish(undefined);
+    this.signal().abort(reason);
+  }
+
+  private signal(): AbortController {
+    // Created on first use: most handlers never look at their signal.
+    return (this.controller ??= new AbortController());
+  }
+
+  private finish(outcome: RunOutcome | undefined): void {
+    if (this.finished) return;
+    this.finished = true;
+    // A handler given up on may still settle later: its lease is gone by then, so that is a no-op.
+    this.settled = true;
+    clearTimeout(this.limitTimer);
+    clearTimeout(this.giveUpTimer);
+    if (outcome) this.onDone(outcome);
+  }
+
+  private context(): HandlerContext {
+    const run = this;
+    const { message } = this;
+    return {
       messageId: message.id,
       actor: message.actor,
       attempt: message.attempts,
       lastAttempt: message.attempts > message.maxRetries,
-      signal: this.controller.signal,
       db: this.db,
-      settle: (fn) => {
-        if (this.settled) return false;
-        const done = completeWith(this.db, message, fn);
-        this.settled = true;
+      get signal() {
+        return run.signal().signal;
+      },
+      settle(fn) {
+        if (run.settled) return false;
+        const done = completeWith(run.db, message, fn);
+        run.settled = true;
         return done;
       },
-    }))().then(
-      (): RunOutcome => (this.settled ? { kind: "settled" } : { kind: "ok" }),
-      (error: unknown): RunOutcome =>
-        this.settled ? { kind: "settled" } : { kind: "error", error, timeLimit: this.timedOut },
-    );
-    try {
-      return await Promise.race([ran, abandoned]);
-    } finally {
-      clearTimeout(limit);
-      clearTimeout(giveUp);
-      // A handler given up on may still settle later: its lease is gone by then, so that is a no-op.
-      this.settled = true;
-    }
+    };
   }
 }

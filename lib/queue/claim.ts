@@ -1,5 +1,6 @@
 import type { Db } from "../db/client";
 import { LEASE_MS, newLeaseToken, type Lease } from "./lease";
+import { markDone } from "./complete";
 import { preparedFor } from "./prepared";
 
 export interface ClaimOptions {
@@ -65,7 +66,15 @@ RETURNING id, queue, actor, payload, priority, attempts, max_retries, group_key,
 
 const statements = preparedFor((client) => {
   const update = client.prepare<[Record<string, unknown>], Row>(CLAIM);
-  return { claim: client.transaction((params: Record<string, unknown>) => update.all(params)) };
+  const done = markDone(client);
+  return {
+    // A cheap read first: an idle worker woken by someone else's write does not take the write lock.
+    anyDue: client.prepare<[number], number>(`SELECT 1 FROM messages WHERE state = 'ready' AND run_at <= ? LIMIT 1`),
+    claim: client.transaction((now: number, finished: readonly Lease[], params: Record<string, unknown>) => ({
+      completed: done(now, finished),
+      rows: params.limit === 0 ? [] : update.all(params),
+    })),
+  };
 });
 
 /**
@@ -74,9 +83,23 @@ const statements = preparedFor((client) => {
  * before the read, so a concurrent claimer waits at BEGIN): two workers never take the same message.
  */
 export function claim(db: Db, opts: ClaimOptions): Claimed[] {
+  return completeAndClaim(db, [], opts).claimed;
+}
+
+/**
+ * Completes a worker's finished messages and claims its next ones in the same transaction: one
+ * commit per turn of the worker's loop instead of two. `limit` may be 0 (only complete).
+ */
+export function completeAndClaim(
+  db: Db,
+  finished: readonly Lease[],
+  opts: ClaimOptions,
+): { completed: number; claimed: Claimed[] } {
   const now = opts.now ?? Date.now();
+  const s = statements(db);
+  if (finished.length === 0 && (opts.limit === 0 || s.anyDue.get(now) === undefined)) return { completed: 0, claimed: [] };
   const token = newLeaseToken();
-  const rows = statements(db).claim.immediate({
+  const { completed, rows } = s.claim.immediate(now, finished, {
     token,
     expires: now + (opts.leaseMs ?? LEASE_MS),
     worker: opts.workerId,
@@ -87,7 +110,7 @@ export function claim(db: Db, opts: ClaimOptions): Claimed[] {
   });
   // RETURNING gives rows in no promised order.
   rows.sort((a, b) => b.priority - a.priority || a.id - b.id);
-  return rows.map((r) => ({
+  const claimed = rows.map((r) => ({
     id: r.id,
     leaseToken: token,
     queue: r.queue,
@@ -99,6 +122,7 @@ export function claim(db: Db, opts: ClaimOptions): Claimed[] {
     groupKey: r.group_key,
     createdAt: r.created_at,
   }));
+  return { completed, claimed };
 }
 
 const due = preparedFor((client) =>

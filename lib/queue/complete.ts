@@ -1,25 +1,34 @@
+import type Database from "better-sqlite3";
 import type { Db } from "../db/client";
 import type { Lease } from "./lease";
 import { preparedFor } from "./prepared";
 
+const DONE = `UPDATE messages SET state = 'done', finished_at = ?, lease_token = NULL, lease_expires_at = NULL
+              WHERE id = ? AND lease_token = ? AND state = 'leased'`;
+
+/**
+ * Marks leased messages done inside the caller's transaction; returns how many were still held.
+ * Shared with claim.ts, which completes a worker's finished messages and claims its next ones in
+ * one transaction.
+ */
+export function markDone(client: Database.Database): (now: number, leases: readonly Lease[]) => number {
+  const done = client.prepare<[number, number, string]>(DONE);
+  return (now, leases) => {
+    let n = 0;
+    for (const lease of leases) n += done.run(now, lease.id, lease.leaseToken).changes;
+    return n;
+  };
+}
+
 const statements = preparedFor((client) => {
-  const done = client.prepare<[number, number, string]>(
-    `UPDATE messages SET state = 'done', finished_at = ?, lease_token = NULL, lease_expires_at = NULL
-     WHERE id = ? AND lease_token = ? AND state = 'leased'`,
-  );
-  const one = (now: number, lease: Lease) => done.run(now, lease.id, lease.leaseToken).changes === 1;
+  const many = markDone(client);
   return {
-    one: client.transaction(one),
+    many: client.transaction(many),
     /** Records the handler's own writes only if the message was still ours to complete. */
     settle: client.transaction((now: number, lease: Lease, fn: (db: Db) => void, db: Db) => {
-      if (!one(now, lease)) return false;
+      if (many(now, [lease]) !== 1) return false;
       fn(db);
       return true;
-    }),
-    many: client.transaction((now: number, leases: readonly Lease[]) => {
-      let n = 0;
-      for (const lease of leases) n += done.run(now, lease.id, lease.leaseToken).changes;
-      return n;
     }),
   };
 });
@@ -29,7 +38,7 @@ const statements = preparedFor((client) => {
  * expired and the message was reclaimed, or the worker released it).
  */
 export function complete(db: Db, lease: Lease, now = Date.now()): boolean {
-  return statements(db).one.immediate(now, lease);
+  return statements(db).many.immediate(now, [lease]) === 1;
 }
 
 /**

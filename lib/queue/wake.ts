@@ -17,32 +17,38 @@ export interface WakeOptions {
   pollMs: number;
   /** Called (at most once per event-loop turn) when another connection may have written. */
   onWake: () => void;
+  /** Whether the worker is waiting for work now; file events are ignored while it is busy. (Default: always) */
+  waiting?: () => boolean;
 }
 
+/** After a file event, how many event-loop turns to check data_version before falling back to 1 ms timers. */
+const SPIN_TURNS = 20;
 /** After a file event, how long to keep checking data_version every millisecond. */
 const BURST_MS = 20;
 
 /**
  * Calls `onWake` soon after any other connection commits to the database, without running the
  * claim query in a loop. A commit writes the -wal file, and inotify (fs.watch on the directory)
- * reports that at once; the event may arrive before the commit is visible, so each event starts a
- * short burst of 1 ms PRAGMA data_version checks (~2 µs each). A slow data_version poll
- * (`pollMs`) covers filesystems without file events. Idle, this costs next to no CPU.
+ * reports that at once; each event is followed by a few PRAGMA data_version checks (~2 µs each)
+ * until the commit is visible. A slow data_version poll (`pollMs`) covers filesystems without file
+ * events. Idle, this costs next to no CPU.
  * Returns a function that stops watching.
  */
 export function watchForWork(db: Db, opts: WakeOptions): () => void {
   const version = db.$client.prepare("PRAGMA data_version").pluck();
   let last = version.get();
   let pending = false;
+  let stopped = false;
   const fire = () => {
     if (pending) return;
     pending = true;
     setImmediate(() => {
       pending = false;
-      opts.onWake();
+      if (!stopped) opts.onWake();
     });
   };
   const check = () => {
+    if (stopped) return true; // ends any spin or burst still scheduled
     const v = version.get();
     if (v === last) return false;
     last = v;
@@ -50,17 +56,31 @@ export function watchForWork(db: Db, opts: WakeOptions): () => void {
     return true;
   };
 
+  // The file event can arrive a moment before the commit is visible: look again on the next few
+  // turns of the event loop (microseconds), then every millisecond for a little while.
   let burstUntil = 0;
   let burst: NodeJS.Timeout | undefined;
-  const startBurst = () => {
-    burstUntil = performance.now() + BURST_MS;
-    if (check() || burst) return;
-    burst = setInterval(() => {
-      if (check() || performance.now() > burstUntil) {
-        clearInterval(burst);
-        burst = undefined;
-      }
-    }, 1);
+  let spinning = false;
+  const spin = (turn: number) => {
+    if (check()) {
+      spinning = false;
+    } else if (turn < SPIN_TURNS) {
+      setImmediate(spin, turn + 1);
+    } else {
+      spinning = false;
+      burstUntil = performance.now() + BURST_MS;
+      burst ??= setInterval(() => {
+        if (check() || performance.now() > burstUntil) {
+          clearInterval(burst);
+          burst = undefined;
+        }
+      }, 1);
+    }
+  };
+  const onFileEvent = () => {
+    if (spinning || (opts.waiting && !opts.waiting())) return;
+    spinning = true;
+    spin(0);
   };
 
   let watcher: FSWatcher | undefined;
@@ -69,7 +89,7 @@ export function watchForWork(db: Db, opts: WakeOptions): () => void {
     const base = path.basename(file);
     try {
       watcher = watch(path.dirname(path.resolve(file)), { persistent: false }, (_event, name) => {
-        if (name === null || name.startsWith(base)) startBurst();
+        if (name === null || name.startsWith(base)) onFileEvent();
       });
       watcher.on("error", () => watcher?.close());
     } catch {
@@ -80,9 +100,10 @@ export function watchForWork(db: Db, opts: WakeOptions): () => void {
   poll.unref();
   local.add(fire);
   return () => {
+    stopped = true;
     local.delete(fire);
     clearInterval(poll);
-    if (burst) clearInterval(burst);
+    clearInterval(burst);
     watcher?.close();
   };
 }

@@ -1,0 +1,141 @@
+/**
+ * The queue group of `npm run bench`: the broker and the worker daemon on a fresh SQLite file each.
+ *
+ * - enqueue_single_per_s: enqueue() one message at a time, each its own transaction.
+ * - enqueue_bulk_per_s: enqueueMany() in batches of 10,000.
+ * - e2e_one_per_s: no-op messages run per second by one worker process claiming one at a time
+ *   (--concurrency 1), from its first claim to its last completion (database timestamps).
+ * - e2e_batch_per_s: the same with batched claims (--concurrency 256: claims of up to 256).
+ * - e2e_two_procs_per_s: the same with two worker processes (--processes 2).
+ * - latency_p50_ms / latency_p99_ms: enqueue (in this process) → handler start (in the worker
+ *   process), on the shared monotonic clock, at 1,000 jobs/s for 5 s, default worker options.
+ * - idle_cpu_pct: CPU of an idle worker (supervisor + child) over 5 s, % of one core.
+ * - worker_rss_mb: resident memory of the worker child after the batched run.
+ */
+import { readFileSync } from "node:fs";
+import { readFile } from "node:fs/promises";
+import { setTimeout as sleep } from "node:timers/promises";
+import { enqueue, enqueueMany } from "../lib/queue/enqueue";
+import { listWorkers } from "../lib/queue/workers";
+import { eventually } from "../tests/support/eventually";
+import { tempDb } from "../tests/support/temp-db";
+import { startWorker, type WorkerProcess } from "../tests/support/worker-process";
+import { percentile, round, type BenchGroup, type Emit } from "./support/figures";
+import { benchLatency } from "./support/queue-handlers";
+
+const HANDLERS = "bench/support/queue-handlers.ts";
+type Scratch = ReturnType<typeof tempDb>;
+
+function fill(t: Scratch, n: number): void {
+  for (let i = 0; i < n; i += 10_000) {
+    enqueueMany(t.db, Array.from({ length: Math.min(10_000, n - i) }, () => ({ actor: "noop", payload: null })));
+  }
+}
+
+function enqueueSingle(t: Scratch, ms: number): number {
+  let n = 0;
+  const start = performance.now();
+  while (performance.now() - start < ms) {
+    for (let i = 0; i < 1_000; i++) enqueue(t.db, "noop", null);
+    n += 1_000;
+  }
+  return n / ((performance.now() - start) / 1000);
+}
+
+function enqueueBulk(t: Scratch, total: number): number {
+  const start = performance.now();
+  fill(t, total);
+  return total / ((performance.now() - start) / 1000);
+}
+
+/** Runs `n` no-op messages through a fresh worker; messages per second from first claim to last completion. */
+async function endToEnd(n: number, args: string[], after?: (worker: WorkerProcess, t: Scratch) => Promise<void>) {
+  const t = tempDb("gatehouse-bench-");
+  try {
+    fill(t, n);
+    const worker = startWorker({ db: t.file, args });
+    const left = t.db.$client.prepare("SELECT count(*) FROM messages WHERE state IN ('ready', 'leased')").pluck();
+    await eventually(() => left.get() === 0, "the queue drained", 120_000);
+    const span = t.db.$client.prepare("SELECT min(started_at) AS a, max(finished_at) AS b FROM messages").get() as {
+      a: number;
+      b: number;
+    };
+    await after?.(worker, t);
+    await worker.stop();
+    return n / (Math.max(span.b - span.a, 1) / 1000);
+  } finally {
+    t.cleanup();
+  }
+}
+
+/** utime + stime of a process, in ms. */
+function cpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(f[11]) + Number(f[12])) * 10;
+}
+
+async function rssMb(pid: number): Promise<number> {
+  const status = await readFile(`/proc/${pid}/status`, "utf8");
+  return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1]) / 1024;
+}
+
+async function idleAndMemory(emit: Emit, worker: WorkerProcess, t: Scratch): Promise<void> {
+  const child = listWorkers(t.db)[0]!.pid;
+  const supervisor = worker.proc.pid!;
+  emit("worker_rss_mb", round(await rssMb(child), 1), "MB");
+  console.error(`bench: supervisor RSS ${round(await rssMb(supervisor), 1)} MB`);
+  await sleep(1_000); // let the last completions and the heartbeat settle
+  const before = cpuMs(child) + cpuMs(supervisor);
+  const start = performance.now();
+  await sleep(5_000);
+  const used = cpuMs(child) + cpuMs(supervisor) - before;
+  emit("idle_cpu_pct", round((used / (performance.now() - start)) * 100), "%");
+}
+
+async function latency(emit: Emit): Promise<void> {
+  const t = tempDb("gatehouse-bench-");
+  const log = `${t.dir}/latency.log`;
+  try {
+    const worker = startWorker({ db: t.file, args: ["--handlers", HANDLERS], env: { GATEHOUSE_BENCH_LATENCY_LOG: log } });
+    await worker.ready();
+    await sleep(500);
+    const rate = 1_000;
+    const total = 5 * rate;
+    const start = performance.now();
+    for (let sent = 0; sent < total; ) {
+      const due = Math.min(total, Math.floor(((performance.now() - start) / 1000) * rate));
+      for (; sent < due; sent++) enqueue(t.db, benchLatency.name, { t: Number(process.hrtime.bigint()) });
+      await sleep(1);
+    }
+    const done = t.db.$client.prepare("SELECT count(*) FROM messages WHERE state = 'done'").pluck();
+    await eventually(() => done.get() === total, "the latency run drained", 60_000);
+    await worker.stop();
+    const ms = readFileSync(log, "utf8").split("\n").filter(Boolean).map(Number).sort((a, b) => a - b);
+    emit("latency_p50_ms", round(percentile(ms, 50), 3), "ms");
+    emit("latency_p99_ms", round(percentile(ms, 99), 3), "ms");
+  } finally {
+    t.cleanup();
+  }
+}
+
+const queue: BenchGroup = async (emit) => {
+  const t = tempDb("gatehouse-bench-");
+  try {
+    enqueueSingle(t, 300); // warm-up: JIT, page cache
+    emit("enqueue_single_per_s", Math.round(enqueueSingle(t, 2_000)), "jobs/s");
+    emit("enqueue_bulk_per_s", Math.round(enqueueBulk(t, 300_000)), "jobs/s");
+  } finally {
+    t.cleanup();
+  }
+  emit("e2e_one_per_s", Math.round(await endToEnd(50_000, ["--concurrency", "1"])), "jobs/s");
+  emit(
+    "e2e_batch_per_s",
+    Math.round(await endToEnd(300_000, ["--concurrency", "256"], (w, s) => idleAndMemory(emit, w, s))),
+    "jobs/s",
+  );
+  emit("e2e_two_procs_per_s", Math.round(await endToEnd(300_000, ["--concurrency", "256", "--processes", "2"])), "jobs/s");
+  await latency(emit);
+};
+
+export default queue;

@@ -1,0 +1,16 @@
+// The queue benchmark's actor, loaded by worker processes with `--handlers` (bench/queue.ts).
+import { appendFileSync } from "node:fs";
+import { z } from "zod";
+import { defineActor } from "../../lib/queue/actors";
+import { bind, type Handlers } from "../../worker/handler";
+
+/** Carries its enqueue time on the monotonic clock, which every process on the machine shares. */
+export const benchLatency = defineActor({ name: "bench_latency", payload: z.object({ t: z.number() }) });
+
+export const handlers: Handlers = {
+  ...bind(benchLatency, async ({ t }) => {
+    const ms = (Number(process.hrtime.bigint()) - t) / 1e6;
+    const file = process.env.GATEHOUSE_BENCH_LATENCY_LOG;
+    if (file) appendFileSync(file, `${ms}\n`);
+  }),
+};
