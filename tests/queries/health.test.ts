@@ -1,0 +1,80 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { Db } from "../../lib/db/client";
+import { resetConfig } from "../../lib/config";
+import { health } from "../../lib/db/queries/health";
+import { prometheusMetrics } from "../../lib/db/queries/metrics";
+import { ruleMatchCounts } from "../../lib/db/queries/rule-matches";
+import { WORKER_STALE_MS } from "../../lib/db/queries/workers";
+import { enqueue } from "../../lib/queue/enqueue";
+import { addRule, listRules } from "../../lib/requests/rules";
+import { agent, submit } from "../requests/fixtures";
+import { tempDb } from "../support/temp-db";
+
+let t: ReturnType<typeof tempDb>;
+let db: Db;
+beforeEach(() => {
+  t = tempDb();
+  db = t.db;
+  // A socket no tmux server listens on: tmux reads as unreachable without touching anyone's server.
+  process.env.GATEHOUSE_TMUX_SOCKET = `gatehouse-nobody-${process.pid}`;
+  resetConfig();
+});
+afterEach(() => {
+  delete process.env.GATEHOUSE_TMUX_SOCKET;
+  resetConfig();
+  t.cleanup();
+});
+
+function worker(id: string, heartbeatAt: number, actors: string[]) {
+  db.$client
+    .prepare(
+      `INSERT INTO workers (id, host, pid, queues, actors, concurrency, started_at, heartbeat_at) VALUES (?, 'host', 1, '[]', ?, 15, ?, ?)`,
+    )
+    .run(id, JSON.stringify(actors), heartbeatAt - 1000, heartbeatAt);
+}
+
+describe("health", () => {
+  it("shows a worker with a stale heartbeat as down and names actors that no live worker handles", async () => {
+    const now = Date.now();
+    worker("fresh", now - 1000, ["noop"]);
+    worker("stale", now - WORKER_STALE_MS - 1, ["execute_approved_command"]);
+    enqueue(db, "execute_approved_command", { requestId: "r1" }, { now });
+
+    const h = await health(db, now);
+    expect(Object.fromEntries(h.workers.map((w) => [w.id, w.state]))).toEqual({ fresh: "up", stale: "down" });
+    const commands = h.queues.find((q) => q.queue === "commands")!;
+    expect(commands).toMatchObject({ ready: 1, actorsWithoutConsumer: ["execute_approved_command"] });
+    expect(h.tmux.reachable).toBe(false);
+    expect(h.ok).toBe(false);
+    expect(h.problems.join(" ")).toMatch(/no live worker handles it/);
+    expect(h.db.ok).toBe(true);
+    expect(h.db.sizeBytes).toBeGreaterThan(0);
+  });
+
+  it("turns into Prometheus text with one sample per worker, queue and status", async () => {
+    const now = Date.now();
+    worker("w1", now, ["noop"]);
+    submit(db, agent(db), { command: "make" });
+    const text = prometheusMetrics(db, await health(db, now), now);
+    expect(text).toContain('gatehouse_requests{status="pending"} 1');
+    expect(text).toContain('gatehouse_worker_up{worker="w1",host="host",pid="1"} 1');
+    expect(text).toContain("gatehouse_tmux_up 0");
+    expect(text).toMatch(/# TYPE gatehouse_queue_messages gauge/);
+  });
+});
+
+describe("rule match counts", () => {
+  it("count past requests each rule would have matched, as the policy reads rules", () => {
+    const a = agent(db);
+    for (const command of ["npm test", "npm test -- --watch", "npm run build && sudo rm -rf x", "git status"]) submit(db, a, { command });
+    addRule(db, { kind: "allow", pattern: "npm test*" }, "root");
+    addRule(db, { kind: "allow", pattern: "npm run build*" }, "root"); // a wildcard allow never covers a chain
+    addRule(db, { kind: "allow", pattern: "git status", agentId: "someone-else" }, "root");
+    const rules = listRules(db).filter((r) => r.createdBy === "root");
+    const { counts, window } = ruleMatchCounts(db, rules);
+    expect(window).toBe(4);
+    expect(rules.map((r) => counts.get(r.id))).toEqual([2, 0, 0]);
+    const sudo = listRules(db).find((r) => r.kind === "deny" && r.pattern === "sudo *");
+    expect(sudo && ruleMatchCounts(db, [sudo]).counts.get(sudo.id)).toBe(1);
+  });
+});
