@@ -13,7 +13,7 @@ export const INBOX_WINDOW = "gatehouse";
 const COMMENTING_SHELLS = new Set(["bash", "sh", "dash", "ksh", "mksh", "fish"]);
 
 /** What a prompt waiting for input ends with; `>` is left out because it is also bash's PS2. */
-const PROMPT_END = /[$#%❯]\s*$/u;
+const PROMPT_END = /[$#%❯]$/u;
 
 /** Longest text kept in one inbox line, in characters. */
 const INBOX_TEXT_MAX = 64 * 1024;
@@ -132,8 +132,13 @@ async function busyReason(pane: PaneState): Promise<string | undefined> {
   if (!COMMENTING_SHELLS.has(pane.command)) return `the pane is running ${pane.command || "an unknown program"}, not a shell`;
   // A shell script in the foreground also shows as "bash"; only the pane's own shell counts.
   if ((await foregroundGroup(pane.panePid)) !== pane.panePid) return "the shell is running a program";
-  const [typed, before] = [[...pane.cursorLine].slice(pane.cursorX).join("").trim(), [...pane.cursorLine].slice(0, pane.cursorX).join("")];
-  if (typed !== "" || !PROMPT_END.test(before)) return "the prompt is not empty (someone may be typing)";
+  // capture-pane drops trailing spaces: at an empty prompt the cursor sits past the line's end,
+  // after the prompt's closing space ("bash-5.2$ |"). cursor_x counts cells; prompts are narrow
+  // characters, so code points are close enough here.
+  const line = pane.cursorLine.trimEnd();
+  if ([...line].length >= pane.cursorX || !PROMPT_END.test(line)) {
+    return "the prompt is not empty (someone may be typing)";
+  }
   return undefined;
 }
 

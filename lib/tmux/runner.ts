@@ -57,7 +57,10 @@ export interface RunResult {
 }
 
 async function prepareJobDir(opts: RunOptions, keep: boolean): Promise<ReturnType<typeof jobFiles>> {
-  if (!path.isAbsolute(opts.jobDir)) throw new Error(`jobDir must be absolute: ${opts.jobDir}`);
+  // A trailing ";" in a tmux argument ends the command there, so the path could not reach bash whole.
+  if (!path.isAbsolute(opts.jobDir) || opts.jobDir.endsWith(";")) {
+    throw new Error(`jobDir must be an absolute path not ending in ";": ${opts.jobDir}`);
+  }
   if (!path.isAbsolute(opts.cwd)) throw new Error(`cwd must be absolute: ${opts.cwd}`);
   const files = jobFiles(opts.jobDir);
   await mkdir(opts.jobDir, { recursive: true });
@@ -186,7 +189,8 @@ export async function runCommand(tmux: Tmux, session: string, opts: RunOptions):
     }
   }
 
-  const ending = await waitForEnd(opts.jobDir, files.exit, panePid, opts.timeoutMs);
+  const left = opts.timeoutMs - (Date.now() - startedAt.getTime());
+  const ending = await waitForEnd(opts.jobDir, files.exit, panePid, Math.max(0, left));
   if (ending.how === "timeout") await stop();
   if (ending.how === "vanished") {
     // Whatever the closed window left running (a child ignoring SIGHUP) goes too.

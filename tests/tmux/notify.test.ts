@@ -117,11 +117,16 @@ describe("notify", () => {
   });
 
   it("in type mode, never types over what someone has started typing at the prompt", async () => {
-    await type("git comm");
-    await eventually(async () => (await screen()).endsWith("git comm"), "the typed text");
-    const result = await notify(server.tmux, "agent", "hello", { inboxDir, mode: "type" });
-    expect(result).toMatchObject({ typed: false, notTypedBecause: "the prompt is not empty (someone may be typing)" });
-    expect((await screen()).endsWith("git comm")).toBe(true);
+    // The second ends like a prompt: "$" right at the cursor is still someone's typing.
+    for (const partial of ["git comm", " echo $"]) {
+      await type(partial);
+      await eventually(async () => (await screen()).endsWith(partial.trim()), "the typed text");
+      const result = await notify(server.tmux, "agent", "hello", { inboxDir, mode: "type" });
+      expect(result).toMatchObject({ typed: false, notTypedBecause: "the prompt is not empty (someone may be typing)" });
+      expect((await screen()).endsWith(partial.trim())).toBe(true);
+      await server.tmux.exec(["send-keys", "-t", pane, "C-u"]);
+      await prompt();
+    }
   });
 
   it("fails with no_session for a missing session, and no_server without a server", async () => {
