@@ -1,0 +1,192 @@
+/**
+ * The api group of `npm run bench`: the real web server (`next start`) on a temp database.
+ *
+ * - api_post_per_s / api_post_p50_ms / api_post_p99_ms: POST /api/requests by 8 agents, 16 requests
+ *   in flight over keep-alive connections for 10 s, with the worker daemon running on the same file.
+ *   The commands match no rule, so each is policy-checked, stored, audited and left pending.
+ * - api_list_p95_ms: GET /api/requests with 1,000,000 requests in the database, one call at a
+ *   time, across the lists people use: newest, one status, the "approved" tab's four statuses, one
+ *   agent, one session, and the next page 20 pages deep.
+ * - api_stats_p95_ms: GET /api/stats on the same database (the dashboard's endpoint).
+ * - api_seed_rows_per_s: how fast the 1,000,000 rows went in (raw prepared inserts, one transaction).
+ */
+import { createAgent } from "../lib/auth/agents";
+import { createUser, issueUserToken } from "../lib/auth/users";
+import type { Db } from "../lib/db/client";
+import { newId } from "../lib/ids";
+import { PRIORITIES, type RequestStatus } from "../lib/requests/statuses";
+import { ensureBuild, startApp, type RunningApp } from "../tests/support/next-server";
+import { tempDb } from "../tests/support/temp-db";
+import { startWorker } from "../tests/support/worker-process";
+import { percentile, round, type BenchGroup } from "./support/figures";
+
+const AGENTS = 8;
+const IN_FLIGHT = 16;
+const POST_MS = 10_000;
+const ROWS = 1_000_000;
+
+async function timed(fn: () => Promise<Response>): Promise<number> {
+  const start = performance.now();
+  const res = await fn();
+  await res.arrayBuffer();
+  if (!res.ok) throw new Error(`HTTP ${res.status}`);
+  return performance.now() - start;
+}
+
+async function postThroughput(app: RunningApp, tokens: string[]) {
+  const latencies: number[] = [];
+  const deadline = performance.now() + POST_MS;
+  const start = performance.now();
+  let n = 0;
+  await Promise.all(
+    Array.from({ length: IN_FLIGHT }, async (_, lane) => {
+      const token = tokens[lane % tokens.length]!;
+      const session = `bench-${lane % tokens.length}`;
+      while (performance.now() < deadline) {
+        const body = JSON.stringify({ session, command: `npm run job-${n++}`, priority: "NORMAL", reason: "bench" });
+        latencies.push(
+          await timed(() =>
+            fetch(`${app.url}/api/requests`, {
+              method: "POST",
+              headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+              body,
+            }),
+          ),
+        );
+      }
+    }),
+  );
+  const seconds = (performance.now() - start) / 1000;
+  return { perSecond: latencies.length / seconds, sorted: latencies.sort((a, b) => a - b) };
+}
+
+const STATUS_MIX: [RequestStatus, number][] = [
+  ["succeeded", 0.8],
+  ["failed", 0.08],
+  ["rejected", 0.04],
+  ["expired", 0.02],
+  ["cancelled", 0.01],
+  ["dead", 0.01],
+  ["queued", 0.02],
+  ["running", 0.005],
+  ["pending", 0.015],
+];
+
+function statusAt(x: number): RequestStatus {
+  for (const [status, share] of STATUS_MIX) if ((x -= share) < 0) return status;
+  return "succeeded";
+}
+
+/** A week of history: 1,000,000 requests from 20 agents in 40 sessions, oldest first. */
+export function seed(db: Db, rows: number): number {
+  const insert = db.$client.prepare(
+    `INSERT INTO requests (id, agent_id, session, command, cwd, reason, priority, status, created_at, expires_at,
+       decided_by, decided_at, queued_at, started_at, finished_at, exit_code, attempts)
+     VALUES (?, ?, ?, ?, '/repo', 'seeded', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const start = performance.now();
+  const end = Date.now() - 60_000;
+  const from = end - 7 * 86_400_000;
+  db.$client.transaction(() => {
+    for (let i = 0; i < rows; i++) {
+      const created = from + Math.floor(((end - from) * i) / rows);
+      const status = statusAt((i * 7919) % 10_000 / 10_000);
+      const decided = status === "pending" ? null : created + 2_000;
+      const queued = ["queued", "running", "succeeded", "failed", "dead"].includes(status) ? decided : null;
+      const started = ["running", "succeeded", "failed", "dead"].includes(status) ? created + 2_050 : null;
+      const finished = ["succeeded", "failed", "dead", "rejected", "expired", "cancelled"].includes(status) ? created + 5_000 : null;
+      insert.run(
+        newId(created),
+        `agent-${i % 20}`,
+        `session-${i % 40}`,
+        `npm run task-${i % 1000}`,
+        PRIORITIES[i % 5],
+        status,
+        created,
+        created + 86_400_000,
+        decided === null ? null : status === "expired" ? "system" : "alice",
+        decided,
+        queued,
+        started,
+        finished,
+        status === "succeeded" ? 0 : status === "failed" ? 1 : null,
+        started === null ? 0 : 1,
+      );
+    }
+  })();
+  return rows / ((performance.now() - start) / 1000);
+}
+
+async function p95(app: RunningApp, token: string, paths: string[], rounds: number): Promise<number> {
+  const samples: number[] = [];
+  for (const path of paths) await timed(() => fetch(app.url + path, { headers: { authorization: `Bearer ${token}` } })); // warm up
+  for (let r = 0; r < rounds; r++) {
+    for (const path of paths) samples.push(await timed(() => fetch(app.url + path, { headers: { authorization: `Bearer ${token}` } })));
+  }
+  return percentile(samples.sort((a, b) => a - b), 95);
+}
+
+async function cursorDeep(app: RunningApp, token: string, pages: number): Promise<string> {
+  let cursor = "";
+  for (let i = 0; i < pages; i++) {
+    const res = await fetch(`${app.url}/api/requests?limit=50${cursor ? `&cursor=${cursor}` : ""}`, { headers: { authorization: `Bearer ${token}` } });
+    cursor = ((await res.json()) as { nextCursor: string }).nextCursor;
+  }
+  return cursor;
+}
+
+const api: BenchGroup = async (emit) => {
+  await ensureBuild();
+  const env = { GATEHOUSE_AGENT_RATE_PER_MIN: "100000000" };
+
+  // POST throughput, worker running.
+  {
+    const t = tempDb("gatehouse-bench-api-");
+    const tokens = Array.from({ length: AGENTS }, (_, i) => createAgent(t.db, { id: `bench-${i}`, sessions: [`bench-${i}`] }).token);
+    const worker = startWorker({ db: t.file, env });
+    const app = await startApp({ GATEHOUSE_DB: t.file, ...env });
+    try {
+      await worker.ready();
+      await postThroughput(app, tokens).catch(() => undefined); // warm up: JIT, route compilation
+      const { perSecond, sorted } = await postThroughput(app, tokens);
+      emit("api_post_per_s", Math.round(perSecond), "requests/s");
+      emit("api_post_p50_ms", round(percentile(sorted, 50)), "ms");
+      emit("api_post_p99_ms", round(percentile(sorted, 99)), "ms");
+    } finally {
+      await app.stop();
+      await worker.stop();
+      t.cleanup();
+    }
+  }
+
+  // Lists and stats with 1,000,000 requests.
+  {
+    const t = tempDb("gatehouse-bench-list-");
+    const user = await createUser(t.db, { name: "bench", role: "viewer", password: "bench-password" });
+    const token = issueUserToken(t.db, user.id);
+    emit("api_seed_rows_per_s", Math.round(seed(t.db, ROWS)), "rows/s");
+    t.db.$client.pragma("wal_checkpoint(TRUNCATE)");
+    const app = await startApp({ GATEHOUSE_DB: t.file, ...env });
+    try {
+      const deep = await cursorDeep(app, token, 20);
+      const lists = [
+        "/api/requests",
+        "/api/requests?status=pending",
+        "/api/requests?status=queued,running,succeeded,failed",
+        "/api/requests?status=dead&discarded=false",
+        "/api/requests?agent=agent-7",
+        "/api/requests?session=session-13&status=failed",
+        `/api/requests?cursor=${deep}`,
+      ];
+      emit("api_list_p95_ms", round(await p95(app, token, lists, 30)), "ms");
+      const stats = await fetch(`${app.url}/api/stats`, { headers: { authorization: `Bearer ${token}` } });
+      if (stats.status === 404) console.error("bench: /api/stats does not exist yet; api_stats_p95_ms skipped");
+      else emit("api_stats_p95_ms", round(await p95(app, token, ["/api/stats"], 100)), "ms");
+    } finally {
+      await app.stop();
+      t.cleanup();
+    }
+  }
+};
+
+export default api;
