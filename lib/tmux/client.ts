@@ -30,12 +30,10 @@ export interface TmuxOptions {
 }
 
 export interface CallOptions {
-  /** Overrides the client's call time limit; `wait-for` passes the job's own limit. */
+  /** Overrides the client's call time limit. */
   timeoutMs?: number;
   /** Bytes written to tmux's stdin (`load-buffer -`), so that text never travels as an argument. */
   input?: string;
-  /** Kills the call early. */
-  signal?: AbortSignal;
 }
 
 export interface SessionInfo {
@@ -76,14 +74,13 @@ export class Tmux {
       const child = execFile(
         "tmux",
         full,
-        { timeout: timeoutMs, killSignal: "SIGKILL", signal: opts.signal, maxBuffer: 16 * 1024 * 1024 },
+        { timeout: timeoutMs, killSignal: "SIGKILL", maxBuffer: 16 * 1024 * 1024 },
         (err, stdout, stderr) => {
           if (!err) return resolve(stdout);
           const e = err as NodeJS.ErrnoException & { killed?: boolean; signal?: string | null };
           if (e.code === "ENOENT") {
             return reject(new TmuxError("not_installed", "tmux is not installed (no `tmux` on PATH)"));
           }
-          if (e.name === "AbortError") return reject(e);
           if (e.killed || e.signal === "SIGKILL") {
             return reject(new TmuxError("timeout", `tmux ${args[0] ?? ""} took longer than ${timeoutMs} ms on ${this.label}`));
           }

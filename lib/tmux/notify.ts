@@ -1,7 +1,9 @@
 import { appendFile, mkdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
+import { config } from "@/lib/config";
 import { exactSession, type Tmux } from "./client";
+import { inboxRoot } from "./paths";
 import { inertJson, sanitizeLine } from "./sanitize";
 
 export type NotifyMode = "inbox" | "type";
@@ -19,10 +21,10 @@ const PROMPT_END = /[$#%❯]$/u;
 const INBOX_TEXT_MAX = 64 * 1024;
 
 export interface NotifyOptions {
-  /** `inbox` never types into a pane; `type` also types one line when the pane is idle. (Default: inbox) */
+  /** `inbox` never types into a pane; `type` also types one line when the pane is idle. (Default: GATEHOUSE_NOTIFY_MODE, inbox) */
   mode?: NotifyMode;
-  /** Directory of the per-session inbox files. */
-  inboxDir: string;
+  /** Directory of the per-session inbox files. (Default: inbox/ next to the database) */
+  inboxDir?: string;
   now?: Date;
 }
 
@@ -149,15 +151,16 @@ async function busyReason(pane: PaneState): Promise<string | undefined> {
  * comment, pasted from a tmux buffer (text never travels as a tmux argument, where a trailing `;`
  * would split the command).
  */
-export async function notify(tmux: Tmux, session: string, text: string, opts: NotifyOptions): Promise<NotifyResult> {
-  const file = inboxFile(opts.inboxDir, session);
-  await mkdir(opts.inboxDir, { recursive: true });
+export async function notify(tmux: Tmux, session: string, text: string, opts: NotifyOptions = {}): Promise<NotifyResult> {
+  const inboxDir = opts.inboxDir ?? inboxRoot();
+  const file = inboxFile(inboxDir, session);
+  await mkdir(inboxDir, { recursive: true });
   await appendFile(file, ""); // so that `tail -F` opens it at once instead of complaining
   // The window before the entry: a missing session or server fails here, before a line is written.
   await ensureInboxWindow(tmux, session, file);
   const entry: InboxEntry = { at: (opts.now ?? new Date()).toISOString(), text: [...text].slice(0, INBOX_TEXT_MAX).join("") };
   await appendFile(file, inertJson(entry) + "\n");
-  if ((opts.mode ?? "inbox") === "inbox") return { typed: false, inboxFile: file };
+  if ((opts.mode ?? config().GATEHOUSE_NOTIFY_MODE) === "inbox") return { typed: false, inboxFile: file };
 
   const pane = await activePane(tmux, session);
   const busy = await busyReason(pane);
