@@ -1,7 +1,8 @@
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "../db/client";
-import { agents } from "../db/schema";
+import { perDb } from "../db/per-db";
+import { agents, type Agent } from "../db/schema";
 import { conflict } from "../http/errors";
 import { parseWith } from "../http/validate";
 import { AGENT_TOKEN_PREFIX, hashToken, newToken } from "./tokens";
@@ -42,15 +43,21 @@ export function createAgent(
   return { agent: { id, sessions, autoApprove }, token };
 }
 
+const byTokenHash = perDb((db) =>
+  db.select().from(agents).where(eq(agents.tokenHash, sql.placeholder("hash"))).prepare(),
+);
+
+function identity(row: Agent): AgentIdentity {
+  return { id: row.id, sessions: JSON.parse(row.sessions) as string[], autoApprove: row.autoApprove };
+}
+
 /** The agent a bearer token belongs to, or null. */
 export function agentByToken(db: Db, token: string): AgentIdentity | null {
-  const row = db.select().from(agents).where(eq(agents.tokenHash, hashToken(token))).get();
-  if (!row) return null;
-  return { id: row.id, sessions: JSON.parse(row.sessions) as string[], autoApprove: row.autoApprove };
+  const row = byTokenHash(db).get({ hash: hashToken(token) });
+  return row ? identity(row) : null;
 }
 
 export function getAgent(db: Db, id: string): AgentIdentity | null {
   const row = db.select().from(agents).where(eq(agents.id, id)).get();
-  if (!row) return null;
-  return { id: row.id, sessions: JSON.parse(row.sessions) as string[], autoApprove: row.autoApprove };
+  return row ? identity(row) : null;
 }

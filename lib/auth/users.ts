@@ -1,6 +1,7 @@
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "../db/client";
+import { perDb } from "../db/per-db";
 import { users } from "../db/schema";
 import { conflict, notFound } from "../http/errors";
 import { parseWith } from "../http/validate";
@@ -50,8 +51,10 @@ export function issueUserToken(db: Db, userId: string): string {
   return token;
 }
 
+const byTokenHash = perDb((db) => db.select().from(users).where(eq(users.tokenHash, sql.placeholder("hash"))).prepare());
+
 export function userByToken(db: Db, token: string): UserIdentity | null {
-  const row = db.select().from(users).where(eq(users.tokenHash, hashToken(token))).get();
+  const row = byTokenHash(db).get({ hash: hashToken(token) });
   return row ? identity(row) : null;
 }
 

@@ -1,6 +1,7 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
-import { and, eq, gt, lte } from "drizzle-orm";
+import { and, eq, gt, lte, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
+import { perDb } from "../db/per-db";
 import { meta, users, webSessions } from "../db/schema";
 import { newSecret } from "../ids";
 import type { UserIdentity } from "./users";
@@ -46,17 +47,20 @@ function sessionId(db: Db, cookie: string): string | null {
   return given.length === expected.length && timingSafeEqual(given, expected) ? id : null;
 }
 
+const liveSession = perDb((db) =>
+  db
+    .select({ id: users.id, name: users.name, role: users.role })
+    .from(webSessions)
+    .innerJoin(users, eq(users.id, webSessions.userId))
+    .where(and(eq(webSessions.id, sql.placeholder("id")), gt(webSessions.expiresAt, sql.placeholder("now"))))
+    .prepare(),
+);
+
 /** The user a session cookie belongs to, while the session lasts. */
 export function userBySessionCookie(db: Db, cookie: string, now = Date.now()): UserIdentity | null {
   const id = sessionId(db, cookie);
   if (!id) return null;
-  const row = db
-    .select({ id: users.id, name: users.name, role: users.role })
-    .from(webSessions)
-    .innerJoin(users, eq(users.id, webSessions.userId))
-    .where(and(eq(webSessions.id, id), gt(webSessions.expiresAt, now)))
-    .get();
-  return row ?? null;
+  return liveSession(db).get({ id, now }) ?? null;
 }
 
 /** Ends a browser session (logout); a cookie that names no session is ignored. */

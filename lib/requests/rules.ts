@@ -2,6 +2,7 @@ import { asc, eq } from "drizzle-orm";
 import { z } from "zod";
 import { SESSION_NAME, AGENT_ID } from "../auth/agents";
 import { writeTx, type Db } from "../db/client";
+import { perDb } from "../db/per-db";
 import { meta, rules, type Rule } from "../db/schema";
 import { notFound } from "../http/errors";
 import { parseWith } from "../http/validate";
@@ -63,8 +64,10 @@ export function deleteRule(db: Db, id: string): Rule {
 /** Every rule, in the order the policy checks them within a kind (oldest first). */
 export function listRules(db: Db): Rule[] {
   ensureDefaultRules(db);
-  return db.select().from(rules).orderBy(asc(rules.createdAt), asc(rules.id)).all();
+  return allRules(db).all();
 }
+
+const allRules = perDb((db) => db.select().from(rules).orderBy(asc(rules.createdAt), asc(rules.id)).prepare());
 
 const SHELLS = ["sh", "bash", "zsh", "dash", "/bin/sh", "/bin/bash", "/usr/bin/env sh", "/usr/bin/env bash"];
 

@@ -1,8 +1,9 @@
-import { and, eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import { SESSION_NAME, type AgentIdentity } from "../auth/agents";
 import { config } from "../config";
 import { writeTx, type Db } from "../db/client";
+import { perDb } from "../db/per-db";
 import { requestEvents, requests, type Request as RequestRow } from "../db/schema";
 import { forbidden, tooLarge } from "../http/errors";
 import { newId } from "../ids";
@@ -41,6 +42,45 @@ export function checkCommandSize(body: unknown): void {
   }
 }
 
+const p = sql.placeholder;
+
+// Prepared once per database: this is the hot path of the API (see bench/api.ts).
+const statements = perDb((db) => ({
+  byKey: db
+    .select()
+    .from(requests)
+    .where(and(eq(requests.agentId, p("agentId")), eq(requests.idempotencyKey, p("key"))))
+    .prepare(),
+  insert: db
+    .insert(requests)
+    .values({
+      id: p("id"),
+      agentId: p("agentId"),
+      session: p("session"),
+      command: p("command"),
+      cwd: p("cwd"),
+      reason: p("reason"),
+      priority: p("priority"),
+      status: p("status"),
+      timeoutSec: p("timeoutSec"),
+      autoApprove: p("autoApprove"),
+      idempotencyKey: p("idempotencyKey"),
+      decidedBy: p("decidedBy"),
+      decidedAt: p("decidedAt"),
+      decisionComment: p("decisionComment"),
+      createdAt: p("createdAt"),
+      expiresAt: p("expiresAt"),
+      queuedAt: p("queuedAt"),
+      finishedAt: p("finishedAt"),
+    })
+    .returning()
+    .prepare(),
+  event: db
+    .insert(requestEvents)
+    .values({ requestId: p("requestId"), at: p("at"), actor: p("actor"), fromStatus: p("fromStatus"), toStatus: p("toStatus"), reason: p("reason") })
+    .prepare(),
+}));
+
 export interface Submitted {
   request: RequestRow;
   /** False when the Idempotency-Key matched an earlier request, which is returned instead. */
@@ -66,47 +106,39 @@ export function submitRequest(
   ensureDefaultRules(db, now);
   const result = writeTx(db, (): Submitted => {
     if (key !== null) {
-      const earlier = db
-        .select()
-        .from(requests)
-        .where(and(eq(requests.agentId, agent.id), eq(requests.idempotencyKey, key)))
-        .get();
+      const earlier = statements(db).byKey.get({ agentId: agent.id, key });
       if (earlier) return { request: earlier, created: false };
     }
     const verdict = evaluatePolicy(listRules(db), { agent, ...input }, { autoApprovePriority: settings.GATEHOUSE_AUTO_APPROVE_PRIORITY });
     const id = newId(now);
     const decided = verdict.outcome !== "ask";
     const status = verdict.outcome === "allow" ? "queued" : verdict.outcome === "deny" ? "rejected" : "pending";
-    const row = db
-      .insert(requests)
-      .values({
-        id,
-        agentId: agent.id,
-        session: input.session,
-        command: input.command,
-        cwd: input.cwd ?? null,
-        reason: input.reason ?? null,
-        priority: input.priority,
-        status,
-        timeoutSec: input.timeoutSec ?? null,
-        autoApprove: input.autoApprove,
-        idempotencyKey: key,
-        decidedBy: decided ? verdict.by : null,
-        decidedAt: decided ? now : null,
-        decisionComment: decided ? verdict.why : null,
-        createdAt: now,
-        expiresAt: now + settings.GATEHOUSE_PENDING_TTL_SEC * 1000,
-        queuedAt: status === "queued" ? now : null,
-        finishedAt: status === "rejected" ? now : null,
-      })
-      .returning()
-      .get();
+    const row = statements(db).insert.get({
+      id,
+      agentId: agent.id,
+      session: input.session,
+      command: input.command,
+      cwd: input.cwd ?? null,
+      reason: input.reason ?? null,
+      priority: input.priority,
+      status,
+      timeoutSec: input.timeoutSec ?? null,
+      autoApprove: input.autoApprove,
+      idempotencyKey: key,
+      decidedBy: decided ? verdict.by : null,
+      decidedAt: decided ? now : null,
+      decisionComment: decided ? verdict.why : null,
+      createdAt: now,
+      expiresAt: now + settings.GATEHOUSE_PENDING_TTL_SEC * 1000,
+      queuedAt: status === "queued" ? now : null,
+      finishedAt: status === "rejected" ? now : null,
+    })!; // an INSERT … RETURNING always returns its row
     // Even a request the policy decides at once is first `pending`: the trail shows both steps.
     const events: (typeof requestEvents.$inferInsert)[] = [
       { requestId: id, at: now, actor: `agent:${agent.id}`, fromStatus: null, toStatus: "pending", reason: decided ? null : verdict.why },
     ];
     if (decided) events.push({ requestId: id, at: now, actor: verdict.by, fromStatus: "pending", toStatus: status, reason: verdict.why });
-    db.insert(requestEvents).values(events).run();
+    for (const event of events) statements(db).event.run(event);
     if (status === "queued") enqueueExecution(db, row, now);
     return { request: row, created: true };
   });
