@@ -87,7 +87,10 @@ describe("notify", () => {
 
   it("in type mode, never types into vim", async () => {
     await type("vim -u NONE -N\r");
-    await eventually(async () => (await paneSays("#{pane_current_command}")) === "vim", "vim to start");
+    await eventually(
+      async () => (await paneSays("#{pane_current_command} #{alternate_on}")) === "vim 1" && (await screen()).includes("~"),
+      "vim to draw its screen",
+    );
     const before = await screen();
     const result = await notify(server.tmux, "agent", "hello :q!", { inboxDir, mode: "type" });
     expect(result).toMatchObject({ typed: false, notTypedBecause: "a full-screen program (editor, pager) is open" });
