@@ -45,6 +45,17 @@ export interface SessionInfo {
   createdAt: Date;
 }
 
+/**
+ * The environment tmux gets: ours without Gatehouse's settings. A server that we start keeps its
+ * starter's environment as every session's, so GATEHOUSE_ADMIN_PASSWORD would otherwise reach
+ * every agent's commands.
+ */
+function tmuxEnv(): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  for (const key of Object.keys(env)) if (key.startsWith("GATEHOUSE_")) delete env[key];
+  return env;
+}
+
 /** A tmux server, reached with `execFile` and an argument array: never a shell string. */
 export class Tmux {
   readonly socket: string | undefined;
@@ -74,7 +85,7 @@ export class Tmux {
       const child = execFile(
         "tmux",
         full,
-        { timeout: timeoutMs, killSignal: "SIGKILL", maxBuffer: 16 * 1024 * 1024 },
+        { timeout: timeoutMs, killSignal: "SIGKILL", maxBuffer: 16 * 1024 * 1024, env: tmuxEnv() },
         (err, stdout, stderr) => {
           if (!err) return resolve(stdout);
           const e = err as NodeJS.ErrnoException & { killed?: boolean; signal?: string | null };

@@ -95,6 +95,19 @@ describe("runCommand", () => {
     expect(existsSync(path.join(server.dir, "INJECTED-format"))).toBe(false);
   });
 
+  it("keeps Gatehouse's settings (the admin password) out of a server it starts, and so out of commands", async () => {
+    await server.tmux.killServer();
+    process.env.GATEHOUSE_ADMIN_PASSWORD = "not-for-agents";
+    try {
+      await server.session("main");
+    } finally {
+      delete process.env.GATEHOUSE_ADMIN_PASSWORD;
+    }
+    const result = await run("env");
+    expect(result.output).toMatch(/^TMUX_PANE=%/m);
+    expect(result.output).not.toMatch(/GATEHOUSE_|not-for-agents/);
+  });
+
   it("runs in the given working directory, and fails (exit 1) rather than run elsewhere", async () => {
     expect((await run("pwd")).output).toBe(`${server.dir}\n`);
     const gone = await run("pwd", { cwd: path.join(server.dir, "missing dir") });
