@@ -25,11 +25,14 @@ const W = 720;
 const H = 220;
 const PAD = { l: 44, r: 12, t: 12, b: 26 };
 
-function niceMax(v: number): number {
-  if (v <= 0) return 1;
-  const p = 10 ** Math.floor(Math.log10(v));
-  for (const m of [1, 2, 2.5, 5, 10]) if (m * p >= v) return m * p;
-  return 10 * p;
+/** A y-axis of 3 to 5 round steps (1, 2, 2.5 or 5 times a power of ten) that covers `v`. */
+function axis(v: number): { max: number; ticks: number } {
+  if (v <= 0) return { max: 1, ticks: 2 };
+  const raw = v / 4;
+  const p = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 2.5, 5, 10].map((m) => m * p).find((s) => s >= raw) ?? 10 * p;
+  const ticks = Math.max(1, Math.ceil(v / step - 1e-9));
+  return { max: step * ticks, ticks };
 }
 
 function Frame({ max, ticks, labels, children, label }: { max: number; ticks: number; labels: string[]; children: React.ReactNode; label: string }) {
@@ -45,7 +48,7 @@ function Frame({ max, ticks, labels, children, label }: { max: number; ticks: nu
           <g key={i}>
             <line x1={PAD.l} x2={W - PAD.r} y1={y} y2={y} stroke="currentColor" strokeOpacity={i === 0 ? 0.6 : 0.2} />
             <text x={PAD.l - 6} y={y + 3.5} textAnchor="end" fontSize={10} fill="currentColor">
-              {Number.isInteger(v) ? v : v.toFixed(1)}
+              {Number.isInteger(v) ? v : Number(v.toFixed(2))}
             </text>
           </g>
         );
@@ -65,14 +68,14 @@ function Frame({ max, ticks, labels, children, label }: { max: number; ticks: nu
 /** Lines over time; each bucket has a hover title with every series' value. */
 export function LineChart({ series, labels, label, unit = "" }: { series: Series[]; labels: string[]; label: string; unit?: string }) {
   const n = labels.length;
-  const max = niceMax(Math.max(0, ...series.flatMap((s) => s.values)));
+  const { max, ticks } = axis(Math.max(0, ...series.flatMap((s) => s.values)));
   const plotH = H - PAD.t - PAD.b;
   const plotW = W - PAD.l - PAD.r;
   const x = (i: number) => PAD.l + (n > 1 ? (i / (n - 1)) * plotW : 0);
   const y = (v: number) => PAD.t + plotH - (v / max) * plotH;
   return (
     <figure>
-      <Frame max={max} ticks={4} labels={labels} label={label}>
+      <Frame max={max} ticks={ticks} labels={labels} label={label}>
         {series.map((s) => (
           <polyline
             key={s.name}
@@ -98,13 +101,13 @@ export function LineChart({ series, labels, label, unit = "" }: { series: Series
 export function StackedBars({ series, labels, label }: { series: Series[]; labels: string[]; label: string }) {
   const n = labels.length;
   const totals = labels.map((_, i) => series.reduce((t, s) => t + (s.values[i] ?? 0), 0));
-  const max = niceMax(Math.max(0, ...totals));
+  const { max, ticks } = axis(Math.max(0, ...totals));
   const plotH = H - PAD.t - PAD.b;
   const plotW = W - PAD.l - PAD.r;
   const bw = plotW / n;
   return (
     <figure>
-      <Frame max={max} ticks={4} labels={labels} label={label}>
+      <Frame max={max} ticks={ticks} labels={labels} label={label}>
         {labels.map((l, i) => {
           let acc = 0;
           return (

@@ -215,7 +215,9 @@ export function RequestTable({ tab, filters: initialFilters, initial }: { tab: L
                 <td className="px-2 py-2 text-xs">
                   {tab === "dead" ? (
                     <>
-                      <div className="text-red-700 dark:text-red-300" data-testid="dead-reason">{r.lastError ?? "–"}</div>
+                      <div className="line-clamp-3 break-words text-red-700 dark:text-red-300" title={r.lastError ?? undefined} data-testid="dead-reason">
+                        {r.lastError ?? "–"}
+                      </div>
                       <div className="muted">{r.attempts} attempt{r.attempts === 1 ? "" : "s"}</div>
                     </>
                   ) : r.decidedBy ? (
