@@ -9,7 +9,10 @@
  *   agent, one session, and the next page 20 pages deep.
  * - api_stats_p95_ms: GET /api/stats on the same database (the dashboard's endpoint).
  * - api_seed_rows_per_s: how fast the 1,000,000 rows went in (raw prepared inserts, one transaction).
+ * - api_waiters_cpu_pct: CPU of the web server (% of one core, over 5 s) while 1,000 agents hold
+ *   `GET /api/requests/:id?wait=60` on pending requests and the worker runs beside it.
  */
+import { readFileSync } from "node:fs";
 import http from "node:http";
 import { createAgent } from "../lib/auth/agents";
 import { createUser, issueUserToken } from "../lib/auth/users";
@@ -148,6 +151,53 @@ async function cursorDeep(app: RunningApp, token: string, pages: number): Promis
   return cursor;
 }
 
+/** CPU seconds used so far by a process and its children (Linux /proc). */
+function cpuSeconds(pid: number): number {
+  const ticks = (p: number): number => {
+    try {
+      const fields = readFileSync(`/proc/${p}/stat`, "utf8").split(") ")[1]!.split(" ");
+      const own = Number(fields[11]) + Number(fields[12]); // utime, stime
+      const kids = readFileSync(`/proc/${p}/task/${p}/children`, "utf8").trim().split(/\s+/).filter(Boolean).map(Number);
+      return own + kids.reduce((sum, k) => sum + ticks(k), 0);
+    } catch {
+      return 0;
+    }
+  };
+  return ticks(pid) / 100;
+}
+
+/** Holds `n` long-polls open on pending requests and measures the server's CPU meanwhile. */
+async function waitersCpu(app: RunningApp, token: string, session: string, n: number): Promise<number> {
+  const ids: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const res = await fetch(`${app.url}/api/requests`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+      body: JSON.stringify({ session, command: `make wait-${i}` }),
+    });
+    ids.push(((await res.json()) as { id: string }).id);
+  }
+  const many = new http.Agent({ keepAlive: false, maxSockets: n });
+  const held = ids.map(
+    (id) =>
+      new Promise<void>((resolve) => {
+        const req = http.get(`${app.url}/api/requests/${id}?wait=60`, { agent: many, headers: { authorization: `Bearer ${token}` } }, (res) => {
+          res.resume();
+          res.on("end", resolve);
+        });
+        req.on("error", () => resolve());
+      }),
+  );
+  await new Promise((r) => setTimeout(r, 2000)); // every call has arrived and is waiting
+  const pid = app.child.pid!;
+  const before = cpuSeconds(pid);
+  await new Promise((r) => setTimeout(r, 5000));
+  const pct = ((cpuSeconds(pid) - before) / 5) * 100;
+  many.destroy();
+  await Promise.all(held);
+  return pct;
+}
+
 const api: BenchGroup = async (emit) => {
   await ensureBuild();
   const env = { GATEHOUSE_AGENT_RATE_PER_MIN: "100000000" };
@@ -165,6 +215,7 @@ const api: BenchGroup = async (emit) => {
       emit("api_post_per_s", Math.round(perSecond), "requests/s");
       emit("api_post_p50_ms", round(percentile(sorted, 50)), "ms");
       emit("api_post_p99_ms", round(percentile(sorted, 99)), "ms");
+      emit("api_waiters_cpu_pct", round(await waitersCpu(app, tokens[0]!, "bench-0", 1000), 1), "%");
     } finally {
       await app.stop();
       await worker.stop();
