@@ -150,23 +150,34 @@ export function cancelRequest(db: Db, id: string, agentId: string, now = Date.no
   );
 }
 
+/** dead or failed → queued, the old result cleared; the caller sees to the message. */
+function requeued(db: Db, id: string, actor: string, reason: string, now: number): RequestRow {
+  return transition(db, id, "requeue", {
+    actor,
+    reason,
+    set: { queuedAt: now, startedAt: null, finishedAt: null, exitCode: null, output: null, outputTruncated: false, discardedAt: null },
+    now,
+  });
+}
+
 /** A person puts a dead or failed request back on the queue as a new message. */
 export function requeueRequest(db: Db, id: string, by: UserIdentity, now = Date.now()): RequestRow {
   return committed(db, id, () => {
-    const row = transition(db, id, "requeue", {
-      actor: by.name,
-      reason: "requeued",
-      set: { queuedAt: now, startedAt: null, finishedAt: null, exitCode: null, output: null, outputTruncated: false, discardedAt: null },
-      now,
-    });
+    const row = requeued(db, id, by.name, "requeued", now);
     enqueueExecution(db, row, now);
     return row;
   });
 }
 
+/** The request's own dead message was put back on its queue (queue-level triage): follow it. */
+export function markRequeuedWithMessage(db: Db, id: string, now = Date.now()): RequestRow {
+  return committed(db, id, () => requeued(db, id, "system", "its dead queue message was requeued", now));
+}
+
 /** A person drops a dead request from triage: it stays `dead`, marked discarded. */
-export function discardRequest(db: Db, id: string, by: UserIdentity, now = Date.now()): RequestRow {
-  return committed(db, id, () => transition(db, id, "discard", { actor: by.name, reason: "discarded", set: { discardedAt: now }, now }));
+export function discardRequest(db: Db, id: string, by: UserIdentity | "system", now = Date.now()): RequestRow {
+  const actor = by === "system" ? "system" : by.name;
+  return committed(db, id, () => transition(db, id, "discard", { actor, reason: "discarded", set: { discardedAt: now }, now }));
 }
 
 /**

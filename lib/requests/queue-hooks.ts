@@ -1,8 +1,8 @@
 import { z } from "zod";
 import type { Db } from "../db/client";
 import { ApiError } from "../http/errors";
-import { onDeadLetter, onRetry, type HookMessage } from "../queue/hooks";
-import { markDead, markRetrying } from "./lifecycle";
+import { onDeadLetter, onDiscard, onRequeue, onRetry, type HookMessage } from "../queue/hooks";
+import { discardRequest, markDead, markRequeuedWithMessage, markRetrying } from "./lifecycle";
 
 const payload = z.object({ requestId: z.string() });
 
@@ -26,7 +26,9 @@ let registered = false;
  * Keeps requests in step with their execution messages, inside the queue's own transactions:
  * a dead-lettered message (retries exhausted, interrupted, no handler) makes its request `dead`;
  * a retry scheduled after a failure before the command started puts a `running` request back to
- * `queued`. The worker process must call this once at start (web processes never settle messages).
+ * `queued`; a dead message requeued or discarded in the queue's own triage takes its request along.
+ * Every process that settles or triages messages must call this once at start (the worker does,
+ * in worker/requests.ts).
  */
 export function registerRequestQueueHooks(): void {
   if (registered) return;
@@ -39,5 +41,13 @@ export function registerRequestQueueHooks(): void {
   onRetry("execute_approved_command", (db: Db, message) => {
     const id = requestIdOf(message);
     if (id) ignoringConflicts(() => markRetrying(db, id, message.lastError ?? "retrying"));
+  });
+  onRequeue("execute_approved_command", (db: Db, message) => {
+    const id = requestIdOf(message);
+    if (id) ignoringConflicts(() => markRequeuedWithMessage(db, id));
+  });
+  onDiscard("execute_approved_command", (db: Db, message) => {
+    const id = requestIdOf(message);
+    if (id) ignoringConflicts(() => discardRequest(db, id, "system"));
   });
 }

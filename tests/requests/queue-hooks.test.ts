@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, expect, it } from "vitest";
 import { claim } from "../../lib/queue/claim";
-import { deadLetter } from "../../lib/queue/dead";
+import { deadLetter, discardDead, requeueDead } from "../../lib/queue/dead";
 import { fail } from "../../lib/queue/fail";
 import { approveRequest, getRequest, markRunning } from "../../lib/requests/lifecycle";
 import { registerRequestQueueHooks } from "../../lib/requests/queue-hooks";
@@ -49,4 +49,19 @@ it("a retry scheduled after a failure before the command started puts the reques
   const row = getRequest(t.db, r.id);
   expect(row?.status).toBe("queued");
   expect(row?.lastError).toMatch(/^Error: tmux: no server running/);
+});
+
+it("requeueing or discarding the dead message in the queue's own triage takes the request along", () => {
+  const { r, message } = approvedAndClaimed();
+  markRunning(t.db, r.id);
+  deadLetter(t.db, message, "interrupted", "worker died");
+  expect(requeueDead(t.db, message.id)).toBe(true);
+  expect(getRequest(t.db, r.id)).toMatchObject({ status: "queued", finishedAt: null });
+  const [again] = claim(t.db, { workerId: "w1", queues: ["commands"], limit: 1 });
+  markRunning(t.db, r.id);
+  deadLetter(t.db, again!, "interrupted", "worker died again");
+  expect(discardDead(t.db, again!.id)).toBe(true);
+  const row = getRequest(t.db, r.id);
+  expect(row?.status).toBe("dead");
+  expect(row?.discardedAt).not.toBeNull();
 });
