@@ -3,7 +3,7 @@ import type { SQLiteUpdateSetSource } from "drizzle-orm/sqlite-core";
 import type { UserIdentity } from "../auth/users";
 import { config } from "../config";
 import { writeTx, type Db } from "../db/client";
-import { requestEvents, requests, type Request as RequestRow } from "../db/schema";
+import { requestEvents, requests, rules, type Request as RequestRow } from "../db/schema";
 import { conflict, notFound } from "../http/errors";
 import { enqueue } from "../queue/enqueue";
 import { announce } from "./changes";
@@ -109,6 +109,17 @@ export interface DecideOptions {
   now?: number;
 }
 
+/** Adds an allow rule for exactly this command and agent, unless one is already there. */
+function rememberCommand(db: Db, row: RequestRow, by: UserIdentity, now: number): void {
+  const pattern = exactPattern(row.command);
+  const known = db
+    .select({ id: rules.id })
+    .from(rules)
+    .where(and(eq(rules.kind, "allow"), eq(rules.pattern, pattern), eq(rules.agentId, row.agentId), isNull(rules.session)))
+    .get();
+  if (!known) addRule(db, { kind: "allow", pattern, agentId: row.agentId, note: `remembered when ${by.name} approved ${row.id}` }, by.name, now);
+}
+
 /** A person approves: pending → queued, the command enqueued and the agent told, atomically. */
 export function approveRequest(db: Db, id: string, by: UserIdentity, opts: DecideOptions = {}): RequestRow {
   const now = opts.now ?? Date.now();
@@ -121,9 +132,7 @@ export function approveRequest(db: Db, id: string, by: UserIdentity, opts: Decid
     });
     enqueueExecution(db, row, now);
     notify(db, row, "approved", now);
-    if (opts.remember) {
-      addRule(db, { kind: "allow", pattern: exactPattern(row.command), agentId: row.agentId, note: `remembered when ${by.name} approved ${id}` }, by.name, now);
-    }
+    if (opts.remember) rememberCommand(db, row, by, now);
     return row;
   });
 }

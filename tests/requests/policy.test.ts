@@ -111,8 +111,15 @@ describe("precedence: deny, then ask, then allow", () => {
     expect(submit(db, a, { command: "make && make test" }).status).toBe("queued");
     expect(submit(db, a, { command: "make && make test && make deploy" }).status).toBe("pending");
     expect(submit(db, other, { command: "make && make test" }).status).toBe("pending");
-    const remembered = listRules(db).find((r) => r.createdBy === "alice");
-    expect(remembered).toMatchObject({ kind: "allow", pattern: "make && make test", agentId: "builder", session: null });
+    const remembered = listRules(db).filter((r) => r.createdBy === "alice");
+    expect(remembered).toMatchObject([{ kind: "allow", pattern: "make && make test", agentId: "builder", session: null }]);
+    approveRequest(db, submit(db, a, { command: "make && make test && make deploy" }).id, alice);
+    // Two identical requests waiting at once, both approved with remember: one rule, not two.
+    const first2 = submit(db, other, { command: "make && make test" });
+    const second2 = submit(db, other, { command: "make && make test" });
+    approveRequest(db, first2.id, alice, { remember: true });
+    approveRequest(db, second2.id, alice, { remember: true });
+    expect(listRules(db).filter((r) => r.createdBy === "alice")).toHaveLength(2); // one per agent, never a duplicate
   });
 
   it("remembering a command with a star allows that text only, not a wildcard", () => {
