@@ -1,4 +1,6 @@
 import { execFile } from "node:child_process";
+import { existsSync } from "node:fs";
+import { setTimeout as sleep } from "node:timers/promises";
 import { config } from "@/lib/config";
 import { TmuxError, classifyTmuxFailure, isTmuxError } from "./errors";
 
@@ -173,13 +175,20 @@ export class Tmux {
     await this.exec(["kill-session", "-t", exactSession(name)]);
   }
 
-  /** Stops the whole server; for tests and benchmarks on their private sockets. */
+  /**
+   * Stops the whole server, for tests and benchmarks on their private sockets, and returns once
+   * its socket is gone: a client started before that would reach the dying server and fail with
+   * "server exited unexpectedly".
+   */
   async killServer(): Promise<void> {
+    let socketPath: string;
     try {
-      await this.exec(["kill-server"]);
+      socketPath = (await this.exec(["display-message", "-p", "#{socket_path}", ";", "kill-server"])).trim();
     } catch (e) {
-      if (!isTmuxError(e, "no_server")) throw e;
+      if (isTmuxError(e, "no_server")) return;
+      throw e;
     }
+    for (let waited = 0; existsSync(socketPath) && waited < 2_000; waited += 10) await sleep(10);
   }
 }
 
