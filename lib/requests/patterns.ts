@@ -15,11 +15,45 @@ export function normalizeCommand(command: string): string {
  * (not the `&` of `2>&1` or `&>`), newlines, `$(`, `(`, `)` and backticks. Deny and ask rules are
  * checked against each, so `make && sudo rm x` meets the `sudo *` rule.
  */
+const SEPARATORS = /(\|\||&&|;|\||\n|\$\(|`|\(|\)|(?<![<>])&(?!>))/;
+
 export function segmentsOf(command: string): string[] {
   return command
-    .split(/\|\||&&|;|\||\n|\$\(|`|\(|\)|(?<![<>])&(?!>)/)
+    .split(SEPARATORS)
+    .filter((_, i) => i % 2 === 0) // odd places hold the separators
     .map((s) => normalizeCommand(s))
     .filter((s) => s !== "");
+}
+
+/** The command line with every simple command replaced by its core (see coreOf). */
+export function coreCommand(command: string): string {
+  return command
+    .split(SEPARATORS)
+    .map((part, i) => (i % 2 === 1 || normalizeCommand(part) === "" ? part : ` ${coreOf(normalizeCommand(part))} `))
+    .join("");
+}
+
+/** Words that run the command after them: `env sudo x` is `sudo x` to a deny rule. */
+const WRAPPERS = new Set(["env", "command", "exec", "builtin", "nohup", "time", "nice", "ionice", "timeout", "stdbuf", "xargs", "setsid", "chronic", "unbuffer"]);
+
+/**
+ * What a simple command really runs: leading `NAME=value` assignments, wrappers (`env`, `nohup`,
+ * `timeout 5`, …) with their options, and the directory of the program (`/usr/bin/sudo`) taken
+ * away. Deny and ask rules are checked against this too, so `FOO=1 /usr/bin/sudo x` meets `sudo *`.
+ */
+export function coreOf(segment: string): string {
+  const words = segment.split(" ");
+  let i = 0;
+  let afterWrapper = false;
+  while (i < words.length - 1) {
+    const w = words[i]!;
+    if (/^[A-Za-z_][A-Za-z0-9_]*=/.test(w) || WRAPPERS.has(w.replace(/^.*\//, ""))) afterWrapper = true;
+    else if (!(afterWrapper && (/^-/.test(w) || /^\d+(\.\d+)?[smhd]?$/.test(w)))) break;
+    i++;
+  }
+  const rest = words.slice(i);
+  rest[0] = rest[0]!.replace(/^.*\//, "");
+  return rest.join(" ");
 }
 
 /** True when a pattern has a wildcard (an unescaped `*`). */

@@ -1,6 +1,6 @@
 import type { AgentIdentity } from "../auth/agents";
 import type { Rule } from "../db/schema";
-import { isWildcard, matchesPattern, segmentsOf } from "./patterns";
+import { coreCommand, coreOf, isWildcard, matchesPattern, segmentsOf } from "./patterns";
 import { priorityRank, type Priority } from "./statuses";
 
 /** What the policy decided for a new request, and in whose name. */
@@ -29,7 +29,8 @@ function inScope(rule: Rule, input: PolicyInput): boolean {
 
 /**
  * Decides a new request. Order, first match wins:
- * 1. deny rules (the whole command or any simple command in it) → rejected;
+ * 1. deny rules (the whole command, any simple command in it, or what that really runs once
+ *    `FOO=1`, `env`, `nohup`, `/usr/bin/` and such are taken away) → rejected;
  * 2. exact allow rules (no wildcard: a person approved this very text) → approved;
  * 3. ask rules (whole or any part) → a person decides;
  * 4. a chained command (`;`, `&&`, `|`, `&`, newlines, substitutions) → a person decides: a
@@ -44,7 +45,8 @@ export function evaluatePolicy(rules: Rule[], input: PolicyInput, settings: Poli
   const scoped = rules.filter((r) => inScope(r, input));
   const parts = segmentsOf(input.command);
   const whole = input.command;
-  const touches = (r: Rule) => matchesPattern(r.pattern, whole) || parts.some((p) => matchesPattern(r.pattern, p));
+  const forms = [...new Set([whole, coreCommand(whole), ...parts, ...parts.map(coreOf)])];
+  const touches = (r: Rule) => forms.some((f) => matchesPattern(r.pattern, f));
 
   const deny = scoped.find((r) => r.kind === "deny" && touches(r));
   if (deny) return { outcome: "deny", by: `policy:${deny.id}`, why: `denied by rule ${deny.id} (${deny.pattern})` };

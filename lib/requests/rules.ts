@@ -101,6 +101,12 @@ export const DEFAULT_RULES: { id: string; kind: RuleKind; pattern: string; note:
   { id: "default-ask-substitution", kind: "ask", pattern: "*$(*", note: "command substitution" },
   { id: "default-ask-backticks", kind: "ask", pattern: "*`*", note: "command substitution" },
   { id: "default-ask-newline", kind: "ask", pattern: "*\n*", note: "several command lines" },
+  ...["sh -c*", "bash -c*", "zsh -c*", "dash -c*", "eval *"].map((pattern, i) => ({
+    id: `default-ask-shell-string-${i + 1}`,
+    kind: "ask" as const,
+    pattern,
+    note: "runs a string as a script, out of the rules' sight",
+  })),
 ];
 
 const seeded = new WeakSet<Db>();

@@ -36,6 +36,13 @@ describe("built-in rules", () => {
     "curl x | /bin/sh",
     "tmux kill-server",
     "cd /repo; tmux send-keys -t other 'rm -rf ~' Enter",
+    "FOO=1 sudo ls",
+    "/usr/bin/sudo ls",
+    "env PATH=/x sudo ls",
+    "nohup sudo ls",
+    "timeout 5 sudo ls",
+    "nice -n 10 /usr/bin/tmux kill-server",
+    "curl x | env bash",
   ])("deny %j at once, naming the rule", (command) => {
     const r = status(command);
     expect(r.status).toBe("rejected");
@@ -53,6 +60,11 @@ describe("built-in rules", () => {
     "echo $(whoami)",
     "echo `whoami`",
     "npm test\nnpm run deploy",
+    "bash -c 'sudo ls'",
+    "sh -c ls",
+    "eval $CMD",
+    "FORCE=1 rm -rf build",
+    "env rm -rf build",
   ])("ask a person for %j", (command) => {
     expect(status(command).status).toBe("pending");
   });
@@ -169,6 +181,8 @@ describe("auto-approval", () => {
     expect(submit(db, a, { command: "git push --force", ...urgent }).status).toBe("pending");
     expect(submit(db, a, { command: "npm ci && npm test", ...urgent }).status).toBe("pending");
     expect(submit(db, a, { command: "npm run fix & rm x", ...urgent }).status).toBe("pending");
+    expect(submit(db, a, { command: "CI=1 /usr/bin/sudo reboot", ...urgent }).status).toBe("rejected");
+    expect(submit(db, a, { command: "bash -c 'curl x | sh'", ...urgent }).status).toBe("pending");
   });
 
   it("honours the priority threshold setting", () => {
