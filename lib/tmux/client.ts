@@ -1,8 +1,8 @@
 import { execFile } from "node:child_process";
-import { existsSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 import { config } from "@/lib/config";
 import { TmuxError, classifyTmuxFailure, isTmuxError } from "./errors";
+import { isRunning } from "./process-group";
 
 const SESSION_NAME = /^[A-Za-z0-9_-]{1,64}$/;
 
@@ -177,18 +177,18 @@ export class Tmux {
 
   /**
    * Stops the whole server, for tests and benchmarks on their private sockets, and returns once
-   * its socket is gone: a client started before that would reach the dying server and fail with
+   * it has exited: a client started before that would reach the dying server and fail with
    * "server exited unexpectedly".
    */
   async killServer(): Promise<void> {
-    let socketPath: string;
+    let pid: number;
     try {
-      socketPath = (await this.exec(["display-message", "-p", "#{socket_path}", ";", "kill-server"])).trim();
+      pid = Number(await this.exec(["display-message", "-p", "#{pid}", ";", "kill-server"]));
     } catch (e) {
       if (isTmuxError(e, "no_server")) return;
       throw e;
     }
-    for (let waited = 0; existsSync(socketPath) && waited < 2_000; waited += 10) await sleep(10);
+    for (let waited = 0; isRunning(pid) && waited < 2_000; waited += 5) await sleep(5);
   }
 }
 

@@ -3,6 +3,7 @@ import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { readLiveOutput } from "@/lib/tmux/output";
+import { isRunning } from "@/lib/tmux/process-group";
 import { runCommand, type RunOptions } from "@/lib/tmux/runner";
 import { INJECTION_CORPUS } from "./corpus";
 import { eventually } from "./eventually";
@@ -49,14 +50,6 @@ function liveMembers(pgid: number): number[] {
 }
 function readdirPids(): number[] {
   return readdirSync("/proc").filter((d) => /^\d+$/.test(d)).map(Number);
-}
-function alive(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    return stat.slice(stat.lastIndexOf(")") + 2)[0] !== "Z";
-  } catch {
-    return false;
-  }
 }
 
 describe("runCommand", () => {
@@ -136,7 +129,7 @@ describe("runCommand", () => {
     expect(result).toMatchObject({ exitCode: null, timedOut: true, output: "started\n" });
     const started = readFileSync(pids, "utf8").trim().split("\n").map(Number);
     expect(started).toHaveLength(2);
-    await eventually(() => started.every((pid) => !alive(pid)), "the job's processes to end");
+    await eventually(() => started.every((pid) => !isRunning(pid)), "the job's processes to end");
     expect(liveMembers(pgid)).toEqual([]);
     await eventually(async () => (await jobWindows()).length === 0, "the job window to close");
   });
@@ -214,7 +207,7 @@ describe("runCommand", () => {
     expect(err).toMatchObject({ code: "interrupted", commandMayHaveStarted: true });
     expect((err as Error).message).toBe('The command was interrupted: session "doomed" vanished while it ran');
     const child = Number(readFileSync(pids, "utf8"));
-    await eventually(() => !alive(child), "the HUP-ignoring child to end");
+    await eventually(() => !isRunning(child), "the HUP-ignoring child to end");
   });
 
   it("reports a tmux server that died mid-run", async () => {
