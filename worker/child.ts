@@ -1,7 +1,7 @@
 // One worker process: claims and runs messages until told to stop. Started by the supervisor
 // (worker/supervisor.ts), which passes on the command-line options.
+import { createRequire } from "node:module";
 import path from "node:path";
-import { pathToFileURL } from "node:url";
 import { config } from "../lib/config";
 import { openDb } from "../lib/db/client";
 import { newId } from "../lib/ids";
@@ -14,10 +14,12 @@ import { WorkerLoop } from "./loop";
 import { startMaintenance } from "./maintenance";
 import { parseWorkerArgs } from "./options";
 
-async function loadHandlers(modules: readonly string[]): Promise<Handlers> {
+/** The built-in handlers plus those of each --handlers module (required through tsx's hook, like this file). */
+function loadHandlers(modules: readonly string[]): Handlers {
+  const load = createRequire(import.meta.url);
   let all: Handlers = builtIn;
   for (const file of modules) {
-    const mod = (await import(pathToFileURL(path.resolve(file)).href)) as { handlers?: Handlers };
+    const mod = load(path.resolve(file)) as { handlers?: Handlers };
     if (!mod.handlers) throw new Error(`${file} does not export \`handlers\``);
     all = { ...all, ...mod.handlers };
   }
@@ -28,7 +30,7 @@ async function main(): Promise<void> {
   const opts = parseWorkerArgs(process.argv.slice(2));
   const settings = config();
   const db = openDb(settings.GATEHOUSE_DB);
-  const handlers = await loadHandlers(opts.handlerModules);
+  const handlers = loadHandlers(opts.handlerModules);
   const id = newId();
   registerWorker(db, { id, queues: opts.queues, actors: Object.keys(handlers).sort(), concurrency: opts.concurrency });
 

@@ -1,7 +1,7 @@
 import type { Db } from "../db/client";
 import { LEASE_MS, newLeaseToken, type Lease } from "./lease";
 import { markDone } from "./complete";
-import { preparedFor } from "./prepared";
+import { perDb } from "../db/per-db";
 
 export interface ClaimOptions {
   /** Recorded on each message as the worker that holds it; heartbeats extend its leases. */
@@ -45,34 +45,38 @@ interface Row {
 // A message with a group key is claimable while fewer than @group_limit of its group are leased,
 // and only if it is the first due message of its group (so one batch never takes two of a group).
 // Due-ness and queues restrict the candidates, so they restrict "first of its group" too.
-const CLAIM = `
+// The queue filter is left out entirely for a worker of every queue: even a short-circuited
+// `@queues IS NULL OR …` costs ~10 µs per claim.
+function claimSql(byQueue: boolean): string {
+  const inQueues = (alias: string) => (byQueue ? `AND ${alias}.queue IN (SELECT value FROM json_each(@queues))` : "");
+  return `
 UPDATE messages
 SET state = 'leased', lease_token = @token, lease_expires_at = @expires, worker_id = @worker,
     attempts = attempts + 1, started_at = @now
 WHERE id IN (
   SELECT m.id FROM messages m
-  WHERE m.state = 'ready' AND m.run_at <= @now
-    AND (@queues IS NULL OR m.queue IN (SELECT value FROM json_each(@queues)))
+  WHERE m.state = 'ready' AND m.run_at <= @now ${inQueues("m")}
     AND (m.group_key IS NULL OR (
       (SELECT count(*) FROM messages l WHERE l.state = 'leased' AND l.group_key = m.group_key) < @group_limit
       AND NOT EXISTS (
         SELECT 1 FROM messages e
         WHERE e.state = 'ready' AND e.group_key = m.group_key AND e.run_at <= @now
-          AND (e.priority > m.priority OR (e.priority = m.priority AND e.id < m.id))
-          AND (@queues IS NULL OR e.queue IN (SELECT value FROM json_each(@queues))))))
+          AND (e.priority > m.priority OR (e.priority = m.priority AND e.id < m.id)) ${inQueues("e")})))
   ORDER BY m.priority DESC, m.id
   LIMIT @limit)
 RETURNING id, queue, actor, payload, priority, attempts, max_retries, group_key, created_at`;
+}
 
-const statements = preparedFor((client) => {
-  const update = client.prepare<[Record<string, unknown>], Row>(CLAIM);
+const statements = perDb(({ $client: client }) => {
+  const everyQueue = client.prepare<[Record<string, unknown>], Row>(claimSql(false));
+  const someQueues = client.prepare<[Record<string, unknown>], Row>(claimSql(true));
   const done = markDone(client);
   return {
     // A cheap read first: an idle worker woken by someone else's write does not take the write lock.
     anyDue: client.prepare<[number], number>(`SELECT 1 FROM messages WHERE state = 'ready' AND run_at <= ? LIMIT 1`),
     claim: client.transaction((now: number, finished: readonly Lease[], params: Record<string, unknown>) => ({
       completed: done(now, finished),
-      rows: params.limit === 0 ? [] : update.all(params),
+      rows: params.limit === 0 ? [] : (params.queues === undefined ? everyQueue : someQueues).all(params),
     })),
   };
 });
@@ -104,7 +108,7 @@ export function completeAndClaim(
     expires: now + (opts.leaseMs ?? LEASE_MS),
     worker: opts.workerId,
     now,
-    queues: opts.queues ? JSON.stringify(opts.queues) : null,
+    ...(opts.queues && { queues: JSON.stringify(opts.queues) }),
     group_limit: opts.groupLimit ?? 1,
     limit: opts.limit,
   });
@@ -125,7 +129,7 @@ export function completeAndClaim(
   return { completed, claimed };
 }
 
-const due = preparedFor((client) =>
+const due = perDb(({ $client: client }) =>
   client
     .prepare<[number], number | null>(
       `SELECT min(run_at) FROM messages WHERE state = 'ready' AND run_at > created_at AND run_at > ?`,

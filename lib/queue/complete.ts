@@ -1,7 +1,7 @@
 import type Database from "better-sqlite3";
 import type { Db } from "../db/client";
 import type { Lease } from "./lease";
-import { preparedFor } from "./prepared";
+import { perDb } from "../db/per-db";
 
 const DONE = `UPDATE messages SET state = 'done', finished_at = ?, lease_token = NULL, lease_expires_at = NULL
               WHERE id = ? AND lease_token = ? AND state = 'leased'`;
@@ -20,7 +20,7 @@ export function markDone(client: Database.Database): (now: number, leases: reado
   };
 }
 
-const statements = preparedFor((client) => {
+const statements = perDb(({ $client: client }) => {
   const many = markDone(client);
   return {
     many: client.transaction(many),

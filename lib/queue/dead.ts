@@ -2,7 +2,7 @@ import type { Db } from "../db/client";
 import { describeError } from "./fail";
 import { announce, announceDiscard, announceRequeue, CHANGED_COLUMNS, type ChangedRow } from "./hooks";
 import type { Lease } from "./lease";
-import { preparedFor } from "./prepared";
+import { perDb } from "../db/per-db";
 import { nudge } from "./wake";
 import type { DeadReason } from "./states";
 
@@ -38,7 +38,7 @@ interface DeadRow {
   discarded_at: number | null;
 }
 
-const statements = preparedFor((client) => {
+const statements = perDb(({ $client: client }) => {
   const bury = client.prepare<[Record<string, unknown>], ChangedRow>(
     `UPDATE messages SET state = 'dead', dead_reason = @reason, last_error = @error, finished_at = @now,
        lease_token = NULL, lease_expires_at = NULL

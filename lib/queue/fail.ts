@@ -2,7 +2,7 @@ import type { Db } from "../db/client";
 import { actorSpec, type ActorSpec } from "./actors";
 import { announce, CHANGED_COLUMNS, type ChangedRow } from "./hooks";
 import type { Lease } from "./lease";
-import { preparedFor } from "./prepared";
+import { perDb } from "../db/per-db";
 import type { DeadReason } from "./states";
 
 /**
@@ -33,7 +33,7 @@ UPDATE messages SET
 WHERE id = @id AND lease_token = @token AND state = 'leased'
 RETURNING ${CHANGED_COLUMNS}`;
 
-const statements = preparedFor((client) => {
+const statements = perDb(({ $client: client }) => {
   const fail = client.prepare<[Record<string, unknown>], ChangedRow>(FAIL);
   return {
     fail: client.transaction((params: Record<string, unknown>, db: Db) => {

@@ -22,6 +22,11 @@ export interface Lease {
   leaseToken: string;
 }
 
+// Tokens only need to be unique, not secret (a worker holding the database could do anything):
+// a random prefix per process and a counter, cheaper than fresh random bytes per claim.
+const prefix = newSecret(9);
+let counter = 0;
+
 export function newLeaseToken(): string {
-  return newSecret(12);
+  return `${prefix}.${(counter++).toString(36)}`;
 }

@@ -1,10 +1,10 @@
 import type { Db } from "../db/client";
-import { preparedFor } from "./prepared";
+import { perDb } from "../db/per-db";
 
 /** Rows deleted per transaction, so that pruning a large backlog never holds the write lock for long. */
 const CHUNK = 2_000;
 
-const statements = preparedFor((client) => ({
+const statements = perDb(({ $client: client }) => ({
   messages: client.prepare<[string, number, number]>(
     `DELETE FROM messages WHERE id IN (
        SELECT id FROM messages WHERE state = ? AND finished_at < ? LIMIT ?)`,

@@ -1,6 +1,6 @@
 import type { Db } from "../db/client";
 import { announce, CHANGED_COLUMNS, type ChangedRow } from "./hooks";
-import { preparedFor } from "./prepared";
+import { perDb } from "../db/per-db";
 import { nudge } from "./wake";
 
 // A message whose lease ran out belonged to a worker that died or stalled: its actor's
@@ -18,7 +18,7 @@ UPDATE messages SET
 WHERE id IN (SELECT id FROM messages WHERE state = 'leased' AND lease_expires_at < @now LIMIT @limit)
 RETURNING ${CHANGED_COLUMNS}`;
 
-const statements = preparedFor((client) => {
+const statements = perDb(({ $client: client }) => {
   const reclaim = client.prepare<[Record<string, unknown>], ChangedRow>(RECLAIM);
   return {
     reclaim: client.transaction((now: number, limit: number, db: Db) => {

@@ -1,7 +1,7 @@
 import type { Db } from "../db/client";
 import { announce, CHANGED_COLUMNS, type ChangedRow } from "./hooks";
 import type { Lease } from "./lease";
-import { preparedFor } from "./prepared";
+import { perDb } from "../db/per-db";
 import { nudge } from "./wake";
 
 // A stopping worker gives back what it could not finish. A `retry` actor's message goes back to
@@ -20,7 +20,7 @@ UPDATE messages SET
 WHERE id = @id AND lease_token = @token AND state = 'leased'
 RETURNING ${CHANGED_COLUMNS}`;
 
-const statements = preparedFor((client) => {
+const statements = perDb(({ $client: client }) => {
   const release = client.prepare<[Record<string, unknown>], ChangedRow>(RELEASE);
   return {
     release: client.transaction((leases: readonly Lease[], now: number, db: Db) => {

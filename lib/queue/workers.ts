@@ -1,7 +1,7 @@
 import { hostname } from "node:os";
 import type { Db } from "../db/client";
 import { LEASE_MS, WORKER_STALE_MS } from "./lease";
-import { preparedFor } from "./prepared";
+import { perDb } from "../db/per-db";
 
 /** What a worker process says about itself. */
 export interface WorkerInfo {
@@ -45,7 +45,7 @@ interface Row {
   stopped_at: number | null;
 }
 
-const statements = preparedFor((client) => {
+const statements = perDb(({ $client: client }) => {
   const beat = client.prepare<[number, number, number, number, string]>(
     `UPDATE workers SET heartbeat_at = ?, in_flight = ?, processed = ?, failed = ? WHERE id = ?`,
   );

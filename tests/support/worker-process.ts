@@ -32,12 +32,12 @@ export interface WorkerProcess {
 const started = new Set<ChildProcess>();
 
 /**
- * Starts `npm run worker` (or one bare worker process) on `db` as a real child process, running
- * the TypeScript through tsx like `npm run worker` does.
+ * Starts `npm run worker` (or one bare worker process, as the supervisor starts it) on `db` as a
+ * real child process.
  */
 export function startWorker(opts: WorkerProcessOptions): WorkerProcess {
-  const entry = opts.supervisor === false ? "worker/child.ts" : "worker/index.ts";
-  const proc = spawn(process.execPath, ["--import", "tsx", entry, ...(opts.args ?? [])], {
+  const entry = opts.supervisor === false ? ["worker/child.cjs"] : ["--import", "tsx", "worker/index.ts"];
+  const proc = spawn(process.execPath, [...entry, ...(opts.args ?? [])], {
     cwd: ROOT,
     env: { ...process.env, GATEHOUSE_DB: opts.db, ...opts.env },
     stdio: ["ignore", "pipe", "pipe"],
