@@ -56,8 +56,3 @@ export function agentByToken(db: Db, token: string): AgentIdentity | null {
   const row = byTokenHash(db).get({ hash: hashToken(token) });
   return row ? identity(row) : null;
 }
-
-export function getAgent(db: Db, id: string): AgentIdentity | null {
-  const row = db.select().from(agents).where(eq(agents.id, id)).get();
-  return row ? identity(row) : null;
-}

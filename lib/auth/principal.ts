@@ -71,8 +71,3 @@ export function requireAgent(db: Db, req: Request): AgentIdentity {
   if (who.kind !== "agent") throw forbidden("Only agents submit requests; use an agent token.");
   return who.agent;
 }
-
-/** The name recorded in the audit trail for a principal. */
-export function actorName(who: Principal): string {
-  return who.kind === "agent" ? `agent:${who.agent.id}` : who.user.name;
-}

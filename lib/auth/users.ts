@@ -58,11 +58,6 @@ export function userByToken(db: Db, token: string): UserIdentity | null {
   return row ? identity(row) : null;
 }
 
-export function userById(db: Db, id: string): UserIdentity | null {
-  const row = db.select().from(users).where(eq(users.id, id)).get();
-  return row ? identity(row) : null;
-}
-
 // Verifying against a real-looking hash when the name is unknown keeps the answer's timing from
 // telling which user names exist.
 let decoy: Promise<string> | undefined;
