@@ -189,6 +189,17 @@ export class Tmux {
       throw e;
     }
     for (let waited = 0; isRunning(pid) && waited < 2_000; waited += 5) await sleep(5);
+    // Until the socket refuses connections, a client may still reach a half-dead listener.
+    for (let waited = 0; waited < 2_000 && !(await this.refusesConnections()); waited += 5) await sleep(5);
+  }
+
+  private async refusesConnections(): Promise<boolean> {
+    try {
+      await this.exec(["list-sessions"]);
+      return false;
+    } catch (e) {
+      return isTmuxError(e, "no_server") && !e.message.includes("server exited unexpectedly");
+    }
   }
 }
 
