@@ -32,8 +32,6 @@ export interface TmuxOptions {
 }
 
 export interface CallOptions {
-  /** Overrides the client's call time limit. */
-  timeoutMs?: number;
   /** Bytes written to tmux's stdin (`load-buffer -`), so that text never travels as an argument. */
   input?: string;
 }
@@ -82,7 +80,7 @@ export class Tmux {
       ...(this.configFile ? ["-f", this.configFile] : []),
       ...args,
     ];
-    const timeoutMs = opts.timeoutMs ?? this.callTimeoutMs;
+    const timeoutMs = this.callTimeoutMs;
     return new Promise((resolve, reject) => {
       const child = execFile(
         "tmux",
