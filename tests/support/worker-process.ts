@@ -36,8 +36,8 @@ const started = new Set<ChildProcess>();
  * real child process.
  */
 export function startWorker(opts: WorkerProcessOptions): WorkerProcess {
-  const entry = opts.supervisor === false ? ["worker/child.cjs"] : ["--import", "tsx", "worker/index.ts"];
-  const proc = spawn(process.execPath, [...entry, ...(opts.args ?? [])], {
+  const entry = opts.supervisor === false ? "worker/child.cjs" : "worker/index.cjs";
+  const proc = spawn(process.execPath, [entry, ...(opts.args ?? [])], {
     cwd: ROOT,
     env: { ...process.env, GATEHOUSE_DB: opts.db, ...opts.env },
     stdio: ["ignore", "pipe", "pipe"],
