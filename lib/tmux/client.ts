@@ -1,4 +1,5 @@
 import { execFile } from "node:child_process";
+import { rm } from "node:fs/promises";
 import { setTimeout as sleep } from "node:timers/promises";
 import { config } from "@/lib/config";
 import { TmuxError, classifyTmuxFailure, isTmuxError } from "./errors";
@@ -175,20 +176,23 @@ export class Tmux {
 
   /**
    * Stops the whole server, for tests and benchmarks on their private sockets, and returns once
-   * it has exited: a client started before that would reach the dying server and fail with
-   * "server exited unexpectedly".
+   * it has exited (a client started before that would reach the dying server and fail with
+   * "server exited unexpectedly"), its socket file removed (tmux 3.3 leaves it behind).
    */
   async killServer(): Promise<void> {
-    let pid: number;
+    let said: string;
     try {
-      pid = Number(await this.exec(["display-message", "-p", "#{pid}", ";", "kill-server"]));
+      said = await this.exec(["display-message", "-p", "#{pid} #{socket_path}", ";", "kill-server"]);
     } catch (e) {
       if (isTmuxError(e, "no_server")) return;
       throw e;
     }
+    const space = said.indexOf(" ");
+    const pid = Number(said.slice(0, space));
     for (let waited = 0; isRunning(pid) && waited < 2_000; waited += 5) await sleep(5);
     // Until the socket refuses connections, a client may still reach a half-dead listener.
     for (let waited = 0; waited < 2_000 && !(await this.refusesConnections()); waited += 5) await sleep(5);
+    await rm(said.slice(space + 1).trimEnd(), { force: true });
   }
 
   private async refusesConnections(): Promise<boolean> {
