@@ -177,7 +177,7 @@ export class Tmux {
   /**
    * Stops the whole server, for tests and benchmarks on their private sockets, and returns once
    * it has exited (a client started before that would reach the dying server and fail with
-   * "server exited unexpectedly"), its socket file removed (tmux 3.3 leaves it behind).
+   * "server exited unexpectedly"), its socket and lock files removed (tmux 3.3 leaves them behind).
    */
   async killServer(): Promise<void> {
     let said: string;
@@ -192,7 +192,8 @@ export class Tmux {
     for (let waited = 0; isRunning(pid) && waited < 2_000; waited += 5) await sleep(5);
     // Until the socket refuses connections, a client may still reach a half-dead listener.
     for (let waited = 0; waited < 2_000 && !(await this.refusesConnections()); waited += 5) await sleep(5);
-    await rm(said.slice(space + 1).trimEnd(), { force: true });
+    const socketPath = said.slice(space + 1).trimEnd();
+    await Promise.all([socketPath, `${socketPath}.lock`].map((f) => rm(f, { force: true })));
   }
 
   private async refusesConnections(): Promise<boolean> {
