@@ -51,7 +51,7 @@ describe("a worker killed with SIGKILL mid-run", () => {
 
     const rescuer = startWorker({ db: t.file, supervisor: false, args: ["--handlers", FIXTURES], env });
     await eventually(() => retry.every((id) => row(id).state === "done"), "the retried messages done");
-    expect(await rescuer.stop()).toBe(0);
+    expect(await rescuer.stop(), rescuer.output()).toBe(0);
     for (const id of retry) expect(row(id)).toEqual({ state: "done", attempts: 2, dead_reason: null });
     for (const id of once) expect(row(id).state).toBe("dead"); // never run a second time
     expect(log.runs().filter((r) => once.includes(r.id))).toHaveLength(2);

@@ -32,7 +32,7 @@ describe("two worker processes", () => {
     ).map((e) => e.id);
 
     await eventually(() => count("done") === 10_000, "all 10,000 messages done", 120_000);
-    expect(await worker.stop()).toBe(0);
+    expect(await worker.stop(), worker.output()).toBe(0);
 
     const runs = log.runs();
     expect(runs).toHaveLength(10_000);

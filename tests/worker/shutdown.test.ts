@@ -33,7 +33,7 @@ describe("graceful shutdown", () => {
       env: { GATEHOUSE_TEST_RUN_LOG: log.file, GATEHOUSE_GRACE_MS: "30000" },
     });
     await eventually(() => log.runs().length === 3, "three messages running");
-    expect(await worker.stop()).toBe(0);
+    expect(await worker.stop(), worker.output()).toBe(0);
 
     const after = rows();
     const ran = new Set(log.runs().map((r) => r.id));
@@ -54,7 +54,7 @@ describe("graceful shutdown", () => {
     const env = { GATEHOUSE_TEST_RUN_LOG: log.file, GATEHOUSE_GRACE_MS: "200" };
     const worker = startWorker({ db: t.file, args: ["--handlers", FIXTURES], env });
     await eventually(() => log.runs().length === 2, "both messages running");
-    expect(await worker.stop()).toBe(0);
+    expect(await worker.stop(), worker.output()).toBe(0);
     expect(worker.output()).toMatch(/released 2 unfinished message/);
     expect(rows().map(({ state, attempts, dead_reason }) => ({ state, attempts, dead_reason }))).toEqual([
       { state: "ready", attempts: 0, dead_reason: null },
@@ -66,6 +66,6 @@ describe("graceful shutdown", () => {
     const next = startWorker({ db: t.file, args: ["--handlers", FIXTURES], env });
     await eventually(() => log.runs().filter((r) => r.id === released).length === 2, "the released message running again");
     expect(log.runs().at(-1)).toMatchObject({ id: released, attempt: 1 });
-    expect(await next.stop()).toBe(0);
+    expect(await next.stop(), next.output()).toBe(0);
   });
 });

@@ -26,7 +26,7 @@ describe("the supervisor", () => {
     expect(worker.output()).toMatch(new RegExp(`worker process ${victim!.pid} died`));
     const pids = live().map((w) => w.pid);
     expect(pids).toHaveLength(3); // the killed one never recorded its stop
-    expect(await worker.stop()).toBe(0);
+    expect(await worker.stop(), worker.output()).toBe(0);
     expect(listWorkers(t.db).filter((w) => w.stoppedAt === null).map((w) => w.pid)).toEqual([victim!.pid]);
   });
 
@@ -65,6 +65,6 @@ describe("the supervisor", () => {
     const runs = log.runs();
     expect(runs).toHaveLength(ids.length);
     expect(new Set(runs.map((r) => r.id))).toEqual(new Set(ids));
-    expect(await worker.stop()).toBe(0);
+    expect(await worker.stop(), worker.output()).toBe(0);
   });
 });

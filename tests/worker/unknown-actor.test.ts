@@ -46,7 +46,7 @@ describe("a message for an actor the claiming worker does not have", () => {
     enqueue(t.db, testRecord.name, { n: 2 });
     await eventually(() => log.runs().length === 2, "another message run");
     expect(row(lost)).toEqual({ state: "dead", attempts: 1 });
-    expect(await worker.stop()).toBe(0);
+    expect(await worker.stop(), worker.output()).toBe(0);
   });
 
   it("cannot even be enqueued when the enqueuing process does not know the actor", () => {
