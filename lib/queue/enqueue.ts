@@ -49,8 +49,7 @@ function prepare(db: Db) {
     insert: db.$client.prepare(
       `INSERT INTO messages (queue, actor, payload, priority, state, run_at, max_retries, on_lease_lost, group_key, idempotency_key, created_at)
        VALUES (?, ?, ?, ?, 'ready', ?, ?, ?, ?, ?, ?)
-       ON CONFLICT (idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
-       RETURNING id`,
+       ON CONFLICT (idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING`,
     ),
     byKey: db.$client.prepare(`SELECT id FROM messages WHERE idempotency_key = ?`),
   };
@@ -76,7 +75,7 @@ function insertOne(db: Db, item: EnqueueItem): Enqueued {
   const now = item.now ?? Date.now();
   const runAt = item.runAt ?? now + (item.delayMs ?? 0);
   const s = stmts(db);
-  const row = s.insert.get(
+  const { changes, lastInsertRowid } = s.insert.run(
     spec.queue,
     spec.name,
     JSON.stringify(checked.data ?? null),
@@ -87,8 +86,8 @@ function insertOne(db: Db, item: EnqueueItem): Enqueued {
     item.groupKey ?? null,
     item.idempotencyKey ?? null,
     now,
-  ) as { id: number } | undefined;
-  if (row) return { id: row.id, created: true };
+  );
+  if (changes === 1) return { id: Number(lastInsertRowid), created: true };
   const existing = s.byKey.get(item.idempotencyKey) as { id: number };
   return { id: existing.id, created: false };
 }
