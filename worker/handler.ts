@@ -1,5 +1,6 @@
 import type { ActorSpec } from "../lib/queue/actors";
 import type { Db } from "../lib/db/client";
+import type { DeadReason } from "../lib/queue/states";
 
 /** What a handler gets besides its payload. */
 export interface HandlerContext {
@@ -26,7 +27,10 @@ export interface HandlerContext {
   settle(fn: (db: Db) => void): boolean;
 }
 
-/** Runs one message. Throwing means failure: the message is retried with backoff, or dead-lettered. */
+/**
+ * Runs one message. Throwing means failure: the message is retried with backoff, or dead-lettered;
+ * throwing a DeadLetter dead-letters it at once.
+ */
 export type Handler<P = unknown> = (payload: P, ctx: HandlerContext) => Promise<void>;
 
 /** Actor name → handler, as one worker process knows them. */
@@ -53,5 +57,21 @@ export class WorkerStopping extends Error {
   constructor() {
     super("The worker is stopping and could not wait for this run to finish");
     this.name = "WorkerStopping";
+  }
+}
+
+/**
+ * Thrown by a handler whose message must not run again: the worker dead-letters it at once with
+ * `reason`, whatever retries are left (the onDeadLetter hooks run as usual). For work that may
+ * already have had its effect, such as a command that may have started in tmux.
+ */
+export class DeadLetter extends Error {
+  constructor(
+    readonly reason: Extract<DeadReason, "interrupted">,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = "DeadLetter";
   }
 }

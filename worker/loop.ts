@@ -7,7 +7,7 @@ import type { Lease } from "../lib/queue/lease";
 import { release } from "../lib/queue/release";
 import { watchForWork } from "../lib/queue/wake";
 import type { WorkerStats } from "../lib/queue/workers";
-import { WorkerStopping, type Handlers } from "./handler";
+import { DeadLetter, WorkerStopping, type Handlers } from "./handler";
 import { log } from "./log";
 import { MessageRun, type RunOutcome } from "./run-message";
 
@@ -158,6 +158,11 @@ export class WorkerLoop {
   private recordFailure(message: Claimed, error: unknown, timeLimit: boolean): void {
     this.failed++;
     try {
+      if (error instanceof DeadLetter) {
+        deadLetter(this.opts.db, message, error.reason, error.message);
+        log.warn(`message ${message.id} (${message.actor}) is dead: ${error.reason}: ${error.message}`);
+        return;
+      }
       const outcome = fail(this.opts.db, message, error, { reason: timeLimit ? "time_limit" : "retries_exhausted" });
       if (outcome?.state === "dead") log.warn(`message ${message.id} (${message.actor}) is dead: ${outcome.reason}`);
     } catch (err) {
