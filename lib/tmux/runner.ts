@@ -43,6 +43,11 @@ export interface RunOptions {
    * killed and the error rethrown, so that no command runs unrecorded.
    */
   onStarted?: (job: StartedJob) => void | Promise<void>;
+  /**
+   * Aborting stops the job as the time limit does and throws TmuxError `interrupted`: for a worker
+   * that must give its message up, so that no command runs on unrecorded.
+   */
+  signal?: AbortSignal;
 }
 
 export interface RunResult {
@@ -103,7 +108,7 @@ async function startWindow(tmux: Tmux, session: string, windowName: string, jobD
   return { paneId, panePid };
 }
 
-type Ending = { how: "exited"; exitCode: number } | { how: "vanished" | "timeout" };
+type Ending = { how: "exited"; exitCode: number } | { how: "vanished" | "timeout" | "aborted" };
 
 /**
  * Waits for the first of: the wrapper's exit code (inotify on the job directory reports its
@@ -111,7 +116,7 @@ type Ending = { how: "exited"; exitCode: number } | { how: "vanished" | "timeout
  * no tmux call; this poll also finds the exit code should inotify be unavailable), or the time
  * limit.
  */
-function waitForEnd(jobDir: string, exitFile: string, panePid: number, timeoutMs: number): Promise<Ending> {
+function waitForEnd(jobDir: string, exitFile: string, panePid: number, timeoutMs: number, signal?: AbortSignal): Promise<Ending> {
   return new Promise((resolve) => {
     const watching = new AbortController();
     let settled = false;
@@ -121,6 +126,7 @@ function waitForEnd(jobDir: string, exitFile: string, panePid: number, timeoutMs
       clearInterval(poll);
       clearTimeout(limit);
       watching.abort();
+      signal?.removeEventListener("abort", aborted);
       resolve(ending);
     };
     const exited = () => {
@@ -133,6 +139,8 @@ function waitForEnd(jobDir: string, exitFile: string, panePid: number, timeoutMs
     const check = () => exited() || exists(panePid) || exited() || finish({ how: "vanished" });
     const poll = setInterval(check, LIVENESS_MS);
     const limit = setTimeout(() => exited() || finish({ how: "timeout" }), timeoutMs);
+    const aborted = () => exited() || finish({ how: "aborted" });
+    signal?.addEventListener("abort", aborted, { once: true });
     try {
       watch(jobDir, { signal: watching.signal }, (_event, name) => {
         if (name === "exit") exited();
@@ -141,6 +149,7 @@ function waitForEnd(jobDir: string, exitFile: string, panePid: number, timeoutMs
       // No inotify (limits, network file system): the poll still finds the exit code.
     }
     check();
+    if (signal?.aborted) aborted();
   });
 }
 
@@ -190,8 +199,13 @@ export async function runCommand(tmux: Tmux, session: string, opts: RunOptions):
   }
 
   const left = opts.timeoutMs - (Date.now() - startedAt.getTime());
-  const ending = await waitForEnd(opts.jobDir, files.exit, panePid, Math.max(0, left));
+  const ending = await waitForEnd(opts.jobDir, files.exit, panePid, Math.max(0, left), opts.signal);
   if (ending.how === "timeout") await stop();
+  if (ending.how === "aborted") {
+    await stop();
+    const why: unknown = opts.signal?.reason;
+    throw new TmuxError("interrupted", `The command was stopped before it finished: ${why instanceof Error ? why.message : String(why)}`, true);
+  }
   if (ending.how === "vanished") {
     // Whatever the closed window left running (a child ignoring SIGHUP) goes too.
     await killProcessGroup(panePid);
