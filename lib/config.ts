@@ -31,6 +31,8 @@ const schema = z.object({
   GATEHOUSE_OUTPUT_CAP_BYTES: int(1024).default(1024 * 1024),
   /** Keep a command's tmux window after it ends, for inspection. (Default: no) */
   GATEHOUSE_KEEP_WINDOWS: bool.default(false),
+  /** Time limit of a command whose request gives no timeoutSec, in seconds. (Default: 600) */
+  GATEHOUSE_COMMAND_TIMEOUT_SEC: int(1).max(7 * 24 * 3600).default(600),
   /** Create an agent's tmux session when it is missing instead of retrying. (Default: no) */
   GATEHOUSE_CREATE_SESSIONS: bool.default(false),
   /** How agents hear of results: `inbox` (never types into a pane) or `type` (idle shell prompt only). */

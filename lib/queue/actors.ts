@@ -58,7 +58,8 @@ export const executeApprovedCommand = defineActor({
   name: "execute_approved_command",
   queue: "commands",
   onLeaseLost: "dead",
-  timeLimitMs: 24 * 3600_000, // the request's own timeoutSec bounds the command itself
+  // The request's own timeoutSec (at most 7 days) bounds the command; this only catches a stuck handler.
+  timeLimitMs: 7 * 24 * 3600_000 + 3600_000,
   payload: z.object({ requestId: z.string().min(1) }),
 });
 
