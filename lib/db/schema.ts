@@ -49,7 +49,9 @@ export const messages = sqliteTable(
     // Delayed and retried messages only (run_at > created_at), so a plain enqueue does not pay for
     // it: the worker's "when is the next one due?" reads it instead of every ready message.
     index("messages_delayed").on(t.runAt).where(sql`state = 'ready' AND run_at > created_at`),
-    index("messages_finished").on(t.state, t.finishedAt).where(sql`state IN ('done', 'dead')`),
+    // Dead letters for triage and pruning. Done messages have no index of their own (each would cost
+    // every completion a page write): prune finds them by id, oldest first (lib/queue/prune.ts).
+    index("messages_dead").on(t.finishedAt).where(sql`state = 'dead'`),
     uniqueIndex("messages_idempotency").on(t.idempotencyKey).where(sql`idempotency_key IS NOT NULL`),
   ],
 );
