@@ -48,6 +48,15 @@ describe("prune", () => {
     ]);
   });
 
+  it("keeps a message that was created long ago but finished recently", () => {
+    enqueue(t.db, "noop", null, { now: NOW - 30 * HOUR });
+    completeMany(t.db, claim(t.db, { workerId: "w", limit: 1, now: NOW - HOUR }), NOW - HOUR);
+    enqueue(t.db, "noop", null, { now: NOW - 26 * HOUR });
+    completeMany(t.db, claim(t.db, { workerId: "w", limit: 1, now: NOW - 25 * HOUR }), NOW - 25 * HOUR);
+    expect(prune(t.db, { now: NOW, doneRetentionMs: 24 * HOUR, deadRetentionMs: 7 * DAY }).done).toBe(1);
+    expect(states()).toEqual([{ id: 1, state: "done" }]);
+  });
+
   it("forgets workers that have not beaten for a day", () => {
     registerWorker(t.db, { id: "old", queues: [], actors: [], concurrency: 1 }, NOW - 2 * DAY);
     registerWorker(t.db, { id: "new", queues: [], actors: [], concurrency: 1 }, NOW - HOUR);
