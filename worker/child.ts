@@ -26,7 +26,7 @@ function loadHandlers(modules: readonly string[]): Handlers {
   return all;
 }
 
-async function main(): Promise<void> {
+function main(): void {
   const opts = parseWorkerArgs(process.argv.slice(2));
   const settings = config();
   const db = openDb(settings.GATEHOUSE_DB);
@@ -77,7 +77,9 @@ async function main(): Promise<void> {
   process.on("SIGHUP", () => {});
 }
 
-main().catch((err: unknown) => {
+try {
+  main();
+} catch (err) {
   log.error("worker failed to start", err);
   process.exit(1);
-});
+}
