@@ -131,6 +131,7 @@ const queue: BenchGroup = async (emit) => {
   try {
     enqueueSingle(t, 300); // warm-up: JIT, page cache
     emit("enqueue_single_per_s", Math.round(enqueueSingle(t, 2_000)), "jobs/s");
+    enqueueBulk(t, 30_000);
     emit("enqueue_bulk_per_s", Math.round(enqueueBulk(t, 300_000)), "jobs/s");
   } finally {
     t.cleanup();
