@@ -20,6 +20,11 @@ function requestIdOf(message: HookMessage): string | null {
   return parsed.success ? parsed.data.requestId : null;
 }
 
+/** The error as the request shows it to its agent: the first line (the queue message keeps the stack). */
+function summary(lastError: string | null): string | null {
+  return lastError === null ? null : (lastError.split("\n", 1)[0] ?? lastError);
+}
+
 let registered = false;
 
 /**
@@ -35,12 +40,13 @@ export function registerRequestQueueHooks(): void {
   registered = true;
   onDeadLetter("execute_approved_command", (db: Db, message, reason) => {
     const id = requestIdOf(message);
-    const why = message.lastError ? `${reason}: ${message.lastError}` : reason;
+    const error = summary(message.lastError);
+    const why = error ? `${reason}: ${error}` : reason;
     if (id) ignoringConflicts(() => markDead(db, id, why));
   });
   onRetry("execute_approved_command", (db: Db, message) => {
     const id = requestIdOf(message);
-    if (id) ignoringConflicts(() => markRetrying(db, id, message.lastError ?? "retrying"));
+    if (id) ignoringConflicts(() => markRetrying(db, id, summary(message.lastError) ?? "retrying"));
   });
   onRequeue("execute_approved_command", (db: Db, message) => {
     const id = requestIdOf(message);
