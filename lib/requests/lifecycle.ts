@@ -7,6 +7,7 @@ import { requestEvents, requests, rules, type Request as RequestRow } from "../d
 import { conflict, notFound } from "../http/errors";
 import { enqueue } from "../queue/enqueue";
 import { announce } from "./changes";
+import type { NoticeEvent } from "./notices";
 import { exactPattern } from "./patterns";
 import { addRule } from "./rules";
 import type { RequestStatus } from "./statuses";
@@ -93,8 +94,10 @@ function committed(db: Db, id: string, fn: () => RequestRow): RequestRow {
   return row;
 }
 
-function notify(db: Db, row: RequestRow, event: "approved" | "rejected" | "expired" | "finished" | "dead", now: number) {
-  enqueue(db, "notify_session", { requestId: row.id, session: row.session, event }, { groupKey: row.session, now });
+// Notices of one session go out one at a time, in order, but in a group of their own: in the
+// commands' group (the session), an approval notice would wait for the session's running command.
+function notify(db: Db, row: RequestRow, event: NoticeEvent, now: number) {
+  enqueue(db, "notify_session", { requestId: row.id, session: row.session, event }, { groupKey: `notify:${row.session}`, now });
 }
 
 /** Puts the request's command on the queue: the one place an execution message is made. */
