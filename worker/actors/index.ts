@@ -1,10 +1,16 @@
-import { noop } from "../../lib/queue/actors";
+import { executeApprovedCommand, noop, notifySession } from "../../lib/queue/actors";
 import { bind, type Handlers } from "../handler";
+import { runApprovedCommand } from "./execute-approved-command";
 import { runNoop } from "./noop";
+import { notifyRequestSession } from "./notify-session";
 // Request lifecycle hooks and the pending-request expiry task, registered before the worker starts.
 import "../requests";
+// Old job directories are removed with the finished messages.
+import "../job-dirs";
 
 /** Every actor this worker can run, by name. A claimed message for any other actor is dead-lettered. */
 export const handlers: Handlers = {
+  ...bind(executeApprovedCommand, runApprovedCommand),
+  ...bind(notifySession, notifyRequestSession),
   ...bind(noop, runNoop),
 };
