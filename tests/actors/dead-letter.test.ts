@@ -1,0 +1,47 @@
+import { afterEach, beforeEach, expect, it } from "vitest";
+import { z } from "zod";
+import { defineActor } from "../../lib/queue/actors";
+import { enqueue } from "../../lib/queue/enqueue";
+import { onDeadLetter } from "../../lib/queue/hooks";
+import { bind, DeadLetter } from "../../worker/handler";
+import { WorkerLoop } from "../../worker/loop";
+import { eventually } from "../support/eventually";
+import { tempDb } from "../support/temp-db";
+
+const once = defineActor({ name: "test_dead_letter_once", payload: z.null() });
+
+let t: ReturnType<typeof tempDb>;
+let loop: WorkerLoop | undefined;
+beforeEach(() => (t = tempDb()));
+afterEach(async () => {
+  await loop?.stop(0);
+  t.cleanup();
+});
+
+it("a handler that throws DeadLetter dead-letters its message at once, retries left or not, and the hooks hear why", async () => {
+  let runs = 0;
+  const heard: string[] = [];
+  const off = onDeadLetter(once.name, (_db, m, reason) => heard.push(`${reason}: ${m.lastError}`));
+  loop = new WorkerLoop({
+    db: t.db,
+    workerId: "test",
+    handlers: bind(once, async () => {
+      runs++;
+      throw new DeadLetter("interrupted", "the command may have started");
+    }),
+    concurrency: 1,
+    groupLimit: 1,
+    pollMs: 50,
+  });
+  loop.start();
+  try {
+    const { id } = enqueue(t.db, once.name, null);
+    const row = () => t.db.$client.prepare("SELECT state, attempts, dead_reason, max_retries FROM messages WHERE id = ?").get(id);
+    await eventually(() => (row() as { state: string }).state === "dead", "the message to be dead");
+    expect(row()).toEqual({ state: "dead", attempts: 1, dead_reason: "interrupted", max_retries: 20 });
+    expect(runs).toBe(1);
+    expect(heard).toEqual(["interrupted: the command may have started"]);
+  } finally {
+    off();
+  }
+});

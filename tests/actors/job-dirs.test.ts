@@ -1,0 +1,53 @@
+import { existsSync, mkdirSync, readdirSync, utimesSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { sweepJobDirs } from "../../lib/requests/job-dirs";
+import { jobDirFor } from "../../lib/tmux/paths";
+import { loadConfig } from "../../lib/config";
+import { agent, requestIn } from "../requests/fixtures";
+import { tempDb } from "../support/temp-db";
+
+let t: ReturnType<typeof tempDb>;
+let root: string;
+beforeEach(() => {
+  t = tempDb();
+  root = path.join(t.dir, "jobs");
+});
+afterEach(() => t.cleanup());
+
+const HOUR = 3600_000;
+const NOW = Date.UTC(2026, 0, 10);
+
+/** A job directory with an output file, last modified `ageMs` before NOW. */
+function jobDir(name: string, ageMs: number): void {
+  const dir = path.join(root, name);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(path.join(dir, "output"), "some output\n");
+  const at = new Date(NOW - ageMs);
+  utimesSync(dir, at, at);
+}
+
+describe("sweepJobDirs", () => {
+  it("removes old directories of ended or unknown requests, keeps queued and running ones and recent ones", () => {
+    const who = agent(t.db);
+    const ended = ["succeeded", "failed", "dead"].map((s) => requestIn(t.db, who, s as "succeeded").id);
+    const [queued, running, recent] = [requestIn(t.db, who, "queued"), requestIn(t.db, who, "running"), requestIn(t.db, who, "succeeded")].map((r) => r.id);
+    for (const id of [...ended, queued!, running!]) jobDir(id, 25 * HOUR);
+    jobDir(recent!, 23 * HOUR);
+    jobDir("01ORPHANEDJOBWITHNOREQUEST", 48 * HOUR);
+
+    expect(sweepJobDirs(t.db, { root, retentionMs: 24 * HOUR, now: NOW })).toBe(4);
+    expect(readdirSync(root).sort()).toEqual([queued, recent, running].sort());
+    expect(sweepJobDirs(t.db, { root, retentionMs: 24 * HOUR, now: NOW })).toBe(0);
+  });
+
+  it("does nothing before any job ran (no jobs directory)", () => {
+    expect(sweepJobDirs(t.db, { root, retentionMs: 0, now: NOW })).toBe(0);
+    expect(existsSync(root)).toBe(false);
+  });
+
+  it("sweeps where the worker writes and the detail page reads: jobDirFor's directory", () => {
+    const settings = loadConfig({ GATEHOUSE_DB: t.file });
+    expect(path.dirname(jobDirFor("01ABC", settings))).toBe(root);
+  });
+});
