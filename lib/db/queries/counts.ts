@@ -1,12 +1,12 @@
 import "server-only";
 import type { Db } from "../client";
 import { REQUEST_STATUSES, type RequestStatus } from "../../requests/statuses";
-import { preparedFor } from "../../queue/prepared";
+import { perDb } from "../per-db";
 
 /** Requests by status; `dead` leaves out the dead letters a person discarded. */
 export type StatusCounts = Record<RequestStatus, number> & { discarded: number };
 
-const statements = preparedFor((c) => ({
+const statements = perDb(({ $client: c }) => ({
   counts: c.prepare("SELECT key, n FROM request_counts"),
 }));
 

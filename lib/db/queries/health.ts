@@ -2,7 +2,7 @@ import "server-only";
 import { statSync } from "node:fs";
 import type { Db } from "../client";
 import { declaredActors } from "../../queue/actors";
-import { preparedFor } from "../../queue/prepared";
+import { perDb } from "../per-db";
 import { tmuxFromConfig } from "../../tmux/client";
 import { jsonList, workerStatuses, type WorkerStatus } from "./workers";
 
@@ -46,7 +46,7 @@ export interface Health {
   problems: string[];
 }
 
-const statements = preparedFor((c) => ({
+const statements = perDb(({ $client: c }) => ({
   queues: c.prepare(
     `SELECT queue, sum(state = 'ready') AS ready, sum(state = 'leased') AS leased,
        sum(state = 'dead' AND discarded_at IS NULL) AS dead,

@@ -1,6 +1,6 @@
 import "server-only";
 import type { Db } from "../client";
-import { preparedFor } from "../../queue/prepared";
+import { perDb } from "../per-db";
 import { requestCounts, tabCounts, type StatusCounts, type TabCounts } from "./counts";
 import { workerStatuses, type WorkerStatus } from "./workers";
 
@@ -16,7 +16,7 @@ export interface Overview {
   workers: WorkerStatus[];
 }
 
-const statements = preparedFor((c) => ({
+const statements = perDb(({ $client: c }) => ({
   minutes: c.prepare(
     "SELECT minute, submitted, succeeded + failed AS finished, succeeded, failed FROM request_minutes WHERE minute > ? ORDER BY minute",
   ),

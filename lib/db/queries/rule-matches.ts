@@ -1,13 +1,13 @@
 import "server-only";
 import type { Db } from "../client";
 import type { Rule } from "../schema";
-import { preparedFor } from "../../queue/prepared";
+import { perDb } from "../per-db";
 import { isWildcard, matchesPattern, segmentsOf } from "../../requests/patterns";
 
 /** How far back "would have matched" looks: the most recent requests, newest first. */
 export const MATCH_WINDOW = 10_000;
 
-const statements = preparedFor((c) => ({
+const statements = perDb(({ $client: c }) => ({
   recent: c.prepare(
     `SELECT command, agent_id AS agentId, session, count(*) AS n
      FROM (SELECT command, agent_id, session FROM requests ORDER BY id DESC LIMIT ${MATCH_WINDOW})

@@ -1,6 +1,6 @@
 import "server-only";
 import type { Db } from "../client";
-import { preparedFor } from "../../queue/prepared";
+import { perDb } from "../per-db";
 import { requestCounts } from "./counts";
 
 /** The throughput page's ranges and the width of one chart bucket in each. */
@@ -44,7 +44,7 @@ export interface Throughput {
   latencySince: number;
 }
 
-const statements = preparedFor((c) => ({
+const statements = perDb(({ $client: c }) => ({
   minutes: c.prepare(
     `SELECT minute / @per AS b, sum(submitted) AS submitted, sum(decided) AS decided, sum(started) AS started,
        sum(succeeded) AS succeeded, sum(failed) AS failed, sum(dead) AS dead,

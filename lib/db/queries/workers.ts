@@ -1,6 +1,6 @@
 import "server-only";
 import type { Db } from "../client";
-import { preparedFor } from "../../queue/prepared";
+import { perDb } from "../per-db";
 
 /**
  * A worker whose heartbeat is older than this is shown down. Leases are recovered within 10 s of
@@ -27,7 +27,7 @@ export interface WorkerStatus {
   state: "up" | "down" | "stopped";
 }
 
-const statements = preparedFor((c) => ({
+const statements = perDb(({ $client: c }) => ({
   workers: c.prepare(
     `SELECT id, host, pid, queues, actors, concurrency, in_flight AS inFlight, processed, failed,
        started_at AS startedAt, heartbeat_at AS heartbeatAt, stopped_at AS stoppedAt
