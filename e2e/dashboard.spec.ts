@@ -88,11 +88,6 @@ test("a rejection needs a reason, and the agent's wait returns rejected with it"
 });
 
 test("an approved command's output and exit code appear on its detail page", async ({ page }) => {
-  const health = (await (await fetch(`${e2eState().url}/api/health`)).json()) as { workers: { actors: string[] }[] };
-  test.skip(
-    !health.workers.some((w) => w.actors.includes("execute_approved_command")),
-    "NOT YET RUNNABLE: the worker has no execute_approved_command handler yet (issue 4 adds it)",
-  );
   await login(page, "alice");
   const req = await submitAsAgent(`printf 'hello from %s\\n' e2e-output; echo done`);
   await page.goto(`/requests/${req.id}`);
@@ -113,8 +108,8 @@ test("a dead letter is requeued from the Dead letters tab", async ({ page }) => 
   await screenshot(page, "requests-dead");
   await row.getByTestId("requeue").click();
   await expect(page.getByTestId("feedback")).toHaveText("Requeued: now queued.");
-  // The worker may already have run it (or, without a command handler yet, dead-lettered it again),
-  // so the row's later fate varies: the audit trail shows the requeue either way.
+  // The worker may already have run it, so the row's later fate varies: the audit trail shows the
+  // requeue either way.
   const events = await agentEvents(id);
   expect(events).toContainEqual(expect.objectContaining({ actor: "alice", from: "dead", to: "queued" }));
 });
