@@ -1,6 +1,7 @@
 // Issue 4's end-to-end proof, over real HTTP (`next start`), a real worker process and a real tmux
 // server: an agent asks, a supervisor approves through the API, the command runs in the agent's
 // session, the agent's long-poll returns the output and exit code, and its inbox shows the result.
+import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { INBOX_WINDOW, readInbox } from "../../lib/tmux/notify";
@@ -91,4 +92,19 @@ it("a failing command's exit code reaches the agent's wait and its inbox", async
     "queued->running",
     "running->failed",
   ]);
+});
+
+it("while a command runs, the dashboard's detail route shows its output so far (worker and web agree on the job directory)", async () => {
+  const gate = path.join(server.dir, "gate");
+  const { id, waiting } = await askAndApprove(`echo 'step 1 of 2 done'; while [ ! -e ${gate} ]; do sleep 0.02; done; echo 'step 2 of 2 done'`);
+  const detail = () => api.call("GET", `/api/dashboard/requests/${id}`, { token: api.tokens.alice });
+  const live = await eventually(async () => {
+    const d = (await detail()).body as { request: ApiRequest; live: { output: string; running: boolean } | null };
+    return d.request.status === "running" && d.live?.output === "step 1 of 2 done\n" && d.live;
+  }, "the first step's output on the detail route while the command runs");
+  expect(live.running).toBe(true);
+  writeFileSync(gate, "");
+  const { last } = await waiting;
+  expect(last).toMatchObject({ status: "succeeded", output: "step 1 of 2 done\nstep 2 of 2 done\n" });
+  expect((await detail()).body.live).toBeNull();
 });
