@@ -57,9 +57,7 @@ function main(): void {
   process.send?.({ type: "ready", workerId: id });
 
   let stopping = false;
-  const stop = async (why: string) => {
-    if (stopping) return;
-    stopping = true;
+  const shutdown = async (why: string) => {
     log.info(`stopping (${why}): finishing ${loop.stats().inFlight} in-flight message(s)`);
     stopMaintenance();
     await loop.stop(settings.GATEHOUSE_GRACE_MS);
@@ -69,10 +67,21 @@ function main(): void {
     log.info(`stopped after ${loop.stats().processed} message(s)`);
     process.exit(0);
   };
-  process.on("SIGTERM", () => void stop("SIGTERM"));
-  process.on("SIGINT", () => void stop("SIGINT"));
+  const stop = (why: string) => {
+    if (stopping) return;
+    stopping = true;
+    shutdown(why).catch((err: unknown) => {
+      // Whatever it still holds comes back when its leases run out.
+      log.error("stopping failed", err);
+      process.exit(1);
+    });
+  };
+  // Registered while still starting (this function is synchronous), so a stop request that
+  // arrived meanwhile is handled here, after the start; see worker/child.cjs.
+  process.on("SIGTERM", () => stop("SIGTERM"));
+  process.on("SIGINT", () => stop("SIGINT"));
   // The supervisor went away (it was killed): do not run on as an orphan.
-  process.on("disconnect", () => void stop("supervisor gone"));
+  process.on("disconnect", () => stop("supervisor gone"));
   // SIGHUP is the supervisor's (a rolling restart); a terminal hang-up must not kill a worker mid-run.
   process.on("SIGHUP", () => {});
 }

@@ -60,7 +60,12 @@ export class Supervisor {
         proc.on("message", (m: { type?: string }) => m?.type === "ready" && resolve(true));
         proc.on("exit", () => resolve(false));
       }),
-      exited: new Promise((resolve) => proc.on("exit", (code, signal) => resolve(code ?? (signal ? 128 : 1)))),
+      exited: new Promise((resolve) =>
+        proc.on("exit", (code, signal) => {
+          if (signal) log.warn(`supervisor: worker process ${proc.pid} was killed by ${signal}`);
+          resolve(code ?? 128);
+        }),
+      ),
     };
     this.children.add(child);
     void child.exited.then((code) => this.onExit(child, code));
@@ -70,7 +75,10 @@ export class Supervisor {
 
   private onExit(child: Child, code: number): void {
     this.children.delete(child);
-    if (this.stopping || child.retiring) return;
+    if (this.stopping || child.retiring) {
+      if (code !== 0) log.warn(`supervisor: worker process ${child.proc.pid} exited with ${code} while stopping`);
+      return;
+    }
     this.crashes = Date.now() - child.startedAt > HEALTHY_AFTER_MS ? 1 : this.crashes + 1;
     const delay = Math.min(RESTART_MIN_MS * 2 ** (this.crashes - 1), RESTART_MAX_MS);
     log.warn(`supervisor: worker process ${child.proc.pid} died (exit ${code}); restarting in ${delay} ms`);

@@ -46,8 +46,10 @@ export function startWorker(opts: WorkerProcessOptions): WorkerProcess {
   let out = "";
   proc.stdout?.on("data", (chunk: Buffer) => (out += chunk.toString()));
   proc.stderr?.on("data", (chunk: Buffer) => (out += chunk.toString()));
+  // "close", not "exit": the worker processes write to the same pipes, and what they printed
+  // last must be in output() by the time this resolves.
   const exited = new Promise<number | string>((resolve) =>
-    proc.on("exit", (code, signal) => {
+    proc.on("close", (code, signal) => {
       started.delete(proc);
       resolve(code ?? signal ?? "unknown");
     }),
@@ -72,5 +74,5 @@ export function startWorker(opts: WorkerProcessOptions): WorkerProcess {
 export async function killWorkers(): Promise<void> {
   const left = [...started];
   for (const proc of left) proc.kill("SIGKILL");
-  await Promise.all(left.map((p) => new Promise((resolve) => (p.exitCode !== null ? resolve(null) : p.on("exit", resolve)))));
+  await Promise.all(left.map((p) => new Promise((resolve) => (p.exitCode !== null ? resolve(null) : p.on("close", resolve)))));
 }

@@ -1,3 +1,5 @@
+import { existsSync } from "node:fs";
+import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { enqueueMany } from "../../lib/queue/enqueue";
 import { eventually } from "../support/eventually";
@@ -67,5 +69,18 @@ describe("graceful shutdown", () => {
     await eventually(() => log.runs().filter((r) => r.id === released).length === 2, "the released message running again");
     expect(log.runs().at(-1)).toMatchObject({ id: released, attempt: 1 });
     expect(await next.stop(), next.output()).toBe(0);
+  });
+
+  it("stops cleanly when asked to while still starting", async () => {
+    const marker = path.join(t.dir, "starting");
+    const worker = startWorker({
+      db: t.file,
+      supervisor: false,
+      args: ["--handlers", "tests/worker/fixtures/slow-start.ts"],
+      env: { GATEHOUSE_TEST_STARTING: marker },
+    });
+    await eventually(() => existsSync(marker), "the worker starting");
+    expect(await worker.stop(), worker.output()).toBe(0);
+    expect(worker.output()).toMatch(/stopping \(SIGTERM\)/);
   });
 });
