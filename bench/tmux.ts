@@ -12,8 +12,8 @@
  * - tmux_start_p50_ms / _p95_ms: runCommand called → the command's first instruction running
  *   (the command stamps $EPOCHREALTIME itself): the tmux share of approve → start.
  *
- * approve_to_start_p50_ms / _p95_ms need the web, the queue and the worker together; the group
- * that has them can time approve → start with `startLatencyMs` below as the last leg.
+ * - approve_to_start_p50_ms / _p95_ms: a supervisor's approval → the command's first instruction,
+ *   through a real worker process (bench/support/approve-to-start.ts).
  */
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import os from "node:os";
@@ -21,6 +21,7 @@ import path from "node:path";
 import { randomBytes } from "node:crypto";
 import { Tmux } from "../lib/tmux/client";
 import { runCommand } from "../lib/tmux/runner";
+import { approveToStart } from "./support/approve-to-start";
 import { percentile, round, type BenchGroup } from "./support/figures";
 
 const SESSIONS = 8;
@@ -87,6 +88,8 @@ const tmuxBench: BenchGroup = async (emit) => {
     start.sort((a, b) => a - b);
     emit("tmux_start_p50_ms", round(percentile(start, 50)), "ms");
     emit("tmux_start_p95_ms", round(percentile(start, 95)), "ms");
+
+    await approveToStart(emit, tmux, dir);
   } finally {
     await tmux.killServer();
     await rm(dir, { recursive: true, force: true });
