@@ -44,10 +44,10 @@ export class Supervisor {
   ) {}
 
   start(): void {
-    for (let i = 0; i < this.processes; i++) this.spawn();
     process.on("SIGTERM", () => void this.stop("SIGTERM"));
     process.on("SIGINT", () => void this.stop("SIGINT"));
     process.on("SIGHUP", () => void this.rollingRestart());
+    for (let i = 0; i < this.processes; i++) this.spawn();
   }
 
   private spawn(): Child {
