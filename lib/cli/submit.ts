@@ -38,14 +38,21 @@ function client(env: NodeJS.ProcessEnv) {
   const token = env.GATEHOUSE_TOKEN;
   if (!token) throw new UsageError("set GATEHOUSE_TOKEN to this agent's token (from `gatehouse agent add`)");
   return async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
-    const res = await fetch(base + path, {
-      method,
-      headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { "content-type": "application/json" }), ...headers },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const json = (await res.json().catch(() => null)) as unknown;
-    if (!res.ok) throw ApiError.fromBody(res.status, json);
-    return json as ApiRequest;
+    for (let attempt = 0; ; attempt++) {
+      const res = await fetch(base + path, {
+        method,
+        headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { "content-type": "application/json" }), ...headers },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      const json = (await res.json().catch(() => null)) as unknown;
+      // Over the agent's rate limit: wait as told (the Idempotency-Key keeps a retried POST single).
+      if (res.status === 429 && attempt < 10) {
+        await new Promise((r) => setTimeout(r, Math.min(Number(res.headers.get("retry-after")) || 1, 60) * 1000));
+        continue;
+      }
+      if (!res.ok) throw ApiError.fromBody(res.status, json);
+      return json as ApiRequest;
+    }
   };
 }
 
