@@ -51,6 +51,9 @@ export function waitForChange(db: Db, id: string, from: RequestStatus, timeoutMs
     if (!set) w.waiters.set(id, (set = new Set()));
     set.add(waiter);
     startPolling(w);
+    // A commit by another process between the caller's read and the data_version baseline just
+    // taken would never show up as a change: look once more, now that nothing can slip by.
+    if (statusOf(db, id) !== from) done();
 
     function done() {
       clearTimeout(timeout);
@@ -78,6 +81,10 @@ function stopPolling(w: Watch): void {
 
 function dataVersion(db: Db): number {
   return db.$client.pragma("data_version", { simple: true }) as number;
+}
+
+function statusOf(db: Db, id: string): RequestStatus | undefined {
+  return db.$client.prepare("SELECT status FROM requests WHERE id = ?").pluck().get(id) as RequestStatus | undefined;
 }
 
 function poll(w: Watch): void {
