@@ -21,7 +21,7 @@ if (!existsSync(".next/BUILD_ID") || process.env.GATEHOUSE_REBUILD === "1") {
 
 const children: ChildProcess[] = [
   spawn("npx", ["next", "start", "-p", String(settings.PORT), "-H", settings.HOST], { stdio: "inherit" }),
-  spawn("npx", ["tsx", "worker/index.ts"], { stdio: "inherit" }),
+  spawn(process.execPath, ["worker/index.cjs"], { stdio: "inherit" }),
 ];
 console.log(`gatehouse: web on http://${settings.HOST}:${settings.PORT}, worker started`);
 
