@@ -23,7 +23,7 @@ export function openDb(file: string, opts: { migrate?: boolean } = {}): Db {
   sqlite.pragma("journal_mode = WAL");
   sqlite.pragma("synchronous = NORMAL");
   sqlite.pragma("foreign_keys = ON");
-  const db = drizzle({ client: sqlite, schema, casing: "snake_case" }) as Db;
+  const db: Db = drizzle({ client: sqlite, schema, casing: "snake_case" });
   if (opts.migrate !== false) migrateWithRetry(db);
   return db;
 }

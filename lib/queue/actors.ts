@@ -33,7 +33,7 @@ export function defineActor<P>(spec: Pick<ActorSpec<P>, "name" | "payload"> & Pa
     onLeaseLost: "retry",
     ...spec,
   };
-  registry.set(full.name, full as ActorSpec<unknown>);
+  registry.set(full.name, full);
   return full;
 }
 

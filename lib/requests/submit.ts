@@ -132,7 +132,7 @@ export function submitRequest(
       expiresAt: now + settings.GATEHOUSE_PENDING_TTL_SEC * 1000,
       queuedAt: status === "queued" ? now : null,
       finishedAt: status === "rejected" ? now : null,
-    })!; // an INSERT … RETURNING always returns its row
+    });
     // Even a request the policy decides at once is first `pending`: the trail shows both steps.
     const events: (typeof requestEvents.$inferInsert)[] = [
       { requestId: id, at: now, actor: `agent:${agent.id}`, fromStatus: null, toStatus: "pending", reason: decided ? null : verdict.why },
