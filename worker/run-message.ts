@@ -84,8 +84,9 @@ export class MessageRun {
   }
 
   private context(): HandlerContext {
-    const run = this;
     const { message } = this;
+    // The getter's `this` is the context object, not the run.
+    const signal = () => this.signal().signal;
     return {
       messageId: message.id,
       actor: message.actor,
@@ -93,12 +94,12 @@ export class MessageRun {
       lastAttempt: message.attempts > message.maxRetries,
       db: this.db,
       get signal() {
-        return run.signal().signal;
+        return signal();
       },
-      settle(fn) {
-        if (run.settled) return false;
-        const done = completeWith(run.db, message, fn);
-        run.settled = true;
+      settle: (fn) => {
+        if (this.settled) return false;
+        const done = completeWith(this.db, message, fn);
+        this.settled = true;
         return done;
       },
     };

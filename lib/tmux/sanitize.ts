@@ -1,7 +1,9 @@
 // Terminal escape sequences: CSI (ESC [ … final), OSC / DCS / PM / APC / SOS strings (up to BEL or
 // ESC \), and two-byte ESC sequences. Removed whole, so no "[31m" debris is left behind.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const ESCAPE_SEQUENCES = /\x1b\[[0-?]*[ -/]*[@-~]|\x1b[\]PX^_][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[ -~]?/g;
 // C0 and C1 controls, DEL, and the bidi overrides that can make text read differently than it is.
+// eslint-disable-next-line no-control-regex -- as above
 const CONTROLS = /[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/g;
 const LINE_BREAKS = /\s*(?:\r\n|[\r\n\u2028\u2029])\s*/g;
 

@@ -55,6 +55,7 @@ describe("notify", () => {
     for (const text of INJECTION_CORPUS) await notify(server.tmux, "agent", text, { inboxDir });
     expect((await readInbox(inboxDir, "agent")).map((e) => e.text)).toEqual(INJECTION_CORPUS);
     const raw = await readFile(path.join(inboxDir, "agent.jsonl"), "utf8");
+    // eslint-disable-next-line no-control-regex -- looking for raw control characters is the point
     expect(raw).not.toMatch(/[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e]/);
   });
 
