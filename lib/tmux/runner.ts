@@ -184,8 +184,8 @@ export async function runCommand(tmux: Tmux, session: string, opts: RunOptions):
   const files = await prepareJobDir(opts, keep);
   const { paneId, panePid } = await startWindow(tmux, session, windowName, opts.jobDir, keep);
   const startedAt = new Date();
-  const stop = async () => {
-    await killProcessGroup(panePid);
+  const stop = async (graceMs?: number) => {
+    await killProcessGroup(panePid, graceMs);
     if (!keep) await tmux.exec(["kill-pane", "-t", paneId]).catch(() => {});
   };
 
@@ -202,7 +202,9 @@ export async function runCommand(tmux: Tmux, session: string, opts: RunOptions):
   const ending = await waitForEnd(opts.jobDir, files.exit, panePid, Math.max(0, left), opts.signal);
   if (ending.how === "timeout") await stop();
   if (ending.how === "aborted") {
-    await stop();
+    // SIGKILL at once: whoever aborted (a stopping worker) will not wait out a grace period, and a
+    // command that ignores SIGTERM must not run on unrecorded.
+    await stop(0);
     const why: unknown = opts.signal?.reason;
     throw new TmuxError("interrupted", `The command was stopped before it finished: ${why instanceof Error ? why.message : String(why)}`, true);
   }
