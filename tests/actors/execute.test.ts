@@ -132,7 +132,9 @@ describe("execute_approved_command", () => {
 
     // A new worker delivers the dead notice, and runs nothing again.
     w.worker();
-    await eventually(async () => (await w.inbox("agent-a")).some((e) => e.text.includes("is dead")), "the dead notice");
+    const notice = await eventually(async () => (await w.inbox("agent-a")).find((e) => e.text.includes(`${r.id} is dead`)), "the dead notice");
+    expect(notice.text).toContain("(interrupted: The lease ran out");
+    expect(notice.text).toContain("a supervisor can requeue it");
     expect(linesOf(runs)).toEqual(["run"]);
     expect(executions(r.id)).toMatchObject([{ state: "dead", dead_reason: "interrupted", attempts: 1 }]);
   });
@@ -140,8 +142,8 @@ describe("execute_approved_command", () => {
   it("a worker stopped mid-command stops the command too, and the request is dead as interrupted", async () => {
     const marker = path.join(w.server.dir, "still-running");
     const worker = w.worker({ supervisor: false });
-    // The loop would write the marker every 0.1 s for as long as the command lives.
-    const r = w.approved(`while true; do date +%s%N > ${marker}; sleep 0.1; done`);
+    // The loop would write the marker every 0.1 s for as long as the command lives; it ignores SIGTERM.
+    const r = w.approved(`trap '' TERM HUP; while true; do date +%s%N > ${marker}; sleep 0.1; done`);
     await eventually(() => linesOf(marker).length === 1, "the command to start");
     expect(await worker.stop()).toBe(0); // GATEHOUSE_GRACE_MS=0: gives the message up at once
     const dead = w.request(r.id);
