@@ -1,8 +1,9 @@
 import { setTimeout as sleep } from "node:timers/promises";
 
 /**
- * Polls until `check` returns something truthy, for what happens in another process (a worker
- * draining a queue). Fails with `what` after `timeoutMs`; speed is never asserted here.
+ * Polls until `check` returns something truthy, for what happens on its own or in another process
+ * (a worker draining a queue, a tmux window closing). Fails with `what` after `timeoutMs`; speed is
+ * never asserted here.
  */
 export async function eventually<T>(
   check: () => T | Promise<T>,

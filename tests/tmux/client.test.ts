@@ -2,7 +2,7 @@ import { spawn } from "node:child_process";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { Tmux, exactSession } from "@/lib/tmux/client";
 import { TmuxError } from "@/lib/tmux/errors";
-import { eventually } from "./eventually";
+import { eventually } from "../support/eventually";
 import { privateServer, type PrivateServer } from "./private-server";
 
 let server: PrivateServer;

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { INBOX_WINDOW, notify, readInbox } from "@/lib/tmux/notify";
 import { sanitizeLine } from "@/lib/tmux/sanitize";
 import { INJECTION_CORPUS } from "./corpus";
-import { eventually } from "./eventually";
+import { eventually } from "../support/eventually";
 import { privateServer, type PrivateServer } from "./private-server";
 
 let server: PrivateServer;

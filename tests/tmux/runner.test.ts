@@ -6,7 +6,7 @@ import { readLiveOutput } from "@/lib/tmux/output";
 import { isRunning } from "@/lib/tmux/process-group";
 import { runCommand, type RunOptions } from "@/lib/tmux/runner";
 import { INJECTION_CORPUS } from "./corpus";
-import { eventually } from "./eventually";
+import { eventually } from "../support/eventually";
 import { privateServer, type PrivateServer } from "./private-server";
 
 let server: PrivateServer;
