@@ -24,7 +24,7 @@ export function LoginForm() {
   };
 
   return (
-    <form onSubmit={submit} className="space-y-4 rounded-lg border border-zinc-200 bg-white p-6 shadow-sm dark:border-zinc-800 dark:bg-zinc-900">
+    <form onSubmit={(e) => void submit(e)} className="space-y-4 rounded-lg border border-zinc-200 bg-white p-6 shadow-sm dark:border-zinc-800 dark:bg-zinc-900">
       <label className="block text-sm font-medium">
         Name
         <input name="name" autoComplete="username" required autoFocus data-testid="login-name" className="input mt-1 w-full" />

@@ -70,7 +70,7 @@ export function Nav() {
           </span>
           <button
             type="button"
-            onClick={logout}
+            onClick={() => void logout()}
             disabled={leaving}
             data-testid="logout"
             className="rounded border border-zinc-300 px-2 py-1 hover:bg-zinc-100 disabled:opacity-50 dark:border-zinc-700 dark:hover:bg-zinc-800"

@@ -71,10 +71,10 @@ export function RequestDetailView({ initial }: { initial: Detail }) {
           <div className="flex gap-2" data-testid="detail-actions">
             {actions.includes("approve") && (
               <>
-                <button type="button" className="btn-approve" disabled={busy} data-testid="approve" onClick={() => act("approve")}>
+                <button type="button" className="btn-approve" disabled={busy} data-testid="approve" onClick={() => void act("approve")}>
                   Approve
                 </button>
-                <button type="button" className="btn" disabled={busy} data-testid="approve-remember" onClick={() => act("approve", { remember: true })}>
+                <button type="button" className="btn" disabled={busy} data-testid="approve-remember" onClick={() => void act("approve", { remember: true })}>
                   Approve &amp; remember
                 </button>
               </>
@@ -85,12 +85,12 @@ export function RequestDetailView({ initial }: { initial: Detail }) {
               </button>
             )}
             {actions.includes("requeue") && (
-              <button type="button" className="btn" disabled={busy} data-testid="requeue" onClick={() => act("requeue")}>
+              <button type="button" className="btn" disabled={busy} data-testid="requeue" onClick={() => void act("requeue")}>
                 Requeue
               </button>
             )}
             {actions.includes("discard") && (
-              <button type="button" className="btn" disabled={busy} data-testid="discard" onClick={() => act("discard")}>
+              <button type="button" className="btn" disabled={busy} data-testid="discard" onClick={() => void act("discard")}>
                 Discard
               </button>
             )}

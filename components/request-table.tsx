@@ -239,10 +239,10 @@ export function RequestTable({ tab, filters: initialFilters, initial }: { tab: L
                 {triage && (
                   <td className="px-2 py-2 text-right">
                     <div className="flex justify-end gap-1.5">
-                      <button type="button" className="btn" data-testid="requeue" onClick={() => run([r.id], "requeue")}>
+                      <button type="button" className="btn" data-testid="requeue" onClick={() => void run([r.id], "requeue")}>
                         Requeue
                       </button>
-                      <button type="button" className="btn" data-testid="discard" onClick={() => run([r.id], "discard")}>
+                      <button type="button" className="btn" data-testid="discard" onClick={() => void run([r.id], "discard")}>
                         Discard
                       </button>
                     </div>
@@ -257,7 +257,7 @@ export function RequestTable({ tab, filters: initialFilters, initial }: { tab: L
             {count(items.length)} shown{last?.partial ? " — the search looks at 10,000 requests at a time" : ""}
           </span>
           {last?.nextCursor && (
-            <button type="button" className="btn" data-testid="load-more" disabled={isValidating} onClick={() => setSize(size + 1)}>
+            <button type="button" className="btn" data-testid="load-more" disabled={isValidating} onClick={() => void setSize(size + 1)}>
               {last.partial ? "Search further" : "Load more"}
             </button>
           )}

@@ -77,7 +77,7 @@ export function RulesView({ rules, window }: { rules: RuleView[]; window: number
       </div>
 
       {user.isAdmin ? (
-        <form onSubmit={add} className="card flex flex-wrap items-end gap-2 p-4" aria-label="Add a rule" data-testid="rule-form">
+        <form onSubmit={(e) => void add(e)} className="card flex flex-wrap items-end gap-2 p-4" aria-label="Add a rule" data-testid="rule-form">
           <label className="text-xs font-medium">
             Kind
             <select name="kind" className="input mt-0.5 block" data-testid="rule-kind" defaultValue="allow">

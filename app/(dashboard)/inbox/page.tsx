@@ -10,5 +10,6 @@ export const dynamic = "force-dynamic";
 export default function InboxPage() {
   const db = getDb();
   const page = listRequests(db, { tab: "pending", sort: "oldest", limit: 200 });
+  // eslint-disable-next-line react-hooks/purity -- a server component: it renders once per request
   return <Inbox initial={{ ...page, tabs: tabCounts(requestCounts(db)), now: Date.now() }} />;
 }

@@ -16,10 +16,12 @@ export default async function RequestsPage({ searchParams }: { searchParams: Pro
   const db = getDb();
   const page = listRequests(db, { ...query, cursor: undefined, sort: "newest" });
   const filters = { agent: query.agent ?? "", session: query.session ?? "", priority: query.priority ?? "", q: query.q ?? "" };
+  // eslint-disable-next-line react-hooks/purity -- a server component: it renders once per request
+  const initial = { ...page, tabs: tabCounts(requestCounts(db)), now: Date.now() };
   return (
     <>
       <h1 className="sr-only">Requests</h1>
-      <RequestTable key={query.tab} tab={query.tab} filters={filters} initial={{ ...page, tabs: tabCounts(requestCounts(db)), now: Date.now() }} />
+      <RequestTable key={query.tab} tab={query.tab} filters={filters} initial={initial} />
     </>
   );
 }

@@ -9,6 +9,7 @@ export const dynamic = "force-dynamic";
 
 export default function ThroughputPage() {
   const db = getDb();
+  // eslint-disable-next-line react-hooks/purity -- a server component: it renders once per request
   const now = Date.now();
   return <ThroughputView initial={{ ...overview(db, now), throughput: throughput(db, "1h", now) }} />;
 }
