@@ -1,6 +1,6 @@
 "use client";
 import Link from "next/link";
-import { useCallback, useEffect, useRef, useState } from "react";
+import { useEffect, useState } from "react";
 import type { ListResponse, RequestRow } from "@/lib/db/queries/request-list";
 import { PriorityBadge } from "./badges";
 import { Command } from "./command";
@@ -25,36 +25,33 @@ export function Inbox({ initial }: { initial: Page }) {
   const user = useUser();
   const now = useNow();
   const [sort, setSort] = useState<"newest" | "oldest">("oldest");
-  const { data, mutate } = useLive<Page>(`/api/dashboard/requests?tab=pending&sort=${sort}&limit=200`, sort === "oldest" ? initial : undefined);
+  // When each row first appeared on this screen: the guard against approving a row that slid in
+  // under the cursor a moment before the keypress.
+  const [firstSeen, setFirstSeen] = useState(() => seen(new Map(), initial.items, Date.now()));
+  const { data, mutate } = useLive<Page>(`/api/dashboard/requests?tab=pending&sort=${sort}&limit=200`, sort === "oldest" ? initial : undefined, 1000, {
+    onSuccess: (page) => setFirstSeen((m) => seen(m, page.items, Date.now())),
+  });
   const items = data?.items ?? [];
-  const [cursor, setCursor] = useState(0);
+  const armed = (id: string) => now - (firstSeen.get(id) ?? now) >= ARRIVAL_GUARD_MS;
+  const [cursorAt, setCursor] = useState(0);
+  // Rows decided elsewhere can shrink the list under the cursor: it then rests on the last row.
+  const last = Math.max(0, items.length - 1);
+  const cursor = Math.min(cursorAt, last);
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [busy, setBusy] = useState<Set<string>>(new Set());
   const [modal, setModal] = useState<Pending>(null);
   const { show, view: feedback } = useFeedback();
 
-  // When each row first appeared on this screen: the guard against approving a row that slid in
-  // under the cursor a moment before the keypress.
-  const firstSeen = useRef(new Map<string, number>());
-  for (const r of items) if (!firstSeen.current.has(r.id)) firstSeen.current.set(r.id, Date.now());
-  const armed = (id: string) => now - (firstSeen.current.get(id) ?? now) >= ARRIVAL_GUARD_MS;
+  const current = items[cursor];
 
-  const current = items[Math.min(cursor, items.length - 1)];
-  useEffect(() => {
-    if (cursor > items.length - 1) setCursor(Math.max(0, items.length - 1));
-  }, [items.length, cursor]);
-
-  const act = useCallback(
-    async (ids: string[], action: Action, body: { reason?: string; remember?: boolean } = {}) => {
-      setBusy((b) => new Set([...b, ...ids]));
-      const outcome = ids.length === 1 ? await decide(ids[0]!, action, body) : await decideMany(ids, action, body.reason);
-      show(outcome);
-      setSelected((s) => new Set([...s].filter((id) => !ids.includes(id))));
-      setBusy((b) => new Set([...b].filter((id) => !ids.includes(id))));
-      await mutate();
-    },
-    [mutate, show],
-  );
+  const act = async (ids: string[], action: Action, body: { reason?: string; remember?: boolean } = {}) => {
+    setBusy((b) => new Set([...b, ...ids]));
+    const outcome = ids.length === 1 ? await decide(ids[0]!, action, body) : await decideMany(ids, action, body.reason);
+    show(outcome);
+    setSelected((s) => new Set([...s].filter((id) => !ids.includes(id))));
+    setBusy((b) => new Set([...b].filter((id) => !ids.includes(id))));
+    await mutate();
+  };
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -64,9 +61,9 @@ export function Inbox({ initial }: { initial: Page }) {
       if (e.key === "?") {
         setModal({ kind: "help" });
       } else if (e.key === "j") {
-        setCursor((c) => Math.min(c + 1, items.length - 1));
+        setCursor(Math.min(cursor + 1, last));
       } else if (e.key === "k") {
-        setCursor((c) => Math.max(c - 1, 0));
+        setCursor(Math.max(cursor - 1, 0));
       } else if (e.key === "x" && current) {
         setSelected((s) => {
           const n = new Set(s);
@@ -177,7 +174,7 @@ export function Inbox({ initial }: { initial: Page }) {
                       return n;
                     })
                   }
-                  onApprove={(remember) => act([r.id], "approve", { remember })}
+                  onApprove={(remember) => void act([r.id], "approve", { remember })}
                   onReject={() => setModal({ kind: "reject", ids: [r.id] })}
                 />
               ))}
@@ -217,6 +214,13 @@ export function Inbox({ initial }: { initial: Page }) {
       {feedback}
     </div>
   );
+}
+
+/** `firstSeen` with the rows it does not know yet stamped `at`; the same map when there are none. */
+function seen(firstSeen: Map<string, number>, rows: RequestRow[], at: number): Map<string, number> {
+  const fresh = rows.filter((r) => !firstSeen.has(r.id));
+  if (fresh.length === 0) return firstSeen;
+  return new Map([...firstSeen, ...fresh.map((r) => [r.id, at] as const)]);
 }
 
 function InboxRow(props: {

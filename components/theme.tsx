@@ -1,23 +1,35 @@
 "use client";
-import { useEffect, useState } from "react";
+import { useSyncExternalStore } from "react";
 import { THEME_COOKIE } from "./theme-cookie";
 
+const DARK_QUERY = "(prefers-color-scheme: dark)";
 
 function isDark(): boolean {
   const c = document.documentElement.classList;
-  return c.contains("dark") || (!c.contains("light") && matchMedia("(prefers-color-scheme: dark)").matches);
+  return c.contains("dark") || (!c.contains("light") && matchMedia(DARK_QUERY).matches);
+}
+
+/** The theme lives on <html>'s class (set by this toggle or the server from the cookie) and the system setting. */
+function onThemeChange(notify: () => void): () => void {
+  const classes = new MutationObserver(notify);
+  classes.observe(document.documentElement, { attributes: true, attributeFilter: ["class"] });
+  const system = matchMedia(DARK_QUERY);
+  system.addEventListener("change", notify);
+  return () => {
+    classes.disconnect();
+    system.removeEventListener("change", notify);
+  };
 }
 
 export function ThemeToggle() {
-  const [dark, setDark] = useState<boolean | null>(null);
-  useEffect(() => setDark(isDark()), []);
+  // null on the server, which cannot know the system setting.
+  const dark = useSyncExternalStore(onThemeChange, isDark, () => null);
   const toggle = () => {
     const next = !isDark();
     const c = document.documentElement.classList;
     c.toggle("dark", next);
     c.toggle("light", !next);
     document.cookie = `${THEME_COOKIE}=${next ? "dark" : "light"}; path=/; max-age=31536000; samesite=lax`;
-    setDark(next);
   };
   return (
     <button
