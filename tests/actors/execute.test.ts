@@ -114,7 +114,7 @@ describe("execute_approved_command", () => {
     expect(await w.server.tmux.hasSession("missing")).toBe(true);
   });
 
-  it("a worker killed mid-command leaves the request dead as interrupted, and the command is never run again", async () => {
+  it("a worker killed mid-command leaves the request dead as interrupted; the command is stopped and never run again", async () => {
     const runs = path.join(w.server.dir, "runs");
     const victim = w.worker({ supervisor: false });
     const r = w.approved(`echo run >> ${runs}; sleep 30`);
@@ -130,8 +130,9 @@ describe("execute_approved_command", () => {
     expect(dead.lastError).toMatch(/^interrupted: /);
     expect(trail(r.id).at(-1)).toBe("worker:running->dead");
 
-    // A new worker delivers the dead notice, and runs nothing again.
+    // A new worker stops the orphaned command, delivers the dead notice, and runs nothing again.
     w.worker();
+    await eventually(() => processesRunning(path.join(w.jobsDir, r.id)).length === 0, "the orphaned command to be stopped");
     const notice = await eventually(async () => (await w.inbox("agent-a")).find((e) => e.text.includes(`${r.id} is dead`)), "the dead notice");
     expect(notice.text).toContain("(interrupted: The lease ran out");
     expect(notice.text).toContain("a supervisor can requeue it");

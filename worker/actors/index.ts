@@ -5,8 +5,8 @@ import { runNoop } from "./noop";
 import { notifyRequestSession } from "./notify-session";
 // Request lifecycle hooks and the pending-request expiry task, registered before the worker starts.
 import "../requests";
-// Old job directories are removed with the finished messages.
-import "../job-dirs";
+// Orphaned commands stopped, old job directories removed.
+import "../jobs";
 
 /** Every actor this worker can run, by name. A claimed message for any other actor is dead-lettered. */
 export const handlers: Handlers = {

@@ -1,0 +1,44 @@
+import path from "node:path";
+import { afterEach, beforeEach, expect, it } from "vitest";
+import { stopOrphanedJobs } from "../../lib/requests/orphan-jobs";
+import { runCommand } from "../../lib/tmux/runner";
+import { agent, requestIn } from "../requests/fixtures";
+import { eventually } from "../support/eventually";
+import { tempDb } from "../support/temp-db";
+import { privateServer, type PrivateServer } from "../tmux/private-server";
+
+let t: ReturnType<typeof tempDb>;
+let server: PrivateServer;
+beforeEach(async () => {
+  t = tempDb();
+  server = await privateServer();
+  await server.session("agent-a");
+});
+afterEach(async () => {
+  await server.stop();
+  t.cleanup();
+});
+
+const windows = async () =>
+  (await server.tmux.exec(["list-windows", "-t", "=agent-a", "-F", "#{window_name}"])).split("\n").filter(Boolean).sort();
+
+it("stops job commands whose request is no longer running, and nothing else", async () => {
+  const root = path.join(t.dir, "jobs");
+  const who = agent(t.db, "agent-1", { sessions: ["agent-a"] });
+  const [running, dead, kept] = (["running", "dead", "succeeded"] as const).map((s) => requestIn(t.db, who, s).id);
+  /** Starts a job as a worker would, and resolves once its window exists. */
+  const start = (id: string, command: string, keepWindow = false) =>
+    new Promise<{ done: Promise<unknown> }>((started) => {
+      const done = runCommand(server.tmux, "agent-a", { command, cwd: t.dir, timeoutMs: 60_000, jobDir: path.join(root, id), keepWindow, onStarted: () => started({ done }) });
+      done.catch(() => {}); // the orphan's runner sees its window vanish
+    });
+  await start(running!, "sleep 60");
+  await start(dead!, "sleep 60");
+  await (await start(kept!, "true", true)).done; // finished, its window kept for inspection
+  await server.tmux.exec(["new-window", "-d", "-t", "=agent-a:", "-n", "job-build", "--", "sleep", "60"]); // the agent's own
+
+  expect(await stopOrphanedJobs(t.db, server.tmux, root)).toEqual([dead]);
+  await eventually(async () => !(await windows()).includes(`job-${dead}`), "the orphan's window to close");
+  expect(await windows()).toEqual(["bash", "job-build", `job-${kept}`, `job-${running}`].sort());
+  expect(await stopOrphanedJobs(t.db, server.tmux, root)).toEqual([]);
+});
