@@ -48,6 +48,8 @@ async function jobWindows(tmux: Tmux, jobsRoot: string): Promise<JobWindow[]> {
  * commands were stopped.
  */
 export async function stopOrphanedJobs(db: Db, tmux: Tmux, jobsRoot: string): Promise<string[]> {
+  // No job ever ran here: no tmux call (workers of other queues, tests and benchmarks of the queue).
+  if (!existsSync(jobsRoot)) return [];
   const windows = await jobWindows(tmux, jobsRoot);
   if (!windows.length) return [];
   const running = new Set(statements(db).running.all(JSON.stringify(windows.map((w) => w.requestId))));
