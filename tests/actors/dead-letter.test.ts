@@ -6,6 +6,7 @@ import { onDeadLetter } from "../../lib/queue/hooks";
 import { bind, DeadLetter } from "../../worker/handler";
 import { WorkerLoop } from "../../worker/loop";
 import { eventually } from "../support/eventually";
+import { messageRow } from "../support/message-row";
 import { tempDb } from "../support/temp-db";
 
 const once = defineActor({ name: "test_dead_letter_once", payload: z.null() });
@@ -36,9 +37,8 @@ it("a handler that throws DeadLetter dead-letters its message at once, retries l
   loop.start();
   try {
     const { id } = enqueue(t.db, once.name, null);
-    const row = () => t.db.$client.prepare("SELECT state, attempts, dead_reason, max_retries FROM messages WHERE id = ?").get(id);
-    await eventually(() => (row() as { state: string }).state === "dead", "the message to be dead");
-    expect(row()).toEqual({ state: "dead", attempts: 1, dead_reason: "interrupted", max_retries: 20 });
+    await eventually(() => messageRow(t.db, id).state === "dead", "the message to be dead");
+    expect(messageRow(t.db, id)).toMatchObject({ state: "dead", attempts: 1, deadReason: "interrupted", maxRetries: 20 });
     expect(runs).toBe(1);
     expect(heard).toEqual(["interrupted: the command may have started"]);
   } finally {

@@ -6,6 +6,7 @@ import { enqueue } from "../../lib/queue/enqueue";
 import { fail, nextRunAt } from "../../lib/queue/fail";
 import { onDeadLetter, onRetry } from "../../lib/queue/hooks";
 import { listDead } from "../../lib/queue/dead";
+import { messageRow } from "../support/message-row";
 import { tempDb } from "../support/temp-db";
 
 const flaky = defineActor({
@@ -21,14 +22,6 @@ beforeEach(() => (t = tempDb()));
 afterEach(() => t.cleanup());
 
 const NOW = 1_700_000_000_000;
-const row = (id: number) =>
-  t.db.$client.prepare("SELECT state, attempts, run_at, last_error, dead_reason FROM messages WHERE id = ?").get(id) as {
-    state: string;
-    attempts: number;
-    run_at: number;
-    last_error: string | null;
-    dead_reason: string | null;
-  };
 
 describe("nextRunAt", () => {
   const spec = { minBackoffMs: 15_000, maxBackoffMs: 7 * 86_400_000 };
@@ -64,8 +57,8 @@ describe("fail", () => {
         expect(outcome).toEqual({ state: "dead", reason: "retries_exhausted" });
       }
     }
-    expect(row(id)).toMatchObject({ state: "dead", attempts: 3, dead_reason: "retries_exhausted" });
-    expect(row(id).last_error).toMatch(/^Error: boom 3/);
+    expect(messageRow(t.db, id)).toMatchObject({ state: "dead", attempts: 3, deadReason: "retries_exhausted" });
+    expect(messageRow(t.db, id).lastError).toMatch(/^Error: boom 3/);
     expect(listDead(t.db).map((d) => [d.id, d.reason])).toEqual([[id, "retries_exhausted"]]);
   });
 
@@ -83,7 +76,7 @@ describe("fail", () => {
     const { id } = enqueue(t.db, flaky.name, { n: 1 }, { now: NOW });
     const [m] = claim(t.db, { workerId: "w", limit: 1, now: NOW });
     expect(fail(t.db, { ...m!, leaseToken: "someone-else" }, "x", { now: NOW })).toBeNull();
-    expect(row(id).state).toBe("leased");
+    expect(messageRow(t.db, id).state).toBe("leased");
   });
 
   it("tells the onDeadLetter hook inside the dead-lettering transaction", () => {
@@ -119,7 +112,7 @@ describe("fail", () => {
       t.db.$client.prepare("UPDATE messages SET max_retries = 0 WHERE id = ?").run(id);
       const [m] = claim(t.db, { workerId: "w", limit: 1, now: NOW });
       expect(() => fail(t.db, m!, "x", { now: NOW })).toThrow(/hook failed/);
-      expect(row(id).state).toBe("leased");
+      expect(messageRow(t.db, id).state).toBe("leased");
     } finally {
       off();
     }

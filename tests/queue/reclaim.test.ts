@@ -6,6 +6,7 @@ import { LEASE_MS } from "../../lib/queue/lease";
 import { reclaim } from "../../lib/queue/reclaim";
 import { release } from "../../lib/queue/release";
 import { heartbeat, registerWorker } from "../../lib/queue/workers";
+import { messageRow } from "../support/message-row";
 import { tempDb } from "../support/temp-db";
 
 let t: ReturnType<typeof tempDb>;
@@ -13,12 +14,6 @@ beforeEach(() => (t = tempDb()));
 afterEach(() => t.cleanup());
 
 const NOW = 1_700_000_000_000;
-const row = (id: number) =>
-  t.db.$client.prepare("SELECT state, attempts, dead_reason FROM messages WHERE id = ?").get(id) as {
-    state: string;
-    attempts: number;
-    dead_reason: string | null;
-  };
 
 describe("lost leases", () => {
   it("recovers an expired lease as the actor says: retry, or dead as interrupted", () => {
@@ -30,8 +25,8 @@ describe("lost leases", () => {
       expect(claim(t.db, { workerId: "w", limit: 2, now: NOW })).toHaveLength(2);
       expect(reclaim(t.db, NOW + LEASE_MS - 1)).toEqual({ retried: [], dead: [] });
       expect(reclaim(t.db, NOW + LEASE_MS + 1)).toEqual({ retried: [retry], dead: [once] });
-      expect(row(retry)).toEqual({ state: "ready", attempts: 1, dead_reason: null });
-      expect(row(once)).toEqual({ state: "dead", attempts: 1, dead_reason: "interrupted" });
+      expect(messageRow(t.db, retry)).toMatchObject({ state: "ready", attempts: 1, deadReason: null });
+      expect(messageRow(t.db, once)).toMatchObject({ state: "dead", attempts: 1, deadReason: "interrupted" });
       expect(seen).toEqual([[once, "interrupted"]]);
     } finally {
       off();
@@ -47,7 +42,7 @@ describe("lost leases", () => {
       now += LEASE_MS + 1;
       reclaim(t.db, now);
     }
-    expect(row(id)).toEqual({ state: "dead", attempts: 2, dead_reason: "retries_exhausted" });
+    expect(messageRow(t.db, id)).toMatchObject({ state: "dead", attempts: 2, deadReason: "retries_exhausted" });
   });
 
   it("keeps a live worker's leases: its heartbeat extends them", () => {
@@ -56,7 +51,7 @@ describe("lost leases", () => {
     claim(t.db, { workerId: "w", limit: 1, now: NOW });
     expect(heartbeat(t.db, "w", { inFlight: 1, processed: 0, failed: 0 }, NOW + LEASE_MS - 100)).toBe(1);
     expect(reclaim(t.db, NOW + LEASE_MS + 1)).toEqual({ retried: [], dead: [] });
-    expect(row(id).state).toBe("leased");
+    expect(messageRow(t.db, id).state).toBe("leased");
   });
 
   it("gives back a stopping worker's messages: retry actors uncounted, run-once actors interrupted", () => {
@@ -64,7 +59,7 @@ describe("lost leases", () => {
     const once = enqueue(t.db, "execute_approved_command", { requestId: "r1" }, { now: NOW }).id;
     const held = claim(t.db, { workerId: "w", limit: 2, now: NOW });
     expect(release(t.db, held, NOW + 10)).toBe(2);
-    expect(row(retry)).toEqual({ state: "ready", attempts: 0, dead_reason: null });
-    expect(row(once)).toEqual({ state: "dead", attempts: 1, dead_reason: "interrupted" });
+    expect(messageRow(t.db, retry)).toMatchObject({ state: "ready", attempts: 0, deadReason: null });
+    expect(messageRow(t.db, once)).toMatchObject({ state: "dead", attempts: 1, deadReason: "interrupted" });
   });
 });

@@ -4,6 +4,7 @@ import { onDeadLetter } from "../../lib/queue/hooks";
 import { LEASE_MS } from "../../lib/queue/lease";
 import { reclaim } from "../../lib/queue/reclaim";
 import { eventually } from "../support/eventually";
+import { messageRow } from "../support/message-row";
 import { tempDb } from "../support/temp-db";
 import { killWorkers, startWorker } from "../support/worker-process";
 import { testSleep, testSleepOnce } from "./fixtures/actors";
@@ -15,13 +16,6 @@ afterEach(async () => {
   await killWorkers();
   t.cleanup();
 });
-
-const row = (id: number) =>
-  t.db.$client.prepare("SELECT state, attempts, dead_reason FROM messages WHERE id = ?").get(id) as {
-    state: string;
-    attempts: number;
-    dead_reason: string | null;
-  };
 
 describe("a worker killed with SIGKILL mid-run", () => {
   it("loses nothing: its messages come back as their actors say once the lease runs out", async () => {
@@ -35,7 +29,7 @@ describe("a worker killed with SIGKILL mid-run", () => {
     victim.proc.kill("SIGKILL");
     expect(await victim.exited).toBe("SIGKILL");
     const killedAt = Date.now();
-    expect([...retry, ...once].map((id) => row(id).state)).toEqual(Array(5).fill("leased"));
+    expect([...retry, ...once].map((id) => messageRow(t.db, id).state)).toEqual(Array(5).fill("leased"));
 
     const interrupted: number[] = [];
     const off = onDeadLetter(testSleepOnce.name, (_db, m, reason) => reason === "interrupted" && interrupted.push(m.id));
@@ -47,13 +41,13 @@ describe("a worker killed with SIGKILL mid-run", () => {
       off();
     }
     expect(interrupted).toEqual(once);
-    for (const id of once) expect(row(id)).toEqual({ state: "dead", attempts: 1, dead_reason: "interrupted" });
+    for (const id of once) expect(messageRow(t.db, id)).toMatchObject({ state: "dead", attempts: 1, deadReason: "interrupted" });
 
     const rescuer = startWorker({ db: t.file, supervisor: false, args: ["--handlers", FIXTURES], env });
-    await eventually(() => retry.every((id) => row(id).state === "done"), "the retried messages done");
+    await eventually(() => retry.every((id) => messageRow(t.db, id).state === "done"), "the retried messages done");
     expect(await rescuer.stop(), rescuer.output()).toBe(0);
-    for (const id of retry) expect(row(id)).toEqual({ state: "done", attempts: 2, dead_reason: null });
-    for (const id of once) expect(row(id).state).toBe("dead"); // never run a second time
+    for (const id of retry) expect(messageRow(t.db, id)).toMatchObject({ state: "done", attempts: 2, deadReason: null });
+    for (const id of once) expect(messageRow(t.db, id).state).toBe("dead"); // never run a second time
     expect(log.runs().filter((r) => once.includes(r.id))).toHaveLength(2);
   });
 });

@@ -6,6 +6,7 @@ import { reclaim } from "../../lib/queue/reclaim";
 import { bind, TimeLimitExceeded, type Handlers } from "../../worker/handler";
 import { WorkerLoop } from "../../worker/loop";
 import { eventually } from "../support/eventually";
+import { messageRow } from "../support/message-row";
 import { tempDb } from "../support/temp-db";
 
 const recorder = defineActor({ name: "test_loop_recorder", payload: z.object({ n: z.number() }) });
@@ -30,14 +31,6 @@ function run(handlers: Handlers): WorkerLoop {
   return loop;
 }
 
-const message = (id: number) =>
-  t.db.$client.prepare("SELECT state, attempts, run_at, last_error, dead_reason FROM messages WHERE id = ?").get(id) as {
-    state: string;
-    attempts: number;
-    run_at: number;
-    last_error: string | null;
-    dead_reason: string | null;
-  };
 const results = () => t.db.$client.prepare("SELECT n FROM results").pluck().all();
 
 describe("the worker loop", () => {
@@ -48,7 +41,7 @@ describe("the worker loop", () => {
       }),
     );
     const { id } = enqueue(t.db, recorder.name, { n: 42 });
-    await eventually(() => message(id).state === "done", "the message done");
+    await eventually(() => messageRow(t.db, id).state === "done", "the message done");
     expect(results()).toEqual([42]);
     expect(loop!.stats()).toMatchObject({ processed: 1, failed: 0, inFlight: 0 });
   });
@@ -64,7 +57,7 @@ describe("the worker loop", () => {
       }),
     );
     const { id } = enqueue(t.db, recorder.name, { n: 1 });
-    await eventually(() => message(id).state === "leased", "the message running");
+    await eventually(() => messageRow(t.db, id).state === "leased", "the message running");
     // As if this worker had stalled past its lease: the lease runs out and maintenance reclaims it.
     t.db.$client.prepare("UPDATE messages SET lease_expires_at = ? WHERE id = ?").run(Date.now() - 1, id);
     expect(reclaim(t.db).retried).toEqual([id]);
@@ -83,11 +76,11 @@ describe("the worker loop", () => {
     );
     const before = Date.now();
     const { id } = enqueue(t.db, failing.name, null);
-    await eventually(() => message(id).last_error !== null, "the failure recorded");
-    const m = message(id);
-    expect(m).toMatchObject({ state: "ready", attempts: 1, dead_reason: null });
-    expect(m.last_error).toMatch(/^Error: tmux server not running/);
-    expect(m.run_at).toBeGreaterThanOrEqual(before + 60_000);
+    await eventually(() => messageRow(t.db, id).lastError !== null, "the failure recorded");
+    const m = messageRow(t.db, id);
+    expect(m).toMatchObject({ state: "ready", attempts: 1, deadReason: null });
+    expect(m.lastError).toMatch(/^Error: tmux server not running/);
+    expect(m.runAt).toBeGreaterThanOrEqual(before + 60_000);
     expect(loop!.stats().failed).toBe(1);
   });
 
@@ -101,10 +94,10 @@ describe("the worker loop", () => {
       }),
     );
     const { id } = enqueue(t.db, slow.name, null);
-    await eventually(() => message(id).state === "dead", "the message dead");
+    await eventually(() => messageRow(t.db, id).state === "dead", "the message dead");
     expect(reason).toBeInstanceOf(TimeLimitExceeded);
-    expect(message(id)).toMatchObject({ dead_reason: "time_limit", attempts: 1 });
-    expect(message(id).last_error).toMatch(/Time limit of 50 ms exceeded/);
+    expect(messageRow(t.db, id)).toMatchObject({ deadReason: "time_limit", attempts: 1 });
+    expect(messageRow(t.db, id).lastError).toMatch(/Time limit of 50 ms exceeded/);
   });
 
   it("runs a delayed message when it comes due, without being woken", async () => {

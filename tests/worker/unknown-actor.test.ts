@@ -4,6 +4,7 @@ import { defineActor } from "../../lib/queue/actors";
 import { listDead } from "../../lib/queue/dead";
 import { enqueue } from "../../lib/queue/enqueue";
 import { eventually } from "../support/eventually";
+import { messageRow } from "../support/message-row";
 import { tempDb } from "../support/temp-db";
 import { killWorkers, startWorker } from "../support/worker-process";
 import { testRecord } from "./fixtures/actors";
@@ -20,9 +21,6 @@ afterEach(async () => {
   t.cleanup();
 });
 
-const row = (id: number) =>
-  t.db.$client.prepare("SELECT state, attempts FROM messages WHERE id = ?").get(id) as { state: string; attempts: number };
-
 describe("a message for an actor the claiming worker does not have", () => {
   it("is dead-lettered with that reason: never lost, never looped on", async () => {
     const log = runLog(t.dir);
@@ -35,8 +33,8 @@ describe("a message for an actor the claiming worker does not have", () => {
     const lost = enqueue(t.db, orphan.name, { note: "keep me" }).id;
     const after = enqueue(t.db, testRecord.name, { n: 1 }).id;
 
-    await eventually(() => row(after).state === "done", "the next message done");
-    expect(row(lost)).toEqual({ state: "dead", attempts: 1 });
+    await eventually(() => messageRow(t.db, after).state === "done", "the next message done");
+    expect(messageRow(t.db, lost)).toMatchObject({ state: "dead", attempts: 1 });
     const [dead] = listDead(t.db);
     expect(dead).toMatchObject({ id: lost, actor: "test_orphan", reason: "unknown_actor", payload: { note: "keep me" } });
     expect(dead?.lastError).toMatch(/No handler for actor "test_orphan" in worker .* \(it handles: .*noop.*test_record/);
@@ -45,7 +43,7 @@ describe("a message for an actor the claiming worker does not have", () => {
     // Still dead, claimed once, after the worker has gone on working.
     enqueue(t.db, testRecord.name, { n: 2 });
     await eventually(() => log.runs().length === 2, "another message run");
-    expect(row(lost)).toEqual({ state: "dead", attempts: 1 });
+    expect(messageRow(t.db, lost)).toMatchObject({ state: "dead", attempts: 1 });
     expect(await worker.stop(), worker.output()).toBe(0);
   });
 
