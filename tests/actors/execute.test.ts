@@ -21,13 +21,7 @@ afterEach(async () => {
 });
 
 /** The request's execution message(s). */
-const executions = (requestId: string) =>
-  w.t.db.$client
-    .prepare(
-      `SELECT id, state, attempts, dead_reason, last_error FROM messages
-       WHERE actor = 'execute_approved_command' AND json_extract(payload, '$.requestId') = ? ORDER BY id`,
-    )
-    .all(requestId) as { id: number; state: string; attempts: number; dead_reason: string | null; last_error: string | null }[];
+const executions = (requestId: string) => w.messages("execute_approved_command", requestId);
 
 const trail = (id: string) => listEvents(w.t.db, id).map((e) => `${e.actor}:${e.fromStatus ?? ""}->${e.toStatus}`);
 
@@ -104,7 +98,7 @@ describe("execute_approved_command", () => {
     const dead = await w.reaches(r.id, "dead");
     expect(dead.attempts).toBe(2);
     expect(dead.lastError).toMatch(/^retries_exhausted: TmuxError: tmux session "missing" does not exist on tmux socket "gh-test-\w+"$/);
-    expect(executions(r.id)).toMatchObject([{ state: "dead", dead_reason: "retries_exhausted" }]);
+    expect(executions(r.id)).toMatchObject([{ state: "dead", deadReason: "retries_exhausted" }]);
   });
 
   it("with GATEHOUSE_CREATE_SESSIONS on, a missing session is created and the command runs in it", async () => {
@@ -137,7 +131,7 @@ describe("execute_approved_command", () => {
     expect(notice.text).toContain("(interrupted: The lease ran out");
     expect(notice.text).toContain("a supervisor can requeue it");
     expect(linesOf(runs)).toEqual(["run"]);
-    expect(executions(r.id)).toMatchObject([{ state: "dead", dead_reason: "interrupted", attempts: 1 }]);
+    expect(executions(r.id)).toMatchObject([{ state: "dead", deadReason: "interrupted", attempts: 1 }]);
   });
 
   it("a worker stopped mid-command stops the command too, and the request is dead as interrupted", async () => {

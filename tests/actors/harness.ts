@@ -2,9 +2,10 @@
 // -f /dev/null`) with the agent's sessions, and real worker processes pointed at both.
 import { readFileSync } from "node:fs";
 import path from "node:path";
+import { and, eq, sql } from "drizzle-orm";
 import { createAgent, type AgentIdentity } from "../../lib/auth/agents";
 import type { UserIdentity } from "../../lib/auth/users";
-import type { Request as RequestRow } from "../../lib/db/schema";
+import { messages, type Message, type Request as RequestRow } from "../../lib/db/schema";
 import { approveRequest, getRequest } from "../../lib/requests/lifecycle";
 import type { RequestStatus } from "../../lib/requests/statuses";
 import { submitRequest, type NewRequest } from "../../lib/requests/submit";
@@ -31,6 +32,8 @@ export interface World {
   /** Resolves with the request once it has reached `status`. */
   reaches(id: string, status: RequestStatus, timeoutMs?: number): Promise<RequestRow>;
   inbox(session: string): Promise<InboxEntry[]>;
+  /** The queue messages of `actor` about request `requestId`, oldest first. */
+  messages(actor: string, requestId: string): Message[];
   worker(opts?: Partial<WorkerProcessOptions>): WorkerProcess;
   stop(): Promise<void>;
 }
@@ -70,6 +73,13 @@ export async function world(): Promise<World> {
         return row.status === status && row;
       }, `request ${id} to be ${status}`, timeoutMs),
     inbox: (session) => readInbox(path.join(t.dir, "inbox"), session),
+    messages: (actor, requestId) =>
+      t.db
+        .select()
+        .from(messages)
+        .where(and(eq(messages.actor, actor), sql`json_extract(${messages.payload}, '$.requestId') = ${requestId}`))
+        .orderBy(messages.id)
+        .all(),
     worker: (opts = {}) => startWorker({ db: t.file, ...opts, env: { ...env, ...opts.env } }),
     async stop() {
       await killWorkers();

@@ -21,13 +21,8 @@ const notices = (session: string, id: string, n: number) =>
     return texts.length >= n && texts;
   }, `${n} notice(s) about ${id} in ${session}'s inbox`);
 
-const notifications = (requestId: string) =>
-  w.t.db.$client
-    .prepare(
-      `SELECT id, state, attempts, dead_reason, last_error FROM messages
-       WHERE actor = 'notify_session' AND json_extract(payload, '$.requestId') = ? ORDER BY id`,
-    )
-    .all(requestId) as { id: number; state: string; attempts: number; dead_reason: string | null; last_error: string | null }[];
+/** The request's notice message(s). */
+const notifications = (requestId: string) => w.messages("notify_session", requestId);
 
 describe("notify_session", () => {
   it("tells the agent of the approval, then of the result with the exit code and the last lines of output", async () => {
@@ -85,11 +80,11 @@ describe("notify_session", () => {
       const rows = notifications(r.id);
       return rows[0]?.attempts === 1 && rows[0].state === "ready" && rows;
     }, "the first failed delivery");
-    expect(first!.last_error).toContain('tmux session "missing" does not exist');
+    expect(first!.lastError).toContain('tmux session "missing" does not exist');
     // Time is injected: the notice as it is after its last retry came due.
     w.t.db.$client.prepare("UPDATE messages SET attempts = max_retries, run_at = 0 WHERE id = ?").run(first!.id);
     await eventually(() => notifications(r.id)[0]?.state === "dead", "the notice to be a dead letter");
-    expect(notifications(r.id)).toMatchObject([{ state: "dead", attempts: 11, dead_reason: "retries_exhausted" }]);
+    expect(notifications(r.id)).toMatchObject([{ state: "dead", attempts: 11, deadReason: "retries_exhausted" }]);
     expect(w.request(r.id).status).toBe("rejected"); // a lost notice changes nothing about the request
   });
 });
