@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { z } from "zod";
 import { defineActor } from "../../lib/queue/actors";
 import { enqueue } from "../../lib/queue/enqueue";
@@ -7,17 +7,12 @@ import { bind, DeadLetter } from "../../worker/handler";
 import { WorkerLoop } from "../../worker/loop";
 import { eventually } from "../support/eventually";
 import { messageRow } from "../support/message-row";
-import { tempDb } from "../support/temp-db";
+import { useTempDb } from "../support/use-temp-db";
 
 const once = defineActor({ name: "test_dead_letter_once", payload: z.null() });
 
-let t: ReturnType<typeof tempDb>;
 let loop: WorkerLoop | undefined;
-beforeEach(() => (t = tempDb()));
-afterEach(async () => {
-  await loop?.stop(0);
-  t.cleanup();
-});
+const t = useTempDb({ teardown: () => loop?.stop(0) });
 
 it("a handler that throws DeadLetter dead-letters its message at once, retries left or not, and the hooks hear why", async () => {
   let runs = 0;

@@ -3,8 +3,15 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { openDb, type Db } from "../../lib/db/client";
 
+export interface TempDb {
+  db: Db;
+  file: string;
+  dir: string;
+  cleanup: () => void;
+}
+
 /** A fresh, migrated SQLite file in its own temp dir; `cleanup` closes and removes it. */
-export function tempDb(prefix = "gatehouse-test-"): { db: Db; file: string; dir: string; cleanup: () => void } {
+export function tempDb(prefix = "gatehouse-test-"): TempDb {
   const dir = mkdtempSync(path.join(tmpdir(), prefix));
   const file = path.join(dir, "gatehouse.db");
   const db = openDb(file);

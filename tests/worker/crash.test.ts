@@ -1,29 +1,23 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { enqueue } from "../../lib/queue/enqueue";
 import { onDeadLetter } from "../../lib/queue/hooks";
 import { LEASE_MS } from "../../lib/queue/lease";
 import { reclaim } from "../../lib/queue/reclaim";
 import { eventually } from "../support/eventually";
 import { messageRow } from "../support/message-row";
-import { tempDb } from "../support/temp-db";
-import { killWorkers, startWorker } from "../support/worker-process";
+import { useTempDb } from "../support/use-temp-db";
+import { killWorkers } from "../support/worker-process";
 import { testSleep, testSleepOnce } from "./fixtures/actors";
-import { FIXTURES, runLog } from "./run-log";
+import { runLog } from "./run-log";
 
-let t: ReturnType<typeof tempDb>;
-beforeEach(() => (t = tempDb()));
-afterEach(async () => {
-  await killWorkers();
-  t.cleanup();
-});
+const t = useTempDb({ teardown: killWorkers });
 
 describe("a worker killed with SIGKILL mid-run", () => {
   it("loses nothing: its messages come back as their actors say once the lease runs out", async () => {
-    const log = runLog(t.dir);
-    const env = { GATEHOUSE_TEST_RUN_LOG: log.file };
+    const log = runLog(t);
     const retry = [1, 2, 3].map(() => enqueue(t.db, testSleep.name, { ms: 60_000 }).id);
     const once = [1, 2].map(() => enqueue(t.db, testSleepOnce.name, { ms: 60_000 }).id);
-    const victim = startWorker({ db: t.file, supervisor: false, args: ["--handlers", FIXTURES], env });
+    const victim = log.worker({ supervisor: false });
     await eventually(() => log.runs().length === 5, "all five messages running");
 
     victim.proc.kill("SIGKILL");
@@ -43,7 +37,7 @@ describe("a worker killed with SIGKILL mid-run", () => {
     expect(interrupted).toEqual(once);
     for (const id of once) expect(messageRow(t.db, id)).toMatchObject({ state: "dead", attempts: 1, deadReason: "interrupted" });
 
-    const rescuer = startWorker({ db: t.file, supervisor: false, args: ["--handlers", FIXTURES], env });
+    const rescuer = log.worker({ supervisor: false });
     await eventually(() => retry.every((id) => messageRow(t.db, id).state === "done"), "the retried messages done");
     expect(await rescuer.stop(), rescuer.output()).toBe(0);
     for (const id of retry) expect(messageRow(t.db, id)).toMatchObject({ state: "done", attempts: 2, deadReason: null });

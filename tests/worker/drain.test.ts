@@ -1,30 +1,21 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { enqueueMany } from "../../lib/queue/enqueue";
 import { listWorkers } from "../../lib/queue/workers";
 import { eventually } from "../support/eventually";
-import { tempDb } from "../support/temp-db";
-import { killWorkers, startWorker } from "../support/worker-process";
+import { useTempDb } from "../support/use-temp-db";
+import { killWorkers } from "../support/worker-process";
 import { testRecord } from "./fixtures/actors";
-import { FIXTURES, runLog } from "./run-log";
+import { runLog } from "./run-log";
 
-let t: ReturnType<typeof tempDb>;
-beforeEach(() => (t = tempDb()));
-afterEach(async () => {
-  await killWorkers();
-  t.cleanup();
-});
+const t = useTempDb({ teardown: killWorkers });
 
 const count = (state: string) =>
   t.db.$client.prepare("SELECT count(*) FROM messages WHERE state = ?").pluck().get(state) as number;
 
 describe("two worker processes", () => {
   it("drain 10,000 messages with none lost and none run twice", async () => {
-    const log = runLog(t.dir);
-    const worker = startWorker({
-      db: t.file,
-      args: ["--processes", "2", "--handlers", FIXTURES],
-      env: { GATEHOUSE_TEST_RUN_LOG: log.file },
-    });
+    const log = runLog(t);
+    const worker = log.worker({ args: ["--processes", "2"] });
     await worker.ready(2);
     const ids = enqueueMany(
       t.db,

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { defineActor } from "../../lib/queue/actors";
 import { enqueue } from "../../lib/queue/enqueue";
@@ -7,23 +7,20 @@ import { bind, TimeLimitExceeded, type Handlers } from "../../worker/handler";
 import { WorkerLoop } from "../../worker/loop";
 import { eventually } from "../support/eventually";
 import { messageRow } from "../support/message-row";
-import { tempDb } from "../support/temp-db";
+import { useTempDb } from "../support/use-temp-db";
 
 const recorder = defineActor({ name: "test_loop_recorder", payload: z.object({ n: z.number() }) });
 const failing = defineActor({ name: "test_loop_failing", payload: z.null(), minBackoffMs: 60_000 });
 const slow = defineActor({ name: "test_loop_slow", payload: z.null(), timeLimitMs: 50, maxRetries: 0 });
 
-let t: ReturnType<typeof tempDb>;
 let loop: WorkerLoop | undefined;
-beforeEach(() => {
-  t = tempDb();
-  t.db.$client.exec("CREATE TABLE results (n INTEGER)");
+const t = useTempDb({
+  teardown: async () => {
+    await loop?.stop(0);
+    loop = undefined;
+  },
 });
-afterEach(async () => {
-  await loop?.stop(0);
-  loop = undefined;
-  t.cleanup();
-});
+beforeEach(() => t.db.$client.exec("CREATE TABLE results (n INTEGER)"));
 
 function run(handlers: Handlers): WorkerLoop {
   loop = new WorkerLoop({ db: t.db, workerId: "test", handlers, concurrency: 2, groupLimit: 1, pollMs: 50 });

@@ -1,9 +1,20 @@
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
+import { startWorker, type WorkerProcess, type WorkerProcessOptions } from "../support/worker-process";
 
-/** The runs that fixture actors recorded (tests/worker/fixtures/actors.ts), one per handler call. */
-export function runLog(dir: string): { file: string; runs: () => { id: number; attempt: number; pid: number }[] } {
-  const file = path.join(dir, "runs.log");
+const FIXTURES = "tests/worker/fixtures/actors.ts";
+
+export interface RunLog {
+  file: string;
+  /** The runs recorded so far, one per handler call. */
+  runs(): { id: number; attempt: number; pid: number }[];
+  /** Starts `npm run worker` on the database with the fixture actors, recording their runs here. */
+  worker(opts?: Omit<WorkerProcessOptions, "db">): WorkerProcess;
+}
+
+/** The runs that fixture actors (tests/worker/fixtures/actors.ts) record, in a file beside the database. */
+export function runLog(t: { dir: string; file: string }): RunLog {
+  const file = path.join(t.dir, "runs.log");
   return {
     file,
     runs: () =>
@@ -16,7 +27,12 @@ export function runLog(dir: string): { file: string; runs: () => { id: number; a
               return { id: id!, attempt: attempt!, pid: pid! };
             })
         : [],
+    worker: (opts = {}) =>
+      startWorker({
+        ...opts,
+        db: t.file,
+        args: [...(opts.args ?? []), "--handlers", FIXTURES],
+        env: { GATEHOUSE_TEST_RUN_LOG: file, ...opts.env },
+      }),
   };
 }
-
-export const FIXTURES = "tests/worker/fixtures/actors.ts";

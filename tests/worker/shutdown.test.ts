@@ -1,19 +1,14 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { enqueueMany } from "../../lib/queue/enqueue";
 import { eventually } from "../support/eventually";
-import { tempDb } from "../support/temp-db";
+import { useTempDb } from "../support/use-temp-db";
 import { killWorkers, startWorker } from "../support/worker-process";
 import { testSleep, testSleepOnce } from "./fixtures/actors";
-import { FIXTURES, runLog } from "./run-log";
+import { runLog } from "./run-log";
 
-let t: ReturnType<typeof tempDb>;
-beforeEach(() => (t = tempDb()));
-afterEach(async () => {
-  await killWorkers();
-  t.cleanup();
-});
+const t = useTempDb({ teardown: killWorkers });
 
 const rows = () =>
   t.db.$client.prepare("SELECT id, state, attempts, dead_reason FROM messages ORDER BY id").all() as {
@@ -25,15 +20,11 @@ const rows = () =>
 
 describe("graceful shutdown", () => {
   it("finishes in-flight work within the grace period, leaves the rest queued, exits 0", async () => {
-    const log = runLog(t.dir);
+    const log = runLog(t);
     const ids = enqueueMany(t.db, Array.from({ length: 10 }, () => ({ actor: testSleep.name, payload: { ms: 500 } }))).map(
       (e) => e.id,
     );
-    const worker = startWorker({
-      db: t.file,
-      args: ["--concurrency", "3", "--handlers", FIXTURES],
-      env: { GATEHOUSE_TEST_RUN_LOG: log.file, GATEHOUSE_GRACE_MS: "30000" },
-    });
+    const worker = log.worker({ args: ["--concurrency", "3"], env: { GATEHOUSE_GRACE_MS: "30000" } });
     await eventually(() => log.runs().length === 3, "three messages running");
     expect(await worker.stop(), worker.output()).toBe(0);
 
@@ -48,13 +39,13 @@ describe("graceful shutdown", () => {
   });
 
   it("releases what cannot finish in time: retry actors back to ready uncounted, run-once actors interrupted", async () => {
-    const log = runLog(t.dir);
+    const log = runLog(t);
     enqueueMany(t.db, [
       { actor: testSleep.name, payload: { ms: 60_000 } },
       { actor: testSleepOnce.name, payload: { ms: 60_000 } },
     ]);
-    const env = { GATEHOUSE_TEST_RUN_LOG: log.file, GATEHOUSE_GRACE_MS: "200" };
-    const worker = startWorker({ db: t.file, args: ["--handlers", FIXTURES], env });
+    const env = { GATEHOUSE_GRACE_MS: "200" };
+    const worker = log.worker({ env });
     await eventually(() => log.runs().length === 2, "both messages running");
     expect(await worker.stop(), worker.output()).toBe(0);
     expect(worker.output()).toMatch(/released 2 unfinished message/);
@@ -65,7 +56,7 @@ describe("graceful shutdown", () => {
 
     // Nothing lost: the next worker runs the released message again, as its first attempt.
     const released = rows()[0]!.id;
-    const next = startWorker({ db: t.file, args: ["--handlers", FIXTURES], env });
+    const next = log.worker({ env });
     await eventually(() => log.runs().filter((r) => r.id === released).length === 2, "the released message running again");
     expect(log.runs().at(-1)).toMatchObject({ id: released, attempt: 1 });
     expect(await next.stop(), next.output()).toBe(0);

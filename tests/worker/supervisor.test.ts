@@ -1,18 +1,13 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { enqueue } from "../../lib/queue/enqueue";
 import { listWorkers } from "../../lib/queue/workers";
 import { eventually } from "../support/eventually";
-import { tempDb } from "../support/temp-db";
+import { useTempDb } from "../support/use-temp-db";
 import { killWorkers, startWorker } from "../support/worker-process";
 import { testRecord } from "./fixtures/actors";
-import { FIXTURES, runLog } from "./run-log";
+import { runLog } from "./run-log";
 
-let t: ReturnType<typeof tempDb>;
-beforeEach(() => (t = tempDb()));
-afterEach(async () => {
-  await killWorkers();
-  t.cleanup();
-});
+const t = useTempDb({ teardown: killWorkers });
 
 const live = () => listWorkers(t.db).filter((w) => w.stoppedAt === null);
 
@@ -31,12 +26,8 @@ describe("the supervisor", () => {
   });
 
   it("rolls the workers over on SIGHUP with a claiming worker at every moment, losing nothing", async () => {
-    const log = runLog(t.dir);
-    const worker = startWorker({
-      db: t.file,
-      args: ["--processes", "2", "--handlers", FIXTURES],
-      env: { GATEHOUSE_TEST_RUN_LOG: log.file },
-    });
+    const log = runLog(t);
+    const worker = log.worker({ args: ["--processes", "2"] });
     await worker.ready(2);
     const before = live();
 

@@ -1,34 +1,25 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { defineActor } from "../../lib/queue/actors";
 import { listDead } from "../../lib/queue/dead";
 import { enqueue } from "../../lib/queue/enqueue";
 import { eventually } from "../support/eventually";
 import { messageRow } from "../support/message-row";
-import { tempDb } from "../support/temp-db";
-import { killWorkers, startWorker } from "../support/worker-process";
+import { useTempDb } from "../support/use-temp-db";
+import { killWorkers } from "../support/worker-process";
 import { testRecord } from "./fixtures/actors";
-import { FIXTURES, runLog } from "./run-log";
+import { runLog } from "./run-log";
 
 // Declared only in this (the enqueuing) process: the worker process has never heard of it. This is
 // how the Dramatiq setup Gatehouse replaces lost messages ("Actor not found" in another process).
 const orphan = defineActor({ name: "test_orphan", payload: z.object({ note: z.string() }) });
 
-let t: ReturnType<typeof tempDb>;
-beforeEach(() => (t = tempDb()));
-afterEach(async () => {
-  await killWorkers();
-  t.cleanup();
-});
+const t = useTempDb({ teardown: killWorkers });
 
 describe("a message for an actor the claiming worker does not have", () => {
   it("is dead-lettered with that reason: never lost, never looped on", async () => {
-    const log = runLog(t.dir);
-    const worker = startWorker({
-      db: t.file,
-      args: ["--handlers", FIXTURES],
-      env: { GATEHOUSE_TEST_RUN_LOG: log.file },
-    });
+    const log = runLog(t);
+    const worker = log.worker();
     await worker.ready();
     const lost = enqueue(t.db, orphan.name, { note: "keep me" }).id;
     const after = enqueue(t.db, testRecord.name, { n: 1 }).id;
