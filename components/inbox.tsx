@@ -9,6 +9,7 @@ import { ConfirmDialog, Dialog, RejectDialog } from "./dialog";
 import { useFeedback } from "./feedback";
 import { duration } from "./format";
 import { useLive, useNow } from "./live";
+import { toggled } from "./selection";
 import { useUser } from "./user-context";
 
 /** A request that appeared less than this long ago cannot be approved by a keypress meant for another row. */
@@ -65,12 +66,7 @@ export function Inbox({ initial }: { initial: Page }) {
       } else if (e.key === "k") {
         setCursor(Math.max(cursor - 1, 0));
       } else if (e.key === "x" && current) {
-        setSelected((s) => {
-          const n = new Set(s);
-          if (n.has(current.id)) n.delete(current.id);
-          else n.add(current.id);
-          return n;
-        });
+        setSelected((s) => toggled(s, current.id));
       } else if (e.key === "a" && current && user.canDecide) {
         if (!armed(current.id)) {
           show({ ok: false, message: "That request just arrived: look at it, then press a again." });
@@ -166,14 +162,7 @@ export function Inbox({ initial }: { initial: Page }) {
                   armed={armed(r.id)}
                   canDecide={user.canDecide}
                   onFocus={() => setCursor(i)}
-                  onToggle={() =>
-                    setSelected((s) => {
-                      const n = new Set(s);
-                      if (n.has(r.id)) n.delete(r.id);
-                      else n.add(r.id);
-                      return n;
-                    })
-                  }
+                  onToggle={() => setSelected((s) => toggled(s, r.id))}
                   onApprove={(remember) => void act([r.id], "approve", { remember })}
                   onReject={() => setModal({ kind: "reject", ids: [r.id] })}
                 />

@@ -12,6 +12,7 @@ import { ConfirmDialog } from "./dialog";
 import { useFeedback } from "./feedback";
 import { count, dateTime, duration } from "./format";
 import { useNow } from "./live";
+import { toggled } from "./selection";
 import { useUser } from "./user-context";
 
 export interface Filters {
@@ -183,14 +184,7 @@ export function RequestTable({ tab, filters: initialFilters, initial }: { tab: L
                       type="checkbox"
                       aria-label={`Select request ${r.id}`}
                       checked={selected.has(r.id)}
-                      onChange={() =>
-                        setSelected((s) => {
-                          const n = new Set(s);
-                          if (n.has(r.id)) n.delete(r.id);
-                          else n.add(r.id);
-                          return n;
-                        })
-                      }
+                      onChange={() => setSelected((s) => toggled(s, r.id))}
                     />
                   </td>
                 )}
