@@ -46,6 +46,18 @@ export function inboxFile(inboxDir: string, session: string): string {
   return path.join(inboxDir, `${session}.jsonl`);
 }
 
+/** The same entries for people: what the `gatehouse` window shows. */
+function inboxLogFile(inboxDir: string, session: string): string {
+  exactSession(session);
+  return path.join(inboxDir, `${session}.log`);
+}
+
+/** `[HH:MM:SS] text`, each line made safe for a terminal, continuation lines indented. */
+function readableEntry(entry: InboxEntry): string {
+  const lines = entry.text.split("\n").map((line) => sanitizeLine(line, 2000));
+  return `[${entry.at.slice(11, 19)}] ${lines.join("\n    ")}\n`;
+}
+
 /** The session's inbox, oldest first. */
 export async function readInbox(inboxDir: string, session: string): Promise<InboxEntry[]> {
   let text: string;
@@ -59,7 +71,7 @@ export async function readInbox(inboxDir: string, session: string): Promise<Inbo
 }
 
 /**
- * Keeps one `gatehouse` window in the session, following the inbox file with `tail -F`. Two
+ * Keeps one `gatehouse` window in the session, following the readable inbox log with `tail -F`. Two
  * notifiers racing may each create one; both then keep the oldest (lowest window id) and close the
  * rest, so they agree.
  */
@@ -145,8 +157,8 @@ async function busyReason(pane: PaneState): Promise<string | undefined> {
 }
 
 /**
- * Tells a session something. Always appends to the session's inbox file (one JSON line, exact) and
- * makes sure the `gatehouse` window shows it; never types into the agent's pane unless `type` is
+ * Tells a session something. Always appends to the session's inbox file (one JSON line, exact, for
+ * agents to read) and to its readable log, which the `gatehouse` window shows; never types into the agent's pane unless `type` is
  * asked for and the pane is idle at a shell prompt, and then only one sanitised line, as a shell
  * comment, pasted from a tmux buffer (text never travels as a tmux argument, where a trailing `;`
  * would split the command).
@@ -154,12 +166,14 @@ async function busyReason(pane: PaneState): Promise<string | undefined> {
 export async function notify(tmux: Tmux, session: string, text: string, opts: NotifyOptions = {}): Promise<NotifyResult> {
   const inboxDir = opts.inboxDir ?? inboxRoot();
   const file = inboxFile(inboxDir, session);
+  const log = inboxLogFile(inboxDir, session);
   await mkdir(inboxDir, { recursive: true });
-  await appendFile(file, ""); // so that `tail -F` opens it at once instead of complaining
+  await appendFile(log, ""); // so that `tail -F` opens it at once instead of complaining
   // The window before the entry: a missing session or server fails here, before a line is written.
-  await ensureInboxWindow(tmux, session, file);
+  await ensureInboxWindow(tmux, session, log);
   const entry: InboxEntry = { at: (opts.now ?? new Date()).toISOString(), text: [...text].slice(0, INBOX_TEXT_MAX).join("") };
   await appendFile(file, inertJson(entry) + "\n");
+  await appendFile(log, readableEntry(entry));
   if ((opts.mode ?? config().GATEHOUSE_NOTIFY_MODE) === "inbox") return { typed: false, inboxFile: file };
 
   const pane = await activePane(tmux, session);

@@ -1,9 +1,15 @@
 import path from "node:path";
 import { config, type Config } from "@/lib/config";
 
+/** The folder that holds the database file. */
+function dataDir(cfg: Config): string {
+  // A run-time path from the settings: tell Next's build tracer not to bundle the whole project.
+  return path.dirname(path.resolve(/*turbopackIgnore: true*/ cfg.GATEHOUSE_DB));
+}
+
 /** Where job directories live: GATEHOUSE_JOBS_DIR, or jobs/ next to the database. */
 export function jobsRoot(cfg: Config = config()): string {
-  return path.resolve(cfg.GATEHOUSE_JOBS_DIR ?? path.join(path.dirname(path.resolve(cfg.GATEHOUSE_DB)), "jobs"));
+  return path.resolve(/*turbopackIgnore: true*/ cfg.GATEHOUSE_JOBS_DIR ?? path.join(dataDir(cfg), "jobs"));
 }
 
 /** One request's job directory (command, output, exit code); its name is the window's `job-ID`. */
@@ -14,5 +20,5 @@ export function jobDirFor(requestId: string, cfg: Config = config()): string {
 
 /** Where the per-session inbox files live: inbox/ next to the database. */
 export function inboxRoot(cfg: Config = config()): string {
-  return path.join(path.dirname(path.resolve(cfg.GATEHOUSE_DB)), "inbox");
+  return path.join(dataDir(cfg), "inbox");
 }

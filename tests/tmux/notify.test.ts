@@ -42,6 +42,15 @@ describe("notify", () => {
     expect(await screen()).toBe(before);
   });
 
+  it("shows people a readable log in the gatehouse window: a time, the text's lines, no JSON, no escape sequences", async () => {
+    await notify(server.tmux, "agent", "Request 01K succeeded\nLast lines:\n\x1b[31mred\x1b[0m ok", { inboxDir, now: new Date(Date.UTC(2026, 0, 1, 9, 8, 7)) });
+    const window = () => server.tmux.exec(["capture-pane", "-p", "-t", `=agent:=${INBOX_WINDOW}`]);
+    await eventually(async () => (await window()).includes("red ok"), "the notice in the gatehouse window");
+    const shown = await window();
+    expect(shown).toContain("[09:08:07] Request 01K succeeded\n    Last lines:\n    red ok");
+    expect(shown).not.toContain('{"at"');
+  });
+
   it("keeps exactly one gatehouse window, however many notifications race", async () => {
     await Promise.all(Array.from({ length: 6 }, (_, i) => notify(server.tmux, "agent", `message ${i}`, { inboxDir })));
     const names = (await server.tmux.exec(["list-windows", "-t", "=agent", "-F", "#{window_name}"])).trim().split("\n");
