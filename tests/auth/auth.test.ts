@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { createAgent } from "../../lib/auth/agents";
 import { ensureAdmin } from "../../lib/auth/bootstrap";
 import { hashPassword, verifyPassword } from "../../lib/auth/passwords";
@@ -9,15 +9,11 @@ import { createUser, issueUserToken, verifyLogin } from "../../lib/auth/users";
 import { createWebSession, endWebSession, SESSION_TTL_MS, userBySessionCookie } from "../../lib/auth/web-sessions";
 import { openDb, type Db } from "../../lib/db/client";
 import { ApiError } from "../../lib/http/errors";
-import { tempDb } from "../support/temp-db";
+import { useTempDb } from "../support/use-temp-db";
 
-let t: ReturnType<typeof tempDb>;
+const t = useTempDb();
 let db: Db;
-beforeEach(() => {
-  t = tempDb();
-  db = t.db;
-});
-afterEach(() => t.cleanup());
+beforeEach(() => (db = t.db));
 
 function statusOf(fn: () => unknown): number | "ok" {
   try {

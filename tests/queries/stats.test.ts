@@ -1,19 +1,15 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import type { Db } from "../../lib/db/client";
 import { requestCounts, tabCounts } from "../../lib/db/queries/counts";
 import { overview } from "../../lib/db/queries/overview";
 import { percentiles, throughput } from "../../lib/db/queries/throughput";
 import { approveRequest, markFinished, markRunning, rejectRequest } from "../../lib/requests/lifecycle";
 import { FIXTURE_STATES, agent, alice, requestIn, submit } from "../requests/fixtures";
-import { tempDb } from "../support/temp-db";
+import { useTempDb } from "../support/use-temp-db";
 
-let t: ReturnType<typeof tempDb>;
+const t = useTempDb();
 let db: Db;
-beforeEach(() => {
-  t = tempDb();
-  db = t.db;
-});
-afterEach(() => t.cleanup());
+beforeEach(() => (db = t.db));
 
 /** What a full scan of the requests table says, to check the trigger-kept counts against. */
 function scanned(): Record<string, number> {

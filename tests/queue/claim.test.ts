@@ -1,16 +1,14 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { defineActor } from "../../lib/queue/actors";
 import { claim, nextDueAt } from "../../lib/queue/claim";
 import { complete } from "../../lib/queue/complete";
 import { enqueue, enqueueMany } from "../../lib/queue/enqueue";
-import { tempDb } from "../support/temp-db";
+import { useTempDb } from "../support/use-temp-db";
 
 const other = defineActor({ name: "test_other_queue", queue: "other", payload: z.unknown() });
 
-let t: ReturnType<typeof tempDb>;
-beforeEach(() => (t = tempDb()));
-afterEach(() => t.cleanup());
+const t = useTempDb();
 
 const NOW = 1_700_000_000_000;
 const take = (limit: number, extra: { now?: number; groupLimit?: number; queues?: string[] } = {}) =>

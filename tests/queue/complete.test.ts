@@ -1,17 +1,13 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { claim } from "../../lib/queue/claim";
 import { complete, completeMany, completeWith } from "../../lib/queue/complete";
 import { enqueue } from "../../lib/queue/enqueue";
 import { reclaim } from "../../lib/queue/reclaim";
 import { LEASE_MS } from "../../lib/queue/lease";
-import { tempDb } from "../support/temp-db";
+import { useTempDb } from "../support/use-temp-db";
 
-let t: ReturnType<typeof tempDb>;
-beforeEach(() => {
-  t = tempDb();
-  t.db.$client.exec("CREATE TABLE results (message_id INTEGER)");
-});
-afterEach(() => t.cleanup());
+const t = useTempDb();
+beforeEach(() => t.db.$client.exec("CREATE TABLE results (message_id INTEGER)"));
 
 const NOW = 1_700_000_000_000;
 const state = (id: number) => t.db.$client.prepare("SELECT state FROM messages WHERE id = ?").pluck().get(id);

@@ -1,13 +1,11 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { claim } from "../../lib/queue/claim";
 import { deadLetter, discardDead, listDead, requeueDead } from "../../lib/queue/dead";
 import { enqueue } from "../../lib/queue/enqueue";
 import { onDiscard, onRequeue } from "../../lib/queue/hooks";
-import { tempDb } from "../support/temp-db";
+import { useTempDb } from "../support/use-temp-db";
 
-let t: ReturnType<typeof tempDb>;
-beforeEach(() => (t = tempDb()));
-afterEach(() => t.cleanup());
+const t = useTempDb();
 
 const NOW = 1_700_000_000_000;
 

@@ -1,15 +1,13 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { defineActor } from "../../lib/queue/actors";
 import { claim } from "../../lib/queue/claim";
 import { enqueue, enqueueMany } from "../../lib/queue/enqueue";
-import { tempDb } from "../support/temp-db";
+import { useTempDb } from "../support/use-temp-db";
 
 const typed = defineActor({ name: "test_typed", payload: z.object({ n: z.number() }) });
 
-let t: ReturnType<typeof tempDb>;
-beforeEach(() => (t = tempDb()));
-afterEach(() => t.cleanup());
+const t = useTempDb();
 
 const count = () => (t.db.$client.prepare("SELECT count(*) FROM messages").pluck().get() as number);
 

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { defineActor } from "../../lib/queue/actors";
 import { claim } from "../../lib/queue/claim";
@@ -7,7 +7,7 @@ import { fail, nextRunAt } from "../../lib/queue/fail";
 import { onDeadLetter, onRetry } from "../../lib/queue/hooks";
 import { listDead } from "../../lib/queue/dead";
 import { messageRow } from "../support/message-row";
-import { tempDb } from "../support/temp-db";
+import { useTempDb } from "../support/use-temp-db";
 
 const flaky = defineActor({
   name: "test_flaky",
@@ -17,9 +17,7 @@ const flaky = defineActor({
   payload: z.object({ n: z.number() }),
 });
 
-let t: ReturnType<typeof tempDb>;
-beforeEach(() => (t = tempDb()));
-afterEach(() => t.cleanup());
+const t = useTempDb();
 
 const NOW = 1_700_000_000_000;
 

@@ -1,15 +1,13 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { claim } from "../../lib/queue/claim";
 import { completeMany } from "../../lib/queue/complete";
 import { deadLetter, discardDead } from "../../lib/queue/dead";
 import { enqueue } from "../../lib/queue/enqueue";
 import { prune } from "../../lib/queue/prune";
 import { listWorkers, registerWorker } from "../../lib/queue/workers";
-import { tempDb } from "../support/temp-db";
+import { useTempDb } from "../support/use-temp-db";
 
-let t: ReturnType<typeof tempDb>;
-beforeEach(() => (t = tempDb()));
-afterEach(() => t.cleanup());
+const t = useTempDb();
 
 const HOUR = 3600_000;
 const DAY = 24 * HOUR;

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { claim } from "../../lib/queue/claim";
 import { enqueue } from "../../lib/queue/enqueue";
 import { onDeadLetter } from "../../lib/queue/hooks";
@@ -7,11 +7,9 @@ import { reclaim } from "../../lib/queue/reclaim";
 import { release } from "../../lib/queue/release";
 import { heartbeat, registerWorker } from "../../lib/queue/workers";
 import { messageRow } from "../support/message-row";
-import { tempDb } from "../support/temp-db";
+import { useTempDb } from "../support/use-temp-db";
 
-let t: ReturnType<typeof tempDb>;
-beforeEach(() => (t = tempDb()));
-afterEach(() => t.cleanup());
+const t = useTempDb();
 
 const NOW = 1_700_000_000_000;
 

@@ -1,16 +1,12 @@
-import { afterEach, beforeEach, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { openDb } from "../../lib/db/client";
 import { waitForChange } from "../../lib/requests/changes";
 import { approveRequest, getRequest, markRunning } from "../../lib/requests/lifecycle";
 import { awaitStatusChange } from "../../lib/requests/read";
-import { tempDb } from "../support/temp-db";
+import { useTempDb } from "../support/use-temp-db";
 import { agent, alice, submit } from "./fixtures";
 
-let t: ReturnType<typeof tempDb>;
-beforeEach(() => {
-  t = tempDb();
-});
-afterEach(() => t.cleanup());
+const t = useTempDb();
 
 const HOUR = 3600_000;
 

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { resetConfig } from "../../lib/config";
 import type { Db } from "../../lib/db/client";
 import { ApiError } from "../../lib/http/errors";
@@ -18,17 +18,15 @@ import {
   type Transition,
 } from "../../lib/requests/lifecycle";
 import { listEvents } from "../../lib/requests/read";
-import { tempDb } from "../support/temp-db";
+import { useTempDb } from "../support/use-temp-db";
 import { FIXTURE_STATES, agent, alice, bob, requestIn, submit, type FixtureState } from "./fixtures";
 
-let t: ReturnType<typeof tempDb>;
+const t = useTempDb();
 let db: Db;
 beforeEach(() => {
   resetConfig();
-  t = tempDb();
   db = t.db;
 });
-afterEach(() => t.cleanup());
 
 const messages = (actor: string) =>
   (db.$client.prepare("SELECT count(*) AS n FROM messages WHERE actor = ?").get(actor) as { n: number }).n;

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { resetConfig } from "../../lib/config";
 import { openDb, type Db } from "../../lib/db/client";
 import { rules as rulesTable } from "../../lib/db/schema";
@@ -7,17 +7,15 @@ import { approveRequest } from "../../lib/requests/lifecycle";
 import { listEvents } from "../../lib/requests/read";
 import { addRule, deleteRule, ensureDefaultRules, listRules } from "../../lib/requests/rules";
 import { submitRequest } from "../../lib/requests/submit";
-import { tempDb } from "../support/temp-db";
+import { useTempDb } from "../support/use-temp-db";
 import { agent, alice, submit } from "./fixtures";
 
-let t: ReturnType<typeof tempDb>;
+const t = useTempDb();
 let db: Db;
 beforeEach(() => {
   resetConfig();
-  t = tempDb();
   db = t.db;
 });
-afterEach(() => t.cleanup());
 
 const status = (command: string, opts: Parameters<typeof submit>[2] = {}, who = agent(db, `a${Math.random().toString(36).slice(2, 8)}`)) =>
   submit(db, who, { command, ...opts });

@@ -1,19 +1,15 @@
-import { afterEach, beforeEach, expect, it } from "vitest";
+import { beforeEach, expect, it } from "vitest";
 import { claim } from "../../lib/queue/claim";
 import { deadLetter, discardDead, requeueDead } from "../../lib/queue/dead";
 import { fail } from "../../lib/queue/fail";
 import { approveRequest, getRequest, markRunning } from "../../lib/requests/lifecycle";
 import { registerRequestQueueHooks } from "../../lib/requests/queue-hooks";
 import { listEvents } from "../../lib/requests/read";
-import { tempDb } from "../support/temp-db";
+import { useTempDb } from "../support/use-temp-db";
 import { agent, alice, submit } from "./fixtures";
 
-let t: ReturnType<typeof tempDb>;
-beforeEach(() => {
-  t = tempDb();
-  registerRequestQueueHooks();
-});
-afterEach(() => t.cleanup());
+const t = useTempDb();
+beforeEach(() => registerRequestQueueHooks());
 
 function approvedAndClaimed() {
   const r = submit(t.db, agent(t.db));

@@ -1,18 +1,14 @@
 import { execFile } from "node:child_process";
 import path from "node:path";
 import { promisify } from "node:util";
-import { afterEach, beforeEach, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { getRequest } from "../../lib/requests/lifecycle";
 import { listEvents } from "../../lib/requests/read";
-import { tempDb } from "../support/temp-db";
+import { useTempDb } from "../support/use-temp-db";
 import { agent, submit } from "./fixtures";
 
 const run = promisify(execFile);
-let t: ReturnType<typeof tempDb>;
-beforeEach(() => {
-  t = tempDb();
-});
-afterEach(() => t.cleanup());
+const t = useTempDb();
 
 it("two supervisors approving at once from two processes: one wins, one gets 409, one message", async () => {
   const child = path.join(__dirname, "race-child.ts");
