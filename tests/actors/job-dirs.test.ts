@@ -1,19 +1,17 @@
 import { existsSync, mkdirSync, readdirSync, utimesSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { sweepJobDirs } from "../../lib/requests/job-dirs";
 import { jobDirFor } from "../../lib/tmux/paths";
 import { loadConfig } from "../../lib/config";
 import { agent, requestIn } from "../requests/fixtures";
-import { tempDb } from "../support/temp-db";
+import { useTempDb } from "../support/use-temp-db";
 
-let t: ReturnType<typeof tempDb>;
+const t = useTempDb();
 let root: string;
 beforeEach(() => {
-  t = tempDb();
   root = path.join(t.dir, "jobs");
 });
-afterEach(() => t.cleanup());
 
 const HOUR = 3600_000;
 const NOW = Date.UTC(2026, 0, 10);

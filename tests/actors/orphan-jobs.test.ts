@@ -1,22 +1,17 @@
 import path from "node:path";
-import { afterEach, beforeEach, expect, it } from "vitest";
+import { beforeEach, expect, it } from "vitest";
 import { stopOrphanedJobs } from "../../lib/requests/orphan-jobs";
 import { runCommand } from "../../lib/tmux/runner";
 import { agent, requestIn } from "../requests/fixtures";
 import { eventually } from "../support/eventually";
-import { tempDb } from "../support/temp-db";
+import { useTempDb } from "../support/use-temp-db";
 import { privateServer, type PrivateServer } from "../tmux/private-server";
 
-let t: ReturnType<typeof tempDb>;
 let server: PrivateServer;
+const t = useTempDb({ teardown: () => server.stop() });
 beforeEach(async () => {
-  t = tempDb();
   server = await privateServer();
   await server.session("agent-a");
-});
-afterEach(async () => {
-  await server.stop();
-  t.cleanup();
 });
 
 const windows = async () =>
