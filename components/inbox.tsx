@@ -1,7 +1,7 @@
 "use client";
 import Link from "next/link";
 import { useEffect, useState } from "react";
-import type { ListResponse, RequestRow } from "@/lib/db/queries/request-list";
+import type { ListResponse, RequestRow } from "@/lib/requests/list";
 import { PriorityBadge } from "./badges";
 import { Command } from "./command";
 import { decide, decideMany, type Action } from "./decisions";

@@ -2,7 +2,7 @@
 import Link from "next/link";
 import { useEffect, useState } from "react";
 import useSWRInfinite from "swr/infinite";
-import type { ListResponse, ListTab } from "@/lib/db/queries/request-list";
+import type { ListResponse, ListTab } from "@/lib/requests/list";
 import { PRIORITIES } from "@/lib/requests/statuses";
 import { fetchJson } from "./api";
 import { PriorityBadge, StatusBadge } from "./badges";

@@ -1,8 +1,40 @@
-import { and, desc, eq, gte, inArray, isNotNull, isNull, lt, or, sql, type SQL } from "drizzle-orm";
+import { inArray } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "../db/client";
-import { requests, type Request as RequestRow } from "../db/schema";
-import { PRIORITIES, REQUEST_STATUSES, type RequestStatus } from "./statuses";
+import { requestCounts, type TabCounts } from "../db/queries/counts";
+import { requests, type Request } from "../db/schema";
+import { PRIORITIES, REQUEST_STATUSES, type Priority, type RequestStatus } from "./statuses";
+
+/** One list of requests: what `GET /api/requests` and every dashboard list ask for. */
+export interface ListQuery {
+  /** Only these statuses. (Default: every status) */
+  status?: readonly RequestStatus[];
+  agent?: string;
+  session?: string;
+  /** Only these priorities. (Default: every priority) */
+  priority?: readonly Priority[];
+  /** Text anywhere in the command or the reason (case-insensitive; `%` and `_` are literal). */
+  q?: string;
+  /** `false`: hide dead letters a person discarded (triage); `true`: only those. (Default: both) */
+  discarded?: boolean;
+  /** (Default: newest) */
+  sort?: "newest" | "oldest";
+  /** The `nextCursor` of the previous page. */
+  cursor?: string;
+  /** (Default: 50, at most 200) */
+  limit?: number;
+}
+
+export interface ListPage<Row> {
+  items: Row[];
+  /** Pass back as `cursor` for the next page; null at the end. */
+  nextCursor: string | null;
+  /**
+   * True when the page stopped because it had looked at SCAN_LIMIT rows (filters no index serves):
+   * there may be more matches further on, behind `nextCursor`.
+   */
+  partial: boolean;
+}
 
 const csv = <T extends readonly [string, ...string[]]>(values: T) =>
   z
@@ -10,7 +42,7 @@ const csv = <T extends readonly [string, ...string[]]>(values: T) =>
     .transform((s) => s.split(",").filter(Boolean))
     .pipe(z.array(z.enum(values)).max(values.length));
 
-/** Query parameters of `GET /api/requests` (the dashboard's lists pass the same). */
+/** Query parameters of `GET /api/requests` (API.md): newest first, always. */
 export const listQuerySchema = z.strictObject({
   /** One status or several, comma-separated (`queued,running`). */
   status: csv(REQUEST_STATUSES).optional(),
@@ -18,90 +50,190 @@ export const listQuerySchema = z.strictObject({
   session: z.string().max(64).optional(),
   /** Priorities, comma-separated. */
   priority: csv(PRIORITIES).optional(),
-  /** Text anywhere in the command or the reason. */
   q: z.string().max(200).optional(),
-  /** `false`: hide discarded dead letters (triage); `true`: only those. */
   discarded: z.enum(["true", "false"]).transform((v) => v === "true").optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
-  /** The last id of the previous page. */
   cursor: z.string().max(64).optional(),
 });
-export type ListQuery = z.input<typeof listQuerySchema>;
-export type ListFilter = z.output<typeof listQuerySchema>;
 
-export interface Page {
-  items: RequestRow[];
-  nextCursor: string | null;
+/** The dashboard's list tabs and the statuses each shows. */
+export const LIST_TABS = {
+  pending: ["pending"],
+  approved: ["queued", "running", "succeeded", "failed"],
+  rejected: ["rejected", "expired", "cancelled"],
+  dead: ["dead"],
+} as const satisfies Record<string, readonly RequestStatus[]>;
+export type ListTab = keyof typeof LIST_TABS;
+
+const blank = (v: unknown) => (v === "" ? undefined : v);
+
+/** A dashboard list's query string (the page's URL and `/api/dashboard/requests` share it); blanks mean unset. */
+export const listParams = z.strictObject({
+  tab: z.enum(Object.keys(LIST_TABS) as [ListTab]).default("pending"),
+  agent: z.preprocess(blank, z.string().max(64).optional()),
+  session: z.preprocess(blank, z.string().max(64).optional()),
+  priority: z.preprocess(blank, z.enum(PRIORITIES).optional()),
+  q: z.preprocess(blank, z.string().max(200).optional()),
+  sort: z.preprocess(blank, z.enum(["newest", "oldest"]).optional()),
+  cursor: z.preprocess(blank, z.string().max(64).optional()),
+  limit: z.coerce.number().int().min(1).max(200).optional(),
+});
+export type ListParams = z.output<typeof listParams>;
+
+/** The query behind a dashboard tab: its statuses, and the dead-letter tab leaves out discarded ones. */
+export function tabQuery({ tab, priority, ...rest }: ListParams): ListQuery {
+  return { ...rest, status: LIST_TABS[tab], priority: priority && [priority], discarded: tab === "dead" ? false : undefined };
 }
+
+/** The columns a dashboard list shows: everything but the output and the bookkeeping. */
+const rowColumns = {
+  id: requests.id,
+  agentId: requests.agentId,
+  session: requests.session,
+  command: requests.command,
+  cwd: requests.cwd,
+  reason: requests.reason,
+  priority: requests.priority,
+  status: requests.status,
+  decidedBy: requests.decidedBy,
+  decidedAt: requests.decidedAt,
+  decisionComment: requests.decisionComment,
+  exitCode: requests.exitCode,
+  attempts: requests.attempts,
+  lastError: requests.lastError,
+  createdAt: requests.createdAt,
+  expiresAt: requests.expiresAt,
+  startedAt: requests.startedAt,
+  finishedAt: requests.finishedAt,
+};
+/** A request as the dashboard lists it; times are ms since the epoch. */
+export type RequestRow = Pick<Request, keyof typeof rowColumns>;
+
+/** What `/api/dashboard/requests` answers: a page, every tab's count, and the server's clock. */
+export type ListResponse = ListPage<RequestRow> & { tabs: TabCounts; now: number };
+
+/**
+ * Rows one walk may look at along its index when a filter has no index of its own (text,
+ * priority, discarded, or a second one of status / agent / session): a page then costs the same at
+ * row 1,000,000 as at row 10, and `nextCursor` goes on from where the walk stopped.
+ */
+export const SCAN_LIMIT = 10_000;
+
+/** Requests with every column (the API's request object), one page. */
+export function listRequests(db: Db, query: ListQuery = {}): ListPage<Request> {
+  return withRows(pageOfIds(db, query), (ids) => db.select().from(requests).where(inArray(requests.id, ids)).all());
+}
+
+/** Requests as the dashboard lists them (no output), one page. */
+export function listRequestRows(db: Db, query: ListQuery = {}): ListPage<RequestRow> {
+  return withRows(pageOfIds(db, query), (ids) => db.select(rowColumns).from(requests).where(inArray(requests.id, ids)).all());
+}
+
+type IdPage = Omit<ListPage<never>, "items"> & { ids: string[] };
+
+/** The page's rows, loaded in one read, in the page's order. */
+function withRows<Row extends { id: string }>({ ids, ...page }: IdPage, load: (ids: string[]) => Row[]): ListPage<Row> {
+  const byId = new Map((ids.length ? load(ids) : []).map((r) => [r.id, r]));
+  return { ...page, items: ids.flatMap((id) => byId.get(id) ?? []) };
+}
+
+/** A condition with its parameters. */
+interface Term {
+  sql: string;
+  args: unknown[];
+}
+
+const inList = (column: string, values: readonly unknown[]): Term => ({ sql: `${column} IN (${values.map(() => "?").join(", ")})`, args: [...values] });
 
 function likeText(q: string): string {
   return `%${q.replace(/[\\%_]/g, "\\$&")}%`;
 }
 
-/**
- * Rows one walk may look at when a filter has no index of its own (text, priority, discarded, or
- * two indexed columns at once): a page then costs at most this many index steps, and the caller
- * gets `nextCursor` to go on from where the walk stopped, even with few or no items.
- */
-export const SCAN_BUDGET = 20_000;
+/** The index a page walks, one walk per equality in `drives`, and what it checks on each row. */
+interface Plan {
+  index: string | undefined;
+  drives: Term[];
+  filters: Term[];
+}
 
 /**
- * Requests newest first, keyset-paginated on the id (a ULID, so newest first = id descending).
- * Each query walks one index in id order and stops after `limit + 1` rows, so a page costs the
- * same at row 1,000,000 as at row 10. Several statuses are read as one such walk per status,
- * merged here: an `IN (...)` would make SQLite sort every matching row. Filters no index serves
- * are bounded by SCAN_BUDGET.
+ * Which index drives:
+ * - the status index, one walk per status merged in id order, when no agent or session is named
+ *   or the statuses hold at most SCAN_LIMIT rows in all (then every match is found, never a
+ *   partial page). Not `status IN (…)`: SQLite would sort every matching row;
+ * - else the agent's or session's index, the statuses checked on each row;
+ * - else the primary key.
+ * INDEXED BY pins the choice: with two equalities SQLite may otherwise walk the one that the scan
+ * limit does not bound.
  */
-export function listRequests(db: Db, filter: Partial<ListFilter> = {}): Page {
-  const limit = filter.limit ?? 50;
-  const indexed = [filter.agent, filter.session, filter.status?.length ? "status" : undefined].filter(Boolean).length;
-  const bounded = !!filter.q || !!filter.priority?.length || filter.discarded !== undefined || indexed > 1;
-  const before = filter.cursor ? lt(requests.id, filter.cursor) : undefined;
-  const byAgent = filter.agent ? eq(requests.agentId, filter.agent) : undefined;
-  const bySession = filter.session ? eq(requests.session, filter.session) : undefined;
-  const unindexed: (SQL | undefined)[] = [
-    filter.priority?.length ? inArray(requests.priority, filter.priority) : undefined,
-    filter.discarded === undefined ? undefined : filter.discarded ? isNotNull(requests.discardedAt) : isNull(requests.discardedAt),
-    filter.q
-      ? or(sql`${requests.command} LIKE ${likeText(filter.q)} ESCAPE '\\'`, sql`${requests.reason} LIKE ${likeText(filter.q)} ESCAPE '\\'`)
-      : undefined,
-  ];
-  /** One walk: its rows, and the lowest id it looked at when it stopped on the budget. */
-  const walk = (status?: RequestStatus) => {
-    const byStatus = status ? eq(requests.status, status) : undefined;
-    const where = [byStatus, before, byAgent, bySession];
-    // The budget counts steps along one index (status, else agent, else session, else the id),
-    // so that finding the floor is itself bounded.
-    const floor = bounded
-      ? db
-          .select({ id: requests.id })
-          .from(requests)
-          .where(and(byStatus ?? byAgent ?? bySession, before))
-          .orderBy(desc(requests.id))
-          .limit(1)
-          .offset(SCAN_BUDGET - 1)
-          .get()?.id
-      : undefined;
-    const rows = db
-      .select()
-      .from(requests)
-      .where(and(...where, floor ? gte(requests.id, floor) : undefined, ...unindexed))
-      .orderBy(desc(requests.id))
-      .limit(limit + 1)
-      .all();
-    return { rows, floor };
-  };
-  const statuses = filter.status?.length ? [...new Set(filter.status)] : [undefined];
-  const walks = statuses.map(walk);
-  // Walks that stopped early have not looked below their floor: nothing below the highest such
-  // floor may be shown yet, or the next page (id < cursor) would skip what they did not see.
-  const boundary = walks.reduce<string | undefined>((b, w) => (w.floor && (!b || w.floor > b) ? w.floor : b), undefined);
-  const rows = walks
-    .flatMap((w) => w.rows)
-    .filter((r) => !boundary || r.id >= boundary)
-    .sort((a, b) => (a.id < b.id ? 1 : a.id > b.id ? -1 : 0))
+function plan(db: Db, query: ListQuery): Plan {
+  const statuses = [...new Set(query.status ?? [])];
+  const counts = statuses.length ? requestCounts(db) : undefined;
+  // The status index also holds the dead letters a person discarded, which `counts.dead` leaves out.
+  const fewStatusRows = !!counts && statuses.reduce((n, s) => n + counts[s] + (s === "dead" ? counts.discarded : 0), 0) <= SCAN_LIMIT;
+  const filters: Term[] = [];
+  let walks: Omit<Plan, "filters">;
+  if ((query.agent || query.session) && !fewStatusRows) {
+    walks = query.agent
+      ? { index: "requests_agent", drives: [{ sql: "agent_id = ?", args: [query.agent] }] }
+      : { index: "requests_session", drives: [{ sql: "session = ?", args: [query.session] }] };
+    if (statuses.length) filters.push(inList("status", statuses));
+    if (query.agent && query.session) filters.push({ sql: "session = ?", args: [query.session] });
+  } else {
+    walks = statuses.length
+      ? { index: "requests_status", drives: statuses.map((s) => ({ sql: "status = ?", args: [s] })) }
+      : { index: undefined, drives: [{ sql: "1", args: [] }] };
+    if (query.agent) filters.push({ sql: "agent_id = ?", args: [query.agent] });
+    if (query.session) filters.push({ sql: "session = ?", args: [query.session] });
+  }
+  if (query.priority?.length) filters.push(inList("priority", query.priority));
+  if (query.discarded !== undefined) filters.push({ sql: `discarded_at IS ${query.discarded ? "NOT " : ""}NULL`, args: [] });
+  if (query.q) {
+    const like = likeText(query.q);
+    filters.push({ sql: "(command LIKE ? ESCAPE '\\' OR reason LIKE ? ESCAPE '\\')", args: [like, like] });
+  }
+  return { ...walks, filters };
+}
+
+const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * Keyset pagination on the id (a ULID: creation order). Each walk reads its index in id order and
+ * stops after `limit + 1` matches; with filters to check, also after its share of SCAN_LIMIT
+ * index steps, so a page costs the same at row 1,000,000 as at row 10.
+ */
+function pageOfIds(db: Db, query: ListQuery): IdPage {
+  const limit = Math.min(Math.max(query.limit ?? 50, 1), 200);
+  const newest = (query.sort ?? "newest") === "newest";
+  const { index, drives, filters } = plan(db, query);
+  const from = index ? `requests INDEXED BY ${index}` : "requests";
+  const after: Term[] = query.cursor ? [{ sql: newest ? "id < ?" : "id > ?", args: [query.cursor] }] : [];
+  const ids = (where: Term[], tail: string, args: unknown[]) =>
+    db.$client
+      .prepare(`SELECT id FROM ${from} WHERE ${where.map((t) => t.sql).join(" AND ")} ORDER BY id ${newest ? "DESC" : "ASC"} ${tail}`)
+      .pluck()
+      .all(...where.flatMap((t) => t.args), ...args) as string[];
+
+  // Walks share the scan limit, so a page looks at SCAN_LIMIT rows however many statuses it merges.
+  const steps = Math.ceil(SCAN_LIMIT / drives.length);
+  const walks = drives.map((drive) => {
+    // The last id this walk may look at; none when fewer entries are left than its steps.
+    const edge = filters.length ? ids([drive, ...after], "LIMIT 1 OFFSET ?", [steps - 1])[0] : undefined;
+    const within: Term[] = edge ? [{ sql: newest ? "id >= ?" : "id <= ?", args: [edge] }] : [];
+    return { ids: ids([drive, ...after, ...within, ...filters], "LIMIT ?", [limit + 1]), edge };
+  });
+  // Walks that stopped at their edge have not looked beyond it: nothing beyond the nearest edge
+  // may be shown yet, or the next page (after the cursor) would skip what they did not see.
+  const edges = walks.flatMap((w) => w.edge ?? []);
+  const boundary = edges.length ? edges.reduce((a, b) => ((newest ? a > b : a < b) ? a : b)) : undefined;
+  const merged = walks
+    .flatMap((w) => w.ids)
+    .filter((id) => !boundary || (newest ? id >= boundary : id <= boundary))
+    .sort((a, b) => (newest ? compare(b, a) : compare(a, b)))
     .slice(0, limit + 1);
-  const items = rows.slice(0, limit);
-  const nextCursor = rows.length > limit ? (items.at(-1)?.id ?? null) : (boundary ?? null);
-  return { items, nextCursor };
+  if (merged.length > limit) {
+    const page = merged.slice(0, limit);
+    return { ids: page, nextCursor: page.at(-1) ?? null, partial: false };
+  }
+  return { ids: merged, nextCursor: boundary ?? null, partial: !!boundary };
 }

@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { getDb } from "@/lib/db/client";
 import { requestCounts, tabCounts } from "@/lib/db/queries/counts";
-import { listParams, listRequests } from "@/lib/db/queries/request-list";
+import { listParams, listRequestRows, tabQuery } from "@/lib/requests/list";
 import { RequestTable } from "@/components/request-table";
 
 export const metadata: Metadata = { title: "Requests" };
@@ -14,7 +14,7 @@ export default async function RequestsPage({ searchParams }: { searchParams: Pro
   const query = parsed.success ? parsed.data : listParams.parse({ tab: "approved" });
   if (query.tab === "pending") redirect("/inbox");
   const db = getDb();
-  const page = listRequests(db, { ...query, cursor: undefined, sort: "newest" });
+  const page = listRequestRows(db, tabQuery({ ...query, cursor: undefined, sort: "newest" }));
   const filters = { agent: query.agent ?? "", session: query.session ?? "", priority: query.priority ?? "", q: query.q ?? "" };
   // eslint-disable-next-line react-hooks/purity -- a server component: it renders once per request
   const initial = { ...page, tabs: tabCounts(requestCounts(db)), now: Date.now() };
