@@ -1,14 +1,10 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { newId } from "../../lib/ids";
 import { listRequestRows, listRequests, SCAN_LIMIT, tabQuery, type ListParams, type ListQuery } from "../../lib/requests/list";
 import { agent, requestIn, submit } from "./fixtures";
-import { tempDb } from "../support/temp-db";
+import { useTempDb } from "../support/use-temp-db";
 
-let t: ReturnType<typeof tempDb>;
-beforeEach(() => {
-  t = tempDb();
-});
-afterEach(() => t.cleanup());
+const t = useTempDb();
 
 const STATUSES = ["pending", "queued", "succeeded", "failed", "dead"] as const;
 
