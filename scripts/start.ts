@@ -1,10 +1,10 @@
 // `npm start`: prepare the database, build the web app when needed, then run web and worker
 // together. Ctrl-C (or SIGTERM) stops both cleanly; if either dies, the other is stopped too.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { existsSync } from "node:fs";
 import { config } from "../lib/config";
 import { firstStart } from "../lib/auth/bootstrap";
 import { openDb } from "../lib/db/client";
+import { buildIsFresh } from "./web-build";
 
 process.env.NEXT_TELEMETRY_DISABLED = "1";
 const settings = config();
@@ -13,8 +13,8 @@ const db = openDb(settings.GATEHOUSE_DB);
 await firstStart(db, settings.GATEHOUSE_ADMIN_PASSWORD, console.log);
 db.$client.close();
 
-if (!existsSync(".next/BUILD_ID") || process.env.GATEHOUSE_REBUILD === "1") {
-  console.log("gatehouse: building the web app (first start) ...");
+if (!buildIsFresh(process.cwd()) || process.env.GATEHOUSE_REBUILD === "1") {
+  console.log("gatehouse: building the web app (its sources are newer than the last build) ...");
   const built = spawnSync("npx", ["next", "build"], { stdio: "inherit" });
   if (built.status !== 0) process.exit(built.status ?? 1);
 }

@@ -3,32 +3,16 @@
 // Builds are serialised across processes with a lock directory, since helpers, test files and
 // Playwright may all want one at the same moment and two builds into one .next corrupt it.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, rmSync, statSync } from "node:fs";
 import { createServer } from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { buildIsFresh } from "../../scripts/web-build";
 
 // import.meta.url, not __dirname: Playwright loads this file as an ES module.
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const NEXT_BIN = path.join(ROOT, "node_modules/next/dist/bin/next");
-const BUILD_ID = path.join(ROOT, ".next/BUILD_ID");
 const LOCK = "/tmp/gatehouse-next-build.lock";
-const SOURCES = ["app", "lib", "components", "next.config.ts", "package.json", "postcss.config.mjs"];
-
-function newestMtime(p: string): number {
-  if (!existsSync(p)) return 0;
-  const st = statSync(p);
-  if (!st.isDirectory()) return st.mtimeMs;
-  let newest = st.mtimeMs;
-  for (const name of readdirSync(p)) newest = Math.max(newest, newestMtime(path.join(p, name)));
-  return newest;
-}
-
-function buildIsFresh(): boolean {
-  if (!existsSync(BUILD_ID)) return false;
-  const built = statSync(BUILD_ID).mtimeMs;
-  return SOURCES.every((s) => newestMtime(path.join(ROOT, s)) <= built);
-}
 
 function sleep(ms: number) {
   return new Promise((r) => setTimeout(r, ms));
@@ -37,7 +21,7 @@ function sleep(ms: number) {
 /** Builds the app unless the current build is newer than every source file. */
 export async function ensureBuild(): Promise<void> {
   for (;;) {
-    if (buildIsFresh() && !existsSync(LOCK)) return;
+    if (buildIsFresh(ROOT) && !existsSync(LOCK)) return;
     try {
       mkdirSync(LOCK);
     } catch {
@@ -47,7 +31,7 @@ export async function ensureBuild(): Promise<void> {
       continue;
     }
     try {
-      if (buildIsFresh()) return;
+      if (buildIsFresh(ROOT)) return;
       const built = spawnSync(process.execPath, [NEXT_BIN, "build"], {
         cwd: ROOT,
         env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", GATEHOUSE_BUILD_SKIP_TYPECHECK: "1" },
