@@ -115,10 +115,3 @@ export function listWorkers(db: Db, now = Date.now()): WorkerStatus[] {
       live: r.stopped_at === null && now - r.heartbeat_at < WORKER_STALE_MS,
     }));
 }
-
-/** Actors that some live worker handles: an actor missing here has no live consumer. */
-export function liveActors(db: Db, now = Date.now()): Set<string> {
-  const live = new Set<string>();
-  for (const w of listWorkers(db, now)) if (w.live) for (const a of w.actors) live.add(a);
-  return live;
-}
