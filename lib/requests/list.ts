@@ -1,7 +1,7 @@
 import { inArray } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "../db/client";
-import { requestCounts, type TabCounts } from "../db/queries/counts";
+import { requestCounts, tabCounts, type TabCounts } from "../db/queries/counts";
 import { requests, type Request } from "../db/schema";
 import { PRIORITIES, REQUEST_STATUSES, type Priority, type RequestStatus } from "./statuses";
 
@@ -127,6 +127,11 @@ export function listRequests(db: Db, query: ListQuery = {}): ListPage<Request> {
 /** Requests as the dashboard lists them (no output), one page. */
 export function listRequestRows(db: Db, query: ListQuery = {}): ListPage<RequestRow> {
   return withRows(pageOfIds(db, query), (ids) => db.select(rowColumns).from(requests).where(inArray(requests.id, ids)).all());
+}
+
+/** A dashboard list as its pages and `/api/dashboard/requests` serve it. */
+export function dashboardList(db: Db, query: ListQuery): ListResponse {
+  return { ...listRequestRows(db, query), tabs: tabCounts(requestCounts(db)), now: Date.now() };
 }
 
 type IdPage = Omit<ListPage<never>, "items"> & { ids: string[] };

@@ -1,8 +1,7 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { getDb } from "@/lib/db/client";
-import { requestCounts, tabCounts } from "@/lib/db/queries/counts";
-import { listParams, listRequestRows, tabQuery } from "@/lib/requests/list";
+import { dashboardList, listParams, tabQuery } from "@/lib/requests/list";
 import { RequestTable } from "@/components/request-table";
 
 export const metadata: Metadata = { title: "Requests" };
@@ -13,11 +12,8 @@ export default async function RequestsPage({ searchParams }: { searchParams: Pro
   const parsed = listParams.safeParse({ tab: "approved", ...raw });
   const query = parsed.success ? parsed.data : listParams.parse({ tab: "approved" });
   if (query.tab === "pending") redirect("/inbox");
-  const db = getDb();
-  const page = listRequestRows(db, tabQuery({ ...query, cursor: undefined, sort: "newest" }));
+  const initial = dashboardList(getDb(), tabQuery({ ...query, cursor: undefined, sort: "newest" }));
   const filters = { agent: query.agent ?? "", session: query.session ?? "", priority: query.priority ?? "", q: query.q ?? "" };
-  // eslint-disable-next-line react-hooks/purity -- a server component: it renders once per request
-  const initial = { ...page, tabs: tabCounts(requestCounts(db)), now: Date.now() };
   return (
     <>
       <h1 className="sr-only">Requests</h1>

@@ -1,9 +1,8 @@
 import { requireUser } from "@/lib/auth/principal";
 import { getDb } from "@/lib/db/client";
-import { tabCounts, requestCounts } from "@/lib/db/queries/counts";
 import { parseWith } from "@/lib/http/validate";
 import { route } from "@/lib/http/route";
-import { listParams, listRequestRows, tabQuery } from "@/lib/requests/list";
+import { dashboardList, listParams, tabQuery } from "@/lib/requests/list";
 
 export const dynamic = "force-dynamic";
 
@@ -12,5 +11,5 @@ export const GET = route((req) => {
   const db = getDb();
   requireUser(db, req);
   const query = parseWith(listParams, Object.fromEntries(new URL(req.url).searchParams));
-  return Response.json({ ...listRequestRows(db, tabQuery(query)), tabs: tabCounts(requestCounts(db)), now: Date.now() });
+  return Response.json(dashboardList(db, tabQuery(query)));
 });
