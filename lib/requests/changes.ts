@@ -1,4 +1,5 @@
 import type { Db } from "../db/client";
+import { perDb } from "../db/per-db";
 import type { RequestStatus } from "./statuses";
 
 // Long-polling (`GET /api/requests/:id?wait=N`) without busy work. A waiter costs one entry in a
@@ -79,12 +80,20 @@ function stopPolling(w: Watch): void {
   w.timer = undefined;
 }
 
-function dataVersion(db: Db): number {
-  return db.$client.pragma("data_version", { simple: true }) as number;
+const statements = perDb(({ $client: c }) => ({
+  dataVersion: c.prepare<[], number>("PRAGMA data_version").pluck(),
+  status: c.prepare<[string], RequestStatus>("SELECT status FROM requests WHERE id = ?").pluck(),
+  statuses: c.prepare<[string], { id: string; status: RequestStatus }>(
+    "SELECT id, status FROM requests WHERE id IN (SELECT value FROM json_each(?))",
+  ),
+}));
+
+function dataVersion(db: Db): number | undefined {
+  return statements(db).dataVersion.get();
 }
 
 function statusOf(db: Db, id: string): RequestStatus | undefined {
-  return db.$client.prepare("SELECT status FROM requests WHERE id = ?").pluck().get(id) as RequestStatus | undefined;
+  return statements(db).status.get(id);
 }
 
 function poll(w: Watch): void {
@@ -92,9 +101,7 @@ function poll(w: Watch): void {
   if (version === w.dataVersion) return;
   w.dataVersion = version;
   const ids = [...w.waiters.keys()];
-  const rows = w.db.$client
-    .prepare("SELECT id, status FROM requests WHERE id IN (SELECT value FROM json_each(?))")
-    .all(JSON.stringify(ids)) as { id: string; status: RequestStatus }[];
+  const rows = statements(w.db).statuses.all(JSON.stringify(ids));
   for (const row of rows) {
     for (const waiter of w.waiters.get(row.id) ?? []) if (waiter.from !== row.status) waiter.wake();
   }
