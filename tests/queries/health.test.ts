@@ -67,9 +67,11 @@ describe("rule match counts", () => {
   it("count past requests each rule would have matched, as the policy reads rules", () => {
     const a = agent(db);
     for (const command of ["npm test", "npm test -- --watch", "npm run build && sudo rm -rf x", "git status"]) submit(db, a, { command });
-    addRule(db, { kind: "allow", pattern: "npm test*" }, "root");
-    addRule(db, { kind: "allow", pattern: "npm run build*" }, "root"); // a wildcard allow never covers a chain
-    addRule(db, { kind: "allow", pattern: "git status", agentId: "someone-else" }, "root");
+    // Distinct times: ids made in the same millisecond do not sort in creation order.
+    const now = Date.now();
+    addRule(db, { kind: "allow", pattern: "npm test*" }, "root", now);
+    addRule(db, { kind: "allow", pattern: "npm run build*" }, "root", now + 1); // a wildcard allow never covers a chain
+    addRule(db, { kind: "allow", pattern: "git status", agentId: "someone-else" }, "root", now + 2);
     const rules = listRules(db).filter((r) => r.createdBy === "root");
     const { counts, window } = ruleMatchCounts(db, rules);
     expect(window).toBe(4);
