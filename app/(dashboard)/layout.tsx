@@ -1,5 +1,4 @@
-import { redirect } from "next/navigation";
-import { currentUser } from "@/lib/auth/current-user";
+import { requirePageUser } from "@/lib/auth/current-user";
 import { Nav } from "@/components/nav";
 import { UserProvider } from "@/components/user-context";
 
@@ -7,8 +6,7 @@ export const dynamic = "force-dynamic";
 
 /** Every dashboard page: signed-in people only, with the main navigation. */
 export default async function DashboardLayout({ children }: { children: React.ReactNode }) {
-  const user = await currentUser();
-  if (!user) redirect("/login");
+  const user = await requirePageUser();
   return (
     <UserProvider user={{ name: user.name, role: user.role }}>
       <Nav />

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { getDb } from "@/lib/db/client";
+import { requirePageUser } from "@/lib/auth/current-user";
 import { dashboardList, listParams, tabQuery } from "@/lib/requests/list";
 import { RequestTable } from "@/components/request-table";
 
@@ -8,6 +9,7 @@ export const metadata: Metadata = { title: "Requests" };
 export const dynamic = "force-dynamic";
 
 export default async function RequestsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  await requirePageUser();
   const raw = Object.fromEntries(Object.entries(await searchParams).filter((e): e is [string, string] => typeof e[1] === "string"));
   const parsed = listParams.safeParse({ tab: "approved", ...raw });
   const query = parsed.success ? parsed.data : listParams.parse({ tab: "approved" });

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { getDb } from "@/lib/db/client";
+import { requirePageUser } from "@/lib/auth/current-user";
 import { ruleMatchCounts } from "@/lib/db/queries/rule-matches";
 import { listRules } from "@/lib/requests/rules";
 import { RulesView } from "@/components/rules-view";
@@ -7,7 +8,8 @@ import { RulesView } from "@/components/rules-view";
 export const metadata: Metadata = { title: "Rules" };
 export const dynamic = "force-dynamic";
 
-export default function RulesPage() {
+export default async function RulesPage() {
+  await requirePageUser();
   const db = getDb();
   const rules = listRules(db);
   const { counts, window } = ruleMatchCounts(db, rules);

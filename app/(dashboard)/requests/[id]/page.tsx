@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { getDb } from "@/lib/db/client";
+import { requirePageUser } from "@/lib/auth/current-user";
 import { requestDetail } from "@/lib/db/queries/request-detail";
 import { RequestDetailView } from "@/components/request-detail";
 
@@ -9,6 +10,7 @@ export const metadata: Metadata = { title: "Request" };
 export const dynamic = "force-dynamic";
 
 export default async function RequestPage({ params }: { params: Promise<{ id: string }> }) {
+  await requirePageUser();
   const { id } = await params;
   const detail = await requestDetail(getDb(), id);
   if (!detail) notFound();
