@@ -2,21 +2,42 @@ import { randomBytes } from "node:crypto";
 
 const ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"; // Crockford base32
 
-/**
- * A ULID: 10 characters of millisecond time then 16 random ones, so that ids sort by creation
- * time and keyset pagination can use the id alone.
- */
-export function newId(now = Date.now()): string {
+function encodeTime(ms: number): string {
   let time = "";
-  let t = now;
+  let t = ms;
   for (let i = 0; i < 10; i++) {
     time = ALPHABET[t % 32] + time;
     t = Math.floor(t / 32);
   }
-  const bytes = randomBytes(16);
-  let rand = "";
-  for (const b of bytes) rand += ALPHABET[b % 32];
-  return time + rand;
+  return time;
+}
+
+function randomDigits(): number[] {
+  return [...randomBytes(16)].map((b) => b % 32);
+}
+
+/** Adds one to a base-32 number held as digits; false when it overflows (all digits were 31). */
+function increment(digits: number[]): boolean {
+  for (let i = digits.length - 1; i >= 0; i--) {
+    if (digits[i]! < 31) {
+      digits[i]!++;
+      return true;
+    }
+    digits[i] = 0;
+  }
+  return false;
+}
+
+let last = { time: -1, digits: [] as number[] };
+
+/**
+ * A ULID: 10 characters of millisecond time then 16 random ones, so that ids sort by creation
+ * time and keyset pagination can use the id alone. Within one millisecond of one process the
+ * random part counts up, so ids made one after the other still sort in that order.
+ */
+export function newId(now = Date.now()): string {
+  if (now !== last.time || !increment(last.digits)) last = { time: now, digits: randomDigits() };
+  return encodeTime(now) + last.digits.map((d) => ALPHABET[d]).join("");
 }
 
 /** A random secret (tokens, lease tokens), URL-safe. */
