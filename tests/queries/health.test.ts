@@ -4,7 +4,7 @@ import { resetConfig } from "../../lib/config";
 import { health } from "../../lib/db/queries/health";
 import { prometheusMetrics } from "../../lib/db/queries/metrics";
 import { ruleMatchCounts } from "../../lib/db/queries/rule-matches";
-import { WORKER_STALE_MS } from "../../lib/db/queries/workers";
+import { WORKER_STALE_MS } from "../../lib/queue/lease";
 import { enqueue } from "../../lib/queue/enqueue";
 import { addRule, listRules } from "../../lib/requests/rules";
 import { agent, submit } from "../requests/fixtures";

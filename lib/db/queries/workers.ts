@@ -1,12 +1,8 @@
 import "server-only";
 import type { Db } from "../client";
+import { WORKER_STALE_MS } from "../../queue/lease";
 import { perDb } from "../per-db";
 
-/**
- * A worker whose heartbeat is older than this is shown down. Leases are recovered within 10 s of
- * a crash, so a heartbeat missed for 15 s means the worker is gone, not merely busy.
- */
-export const WORKER_STALE_MS = 15_000;
 /** Stopped workers stay on the health page this long, so a restart is visible. */
 const STOPPED_SHOWN_MS = 3600_000;
 
