@@ -4,7 +4,7 @@ import type { Health } from "@/lib/db/queries/health";
 import { ApiError } from "@/lib/http/errors";
 import { bytes, dateTime, duration } from "./format";
 import { useNow } from "./live";
-import { Panel } from "./panel";
+import { numeric, Panel, PanelTableHead } from "./panel";
 import { WorkersTable } from "./workers-table";
 
 /** /api/health answers 503 with the same body when a part is down: that is data, not an error. */
@@ -46,16 +46,7 @@ export function HealthView({ initial }: { initial: Health }) {
       <div className="grid gap-5 lg:grid-cols-2">
         <Panel title="Queues">
           <table className="w-full text-sm" data-testid="queues-table">
-            <thead className="text-left text-xs uppercase tracking-wide muted">
-              <tr>
-                <th className="py-1 pr-2 font-medium">Queue</th>
-                <th className="py-1 pr-2 text-right font-medium">Ready</th>
-                <th className="py-1 pr-2 text-right font-medium">Running</th>
-                <th className="py-1 pr-2 text-right font-medium">Dead</th>
-                <th className="py-1 pr-2 font-medium">Oldest ready</th>
-                <th className="py-1 font-medium">No live consumer</th>
-              </tr>
-            </thead>
+            <PanelTableHead columns={["Queue", numeric("Ready"), numeric("Running"), numeric("Dead"), "Oldest ready", "No live consumer"]} />
             <tbody className="tabular-nums">
               {h.queues.map((q) => (
                 <tr key={q.queue} className="border-t border-zinc-100 dark:border-zinc-800" data-testid="queue-row">
@@ -101,14 +92,7 @@ export function HealthView({ initial }: { initial: Health }) {
         </p>
         {h.tmux.sessions.length > 0 && (
           <table className="w-full text-sm" data-testid="tmux-sessions">
-            <thead className="text-left text-xs uppercase tracking-wide muted">
-              <tr>
-                <th className="py-1 pr-2 font-medium">Session</th>
-                <th className="py-1 pr-2 font-medium">Agents</th>
-                <th className="py-1 pr-2 text-right font-medium">Windows</th>
-                <th className="py-1 font-medium">Attached</th>
-              </tr>
-            </thead>
+            <PanelTableHead columns={["Session", "Agents", numeric("Windows"), "Attached"]} />
             <tbody>
               {h.tmux.sessions.map((s) => (
                 <tr key={s.name} className="border-t border-zinc-100 dark:border-zinc-800">

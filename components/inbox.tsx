@@ -133,7 +133,7 @@ export function Inbox({ initial }: { initial: Page }) {
         <div className="card overflow-hidden">
           <table className="w-full table-fixed text-sm">
             <caption className="sr-only">Requests waiting for a decision</caption>
-            <thead className="border-b border-zinc-200 bg-zinc-50 text-left text-xs uppercase tracking-wide text-zinc-500 dark:border-zinc-800 dark:bg-zinc-900/60 dark:text-zinc-400">
+            <thead className="card-thead">
               <tr>
                 <th className="w-9 px-2 py-2">
                   <input

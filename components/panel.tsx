@@ -22,3 +22,28 @@ export function Panel({ title, children, action }: { title: string; children: Re
     </section>
   );
 }
+
+/** A column of a panel table's header; numbers are right-aligned. */
+export type Column = string | { label: string; numeric: true };
+
+export const numeric = (label: string): Column => ({ label, numeric: true });
+
+/** The header row of the small tables inside panels. */
+export function PanelTableHead({ columns }: { columns: readonly Column[] }) {
+  return (
+    <thead className="text-left text-xs uppercase tracking-wide muted">
+      <tr>
+        {columns.map((c, i) => {
+          const label = typeof c === "string" ? c : c.label;
+          const align = typeof c === "string" ? "" : " text-right";
+          const pad = i < columns.length - 1 ? " pr-3" : "";
+          return (
+            <th key={label} className={`py-1 font-medium${pad}${align}`}>
+              {label}
+            </th>
+          );
+        })}
+      </tr>
+    </thead>
+  );
+}

@@ -157,7 +157,7 @@ export function RequestTable({ tab, filters: initialFilters, initial }: { tab: L
       <div className="card overflow-x-auto">
         <table className="w-full table-fixed text-sm" data-testid="request-table">
           <caption className="sr-only">{TABS.find((t) => t.tab === tab)?.label} requests, newest first</caption>
-          <thead className="border-b border-zinc-200 bg-zinc-50 text-left text-xs uppercase tracking-wide text-zinc-500 dark:border-zinc-800 dark:bg-zinc-900/60 dark:text-zinc-400">
+          <thead className="card-thead">
             <tr>
               {triage && <th className="w-9 px-2 py-2"><span className="sr-only">Select</span></th>}
               <th className="w-28 px-2 py-2">Status</th>

@@ -113,7 +113,7 @@ export function RulesView({ rules, window }: { rules: RuleView[]; window: number
 
       <div className="card overflow-x-auto">
         <table className="w-full text-sm" data-testid="rules-table">
-          <thead className="border-b border-zinc-200 bg-zinc-50 text-left text-xs uppercase tracking-wide text-zinc-500 dark:border-zinc-800 dark:bg-zinc-900/60 dark:text-zinc-400">
+          <thead className="card-thead">
             <tr>
               <th className="px-3 py-2 font-medium">Kind</th>
               <th className="px-3 py-2 font-medium">Pattern</th>

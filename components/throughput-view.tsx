@@ -5,7 +5,7 @@ import type { Percentiles, Range, Throughput } from "@/lib/db/queries/throughput
 import { LineChart, StackedBars } from "./charts";
 import { clock, count, dateTime, latency } from "./format";
 import { useLive } from "./live";
-import { Figure, Panel } from "./panel";
+import { Figure, numeric, Panel, PanelTableHead } from "./panel";
 
 type Stats = Overview & { throughput: Throughput };
 const RANGE_LABELS: Record<Range, string> = { "1h": "1 hour", "24h": "24 hours", "7d": "7 days" };
@@ -97,15 +97,7 @@ function Charts({ t }: { t: Throughput }) {
         </Panel>
         <Panel title="Latency">
           <table className="w-full text-sm" data-testid="latency-table">
-            <thead className="text-left text-xs uppercase tracking-wide muted">
-              <tr>
-                <th className="py-1 font-medium">Stage</th>
-                <th className="py-1 text-right font-medium">p50</th>
-                <th className="py-1 text-right font-medium">p95</th>
-                <th className="py-1 text-right font-medium">p99</th>
-                <th className="py-1 text-right font-medium">count</th>
-              </tr>
-            </thead>
+            <PanelTableHead columns={["Stage", numeric("p50"), numeric("p95"), numeric("p99"), numeric("count")]} />
             <tbody className="tabular-nums">
               <LatencyRow name="Time to decision (by a person)" p={t.latency.decision} />
               <LatencyRow name="Enqueue → start" p={t.latency.wait} />

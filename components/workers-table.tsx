@@ -1,5 +1,8 @@
 import type { WorkerStatus } from "@/lib/db/queries/workers";
 import { duration } from "./format";
+import { numeric, PanelTableHead, type Column } from "./panel";
+
+const COLUMNS: Column[] = ["State", "Host / pid", "Heartbeat", numeric("In flight"), numeric("Processed"), numeric("Failed")];
 
 const STATE_STYLE = {
   up: "bg-emerald-100 text-emerald-900 dark:bg-emerald-500/20 dark:text-emerald-200",
@@ -23,18 +26,7 @@ export function WorkersTable({ workers, now, compact = false }: { workers: Worke
   return (
     <div className="overflow-x-auto">
       <table className="w-full text-sm" data-testid="workers-table">
-        <thead className="text-left text-xs uppercase tracking-wide muted">
-          <tr>
-            <th className="py-1 pr-3 font-medium">State</th>
-            <th className="py-1 pr-3 font-medium">Host / pid</th>
-            <th className="py-1 pr-3 font-medium">Heartbeat</th>
-            <th className="py-1 pr-3 text-right font-medium">In flight</th>
-            <th className="py-1 pr-3 text-right font-medium">Processed</th>
-            <th className="py-1 pr-3 text-right font-medium">Failed</th>
-            {!compact && <th className="py-1 pr-3 font-medium">Queues</th>}
-            {!compact && <th className="py-1 font-medium">Actors</th>}
-          </tr>
-        </thead>
+        <PanelTableHead columns={compact ? COLUMNS : [...COLUMNS, "Queues", "Actors"]} />
         <tbody className="tabular-nums">
           {workers.map((w) => (
             <tr key={w.id} data-testid="worker-row" data-state={w.state} className="border-t border-zinc-100 align-top dark:border-zinc-800">
