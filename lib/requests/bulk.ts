@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import type { UserIdentity } from "../auth/users";
 import type { Db } from "../db/client";
 import { ApiError } from "../http/errors";

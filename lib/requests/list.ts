@@ -1,5 +1,5 @@
 import { inArray } from "drizzle-orm";
-import { z } from "zod";
+import * as z from "zod";
 import type { Db } from "../db/client";
 import { requestCounts, tabCounts, type TabCounts } from "../db/queries/counts";
 import { requests, type Request } from "../db/schema";

@@ -1,5 +1,5 @@
 import { and, eq, sql } from "drizzle-orm";
-import { z } from "zod";
+import * as z from "zod";
 import { SESSION_NAME, type AgentIdentity } from "../auth/agents";
 import { config } from "../config";
 import { writeTx, type Db } from "../db/client";

@@ -1,5 +1,5 @@
 import { expect, it } from "vitest";
-import { z } from "zod";
+import * as z from "zod";
 import { defineActor } from "../../lib/queue/actors";
 import { enqueue } from "../../lib/queue/enqueue";
 import { onDeadLetter } from "../../lib/queue/hooks";

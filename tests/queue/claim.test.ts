@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { z } from "zod";
+import * as z from "zod";
 import { defineActor } from "../../lib/queue/actors";
 import { claim, nextDueAt } from "../../lib/queue/claim";
 import { complete } from "../../lib/queue/complete";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { z } from "zod";
+import * as z from "zod";
 import { defineActor } from "../../lib/queue/actors";
 import { claim } from "../../lib/queue/claim";
 import { enqueue, enqueueMany } from "../../lib/queue/enqueue";

@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import { z } from "zod";
+import * as z from "zod";
 import { defineActor } from "../../lib/queue/actors";
 import { enqueue } from "../../lib/queue/enqueue";
 import { reclaim } from "../../lib/queue/reclaim";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { PASSWORD, USER_NAME, verifyLogin } from "@/lib/auth/users";
 import { createWebSession, sessionCookieHeader } from "@/lib/auth/web-sessions";
 import { getDb } from "@/lib/db/client";

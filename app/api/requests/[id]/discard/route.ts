@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { requireUser } from "@/lib/auth/principal";
 import { getDb } from "@/lib/db/client";
 import { route } from "@/lib/http/route";
