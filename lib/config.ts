@@ -1,54 +1,62 @@
-import { z } from "zod";
+// zod/mini, as in every module the worker imports: classic zod would add ~3 MB to each worker
+// process (tests/worker/bundle.test.ts keeps it out). Its messages are the same, in English:
+import { en } from "zod/locales";
+import * as z from "zod/mini";
 
-const bool = z
-  .enum(["1", "0", "true", "false", "yes", "no"])
-  .transform((v) => v === "1" || v === "true" || v === "yes");
+z.config(en());
 
-const int = (min: number) => z.coerce.number().int().min(min);
+const bool = z.pipe(
+  z.enum(["1", "0", "true", "false", "yes", "no"]),
+  z.transform((v) => v === "1" || v === "true" || v === "yes"),
+);
+
+const int = (min: number, ...more: z.core.$ZodCheck<number>[]) =>
+  z.coerce.number().check(z.int(), z.minimum(min), ...more);
+const text = () => z.string().check(z.minLength(1));
 
 /** Every setting Gatehouse reads from the environment, with its default. */
 const schema = z.object({
   /** SQLite file shared by web and worker. (Default: ./data/gatehouse.db) */
-  GATEHOUSE_DB: z.string().min(1).default("./data/gatehouse.db"),
+  GATEHOUSE_DB: z._default(text(), "./data/gatehouse.db"),
   /** Web server port and bind address. (Default: 3000 on 127.0.0.1) */
-  PORT: int(1).max(65535).default(3000),
-  HOST: z.string().min(1).default("127.0.0.1"),
+  PORT: z._default(int(1, z.maximum(65535)), 3000),
+  HOST: z._default(text(), "127.0.0.1"),
   /** tmux server socket name, as in `tmux -L NAME`. (Default: the user's default server) */
-  GATEHOUSE_TMUX_SOCKET: z.string().regex(/^[A-Za-z0-9_.-]{1,100}$/).optional(),
+  GATEHOUSE_TMUX_SOCKET: z.optional(z.string().check(z.regex(/^[A-Za-z0-9_.-]{1,100}$/))),
   /** Password for the first admin; a random one is printed once when unset. */
-  GATEHOUSE_ADMIN_PASSWORD: z.string().min(8).optional(),
+  GATEHOUSE_ADMIN_PASSWORD: z.optional(z.string().check(z.minLength(8))),
   /** Seconds a pending request waits for a decision before it expires. (Default: 86400) */
-  GATEHOUSE_PENDING_TTL_SEC: int(1).default(86_400),
+  GATEHOUSE_PENDING_TTL_SEC: z._default(int(1), 86_400),
   /** Lowest priority that the policy may auto-approve for agents allowed to. (Default: URGENT) */
-  GATEHOUSE_AUTO_APPROVE_PRIORITY: z.enum(["LOW", "NORMAL", "HIGH", "URGENT", "EMERGENCY"]).default("URGENT"),
+  GATEHOUSE_AUTO_APPROVE_PRIORITY: z._default(z.enum(["LOW", "NORMAL", "HIGH", "URGENT", "EMERGENCY"]), "URGENT"),
   /** Requests an agent may submit per minute. (Default: 600) */
-  GATEHOUSE_AGENT_RATE_PER_MIN: int(1).default(600),
+  GATEHOUSE_AGENT_RATE_PER_MIN: z._default(int(1), 600),
   /** How long in-flight work may run on after SIGTERM before it is released. (Default: 30000 ms) */
-  GATEHOUSE_GRACE_MS: int(0).default(30_000),
+  GATEHOUSE_GRACE_MS: z._default(int(0), 30_000),
   /** Commands that may run at once in one tmux session. (Default: 1) */
-  GATEHOUSE_SESSION_CONCURRENCY: int(1).default(1),
+  GATEHOUSE_SESSION_CONCURRENCY: z._default(int(1), 1),
   /** Output kept per command, in bytes; the rest is cut and flagged. (Default: 1 MiB) */
-  GATEHOUSE_OUTPUT_CAP_BYTES: int(1024).default(1024 * 1024),
+  GATEHOUSE_OUTPUT_CAP_BYTES: z._default(int(1024), 1024 * 1024),
   /** Keep a command's tmux window after it ends, for inspection. (Default: no) */
-  GATEHOUSE_KEEP_WINDOWS: bool.default(false),
+  GATEHOUSE_KEEP_WINDOWS: z._default(bool, false),
   /** Time limit of a command whose request gives no timeoutSec, in seconds. (Default: 600) */
-  GATEHOUSE_COMMAND_TIMEOUT_SEC: int(1).max(7 * 24 * 3600).default(600),
+  GATEHOUSE_COMMAND_TIMEOUT_SEC: z._default(int(1, z.maximum(7 * 24 * 3600)), 600),
   /** Create an agent's tmux session when it is missing instead of retrying. (Default: no) */
-  GATEHOUSE_CREATE_SESSIONS: bool.default(false),
+  GATEHOUSE_CREATE_SESSIONS: z._default(bool, false),
   /** How agents hear of results: `inbox` (never types into a pane) or `type` (idle shell prompt only). */
-  GATEHOUSE_NOTIFY_MODE: z.enum(["inbox", "type"]).default("inbox"),
+  GATEHOUSE_NOTIFY_MODE: z._default(z.enum(["inbox", "type"]), "inbox"),
   /** Where job files (command, output, exit code) live. (Default: next to the database, in jobs/) */
-  GATEHOUSE_JOBS_DIR: z.string().min(1).optional(),
+  GATEHOUSE_JOBS_DIR: z.optional(text()),
   /** Days dead letters are kept before pruning. (Default: 7) */
-  GATEHOUSE_DEAD_RETENTION_DAYS: int(0).default(7),
+  GATEHOUSE_DEAD_RETENTION_DAYS: z._default(int(0), 7),
   /** Hours finished queue messages are kept before pruning. (Default: 24) */
-  GATEHOUSE_DONE_RETENTION_HOURS: int(0).default(24),
+  GATEHOUSE_DONE_RETENTION_HOURS: z._default(int(0), 24),
   /**
    * Milliseconds between the worker's safety-net checks for new work (PRAGMA data_version). File
    * events on the database's WAL wake an idle worker at once; this poll only covers filesystems
    * without them. A 1 ms poll alone costs ~2% of a core here. (Default: 100)
    */
-  GATEHOUSE_WAKE_POLL_MS: int(1).default(100),
+  GATEHOUSE_WAKE_POLL_MS: z._default(int(1), 100),
 });
 
 export type Config = z.infer<typeof schema>;

@@ -1,3 +1,4 @@
+import { parse } from "zod/v4/core";
 import type { ActorSpec } from "../lib/queue/actors";
 import type { Db } from "../lib/db/client";
 import type { DeadReason } from "../lib/queue/states";
@@ -42,7 +43,7 @@ export type Handlers = Readonly<Record<string, Handler>>;
  * before the handler sees it, so the handler can trust its type.
  */
 export function bind<P>(spec: ActorSpec<P>, handler: Handler<P>): Handlers {
-  return { [spec.name]: (payload, ctx) => handler(spec.payload.parse(payload), ctx) };
+  return { [spec.name]: (payload, ctx) => handler(parse(spec.payload, payload), ctx) };
 }
 
 /** Why a handler's signal fired. */

@@ -1,6 +1,6 @@
 // The queue benchmark's actor, loaded by worker processes with `--handlers` (bench/queue.ts).
 import { appendFileSync } from "node:fs";
-import { z } from "zod";
+import * as z from "zod/mini";
 import { defineActor } from "../../lib/queue/actors";
 import { bind, type Handlers } from "../../worker/handler";
 

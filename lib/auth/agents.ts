@@ -1,5 +1,5 @@
 import { eq, sql } from "drizzle-orm";
-import { z } from "zod";
+import * as z from "zod/mini";
 import type { Db } from "../db/client";
 import { perDb } from "../db/per-db";
 import { agents, type Agent } from "../db/schema";
@@ -8,8 +8,8 @@ import { parseWith } from "../http/validate";
 import { AGENT_TOKEN_PREFIX, hashToken, newToken } from "./tokens";
 
 /** tmux session names, as DESIGN.md fixes them. */
-export const SESSION_NAME = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "must be 1-64 letters, digits, _ or -");
-export const AGENT_ID = z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, "must be 1-64 letters, digits, _ . or -");
+export const SESSION_NAME = z.string().check(z.regex(/^[A-Za-z0-9_-]{1,64}$/, "must be 1-64 letters, digits, _ or -"));
+export const AGENT_ID = z.string().check(z.regex(/^[A-Za-z0-9_.-]{1,64}$/, "must be 1-64 letters, digits, _ . or -"));
 
 /** An authenticated agent: who it is and which tmux sessions it may target. */
 export interface AgentIdentity {
@@ -21,8 +21,8 @@ export interface AgentIdentity {
 
 const newAgentSchema = z.object({
   id: AGENT_ID,
-  sessions: z.array(SESSION_NAME).min(1, "an agent needs at least one session"),
-  autoApprove: z.boolean().default(false),
+  sessions: z.array(SESSION_NAME).check(z.minLength(1, "an agent needs at least one session")),
+  autoApprove: z._default(z.boolean(), false),
 });
 
 /** Registers an agent and returns its token: the only time the token exists in clear. */

@@ -1,17 +1,17 @@
-import type { z } from "zod";
+import { safeParse, type $ZodError, type $ZodType, type output } from "zod/v4/core";
 import { badRequest, invalid, tooLarge, type Issue } from "./errors";
 
 /** Largest request body any route accepts. */
 export const MAX_BODY_BYTES = 64 * 1024;
 
 /** Zod's issues in API.md's shape: one entry per field, with a dotted path. */
-export function issuesOf(error: z.ZodError): Issue[] {
+export function issuesOf(error: $ZodError): Issue[] {
   return error.issues.map((i) => ({ path: i.path.map(String).join("."), message: i.message }));
 }
 
 /** Parses `value` with `schema`, or throws 422 listing every bad field. */
-export function parseWith<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
-  const parsed = schema.safeParse(value);
+export function parseWith<S extends $ZodType>(schema: S, value: unknown): output<S> {
+  const parsed = safeParse(schema, value);
   if (!parsed.success) throw invalid(issuesOf(parsed.error));
   return parsed.data;
 }
@@ -34,7 +34,7 @@ export async function readJson(req: Request, maxBytes = MAX_BODY_BYTES): Promise
 }
 
 /** Reads and validates a JSON body in one step. */
-export async function readBody<S extends z.ZodType>(req: Request, schema: S, maxBytes = MAX_BODY_BYTES) {
+export async function readBody<S extends $ZodType>(req: Request, schema: S, maxBytes = MAX_BODY_BYTES) {
   return parseWith(schema, await readJson(req, maxBytes));
 }
 

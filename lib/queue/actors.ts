@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod/mini";
 import type { LeaseLostPolicy } from "./states";
 
 /** What an actor is, as both web (enqueuing) and worker (handling) know it. */
@@ -15,8 +15,8 @@ export interface ActorSpec<P = unknown> {
   timeLimitMs: number;
   /** What a lost lease (worker died mid-run) means: run again, or dead with reason `interrupted`. (Default: retry) */
   onLeaseLost: LeaseLostPolicy;
-  /** Checks every payload at enqueue, in the caller's process. */
-  payload: z.ZodType<P>;
+  /** Checks every payload at enqueue, in the caller's process. (Any zod schema; Gatehouse's own use zod/mini, see lib/config.ts.) */
+  payload: z.core.$ZodType<P>;
 }
 
 const registry = new Map<string, ActorSpec<unknown>>();
@@ -60,7 +60,7 @@ export const executeApprovedCommand = defineActor({
   onLeaseLost: "dead",
   // The request's own timeoutSec (at most 7 days) bounds the command; this only catches a stuck handler.
   timeLimitMs: 7 * 24 * 3600_000 + 3600_000,
-  payload: z.object({ requestId: z.string().min(1) }),
+  payload: z.object({ requestId: z.string().check(z.minLength(1)) }),
 });
 
 /** Tells an agent's session what happened to one of its requests. */
@@ -72,8 +72,8 @@ export const notifySession = defineActor({
   maxBackoffMs: 10 * 60_000,
   timeLimitMs: 30_000,
   payload: z.object({
-    requestId: z.string().min(1),
-    session: z.string().min(1),
+    requestId: z.string().check(z.minLength(1)),
+    session: z.string().check(z.minLength(1)),
     event: z.enum(["approved", "rejected", "expired", "finished", "dead"]),
   }),
 });

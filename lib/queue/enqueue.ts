@@ -1,3 +1,4 @@
+import { safeParse } from "zod/v4/core";
 import type { Db } from "../db/client";
 import { writeTx } from "../db/client";
 import { PRIORITIES, type Priority } from "../requests/statuses";
@@ -67,7 +68,7 @@ function stmts(db: Db) {
  */
 function insertOne(db: Db, item: EnqueueItem): Enqueued {
   const spec = actorSpec(item.actor);
-  const checked = spec.payload.safeParse(item.payload);
+  const checked = safeParse(spec.payload, item.payload);
   if (!checked.success) {
     const detail = checked.error.issues.map((i) => `${i.path.join(".") || "payload"}: ${i.message}`).join("; ");
     throw new Error(`Payload for actor "${spec.name}" is invalid: ${detail}`);

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod/mini";
 import type { Db } from "../db/client";
 import { ApiError } from "../http/errors";
 import { onDeadLetter, onDiscard, onRequeue, onRetry, type HookMessage } from "../queue/hooks";

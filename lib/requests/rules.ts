@@ -1,5 +1,5 @@
 import { asc, eq } from "drizzle-orm";
-import { z } from "zod";
+import * as z from "zod/mini";
 import { SESSION_NAME, AGENT_ID } from "../auth/agents";
 import { writeTx, type Db } from "../db/client";
 import { perDb } from "../db/per-db";
@@ -29,10 +29,10 @@ const noNul = (s: string) => !s.includes("\u0000");
 
 export const newRuleSchema = z.strictObject({
   kind: z.enum(RULE_KINDS),
-  pattern: z.string().trim().min(1).max(16 * 1024).refine(noNul, "must not contain NUL bytes"),
-  agentId: AGENT_ID.nullish(),
-  session: SESSION_NAME.nullish(),
-  note: z.string().max(1000).refine(noNul, "must not contain NUL bytes").nullish(),
+  pattern: z.string().check(z.trim(), z.minLength(1), z.maxLength(16 * 1024), z.refine(noNul, "must not contain NUL bytes")),
+  agentId: z.nullish(AGENT_ID),
+  session: z.nullish(SESSION_NAME),
+  note: z.nullish(z.string().check(z.maxLength(1000), z.refine(noNul, "must not contain NUL bytes"))),
 });
 export type NewRule = z.input<typeof newRuleSchema>;
 
