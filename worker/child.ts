@@ -1,7 +1,6 @@
-// One worker process: claims and runs messages until told to stop. Started by the supervisor
-// (worker/supervisor.ts), which passes on the command-line options.
-import { createRequire } from "node:module";
-import path from "node:path";
+// One worker process: claims and runs messages until told to stop. Runs as the bundle that
+// worker/bundle.ts builds, started by the supervisor (worker/supervisor.ts) with its command-line
+// options; see worker/child.cjs.
 import { config } from "../lib/config";
 import { openDb } from "../lib/db/client";
 import { newId } from "../lib/ids";
@@ -14,23 +13,11 @@ import { WorkerLoop } from "./loop";
 import { startMaintenance } from "./maintenance";
 import { parseWorkerArgs } from "./options";
 
-/** The built-in handlers plus those of each --handlers module (required through tsx's hook, like this file). */
-function loadHandlers(modules: readonly string[]): Handlers {
-  const load = createRequire(import.meta.url);
-  let all: Handlers = builtIn;
-  for (const file of modules) {
-    const mod = load(path.resolve(file)) as { handlers?: Handlers };
-    if (!mod.handlers) throw new Error(`${file} does not export \`handlers\``);
-    all = { ...all, ...mod.handlers };
-  }
-  return all;
-}
-
-function main(): void {
+function main(extra: readonly Handlers[]): void {
   const opts = parseWorkerArgs(process.argv.slice(2));
   const settings = config();
   const db = openDb(settings.GATEHOUSE_DB);
-  const handlers = loadHandlers(opts.handlerModules);
+  const handlers = extra.reduce<Handlers>((all, more) => ({ ...all, ...more }), builtIn);
   const id = newId();
   registerWorker(db, { id, queues: opts.queues, actors: Object.keys(handlers).sort(), concurrency: opts.concurrency });
 
@@ -86,9 +73,12 @@ function main(): void {
   process.on("SIGHUP", () => {});
 }
 
-try {
-  main();
-} catch (err) {
-  log.error("worker failed to start", err);
-  process.exit(1);
+/** Starts this worker process with the built-in handlers and `extra` ones (the --handlers modules'). */
+export function runWorker(extra: readonly Handlers[]): void {
+  try {
+    main(extra);
+  } catch (err) {
+    log.error("worker failed to start", err);
+    process.exit(1);
+  }
 }

@@ -14,8 +14,11 @@ export const INBOX_WINDOW = "gatehouse";
 /** Shells where a line starting with `#` is a comment at the interactive prompt by default. (Not zsh.) */
 const COMMENTING_SHELLS = new Set(["bash", "sh", "dash", "ksh", "mksh", "fish"]);
 
-/** What a prompt waiting for input ends with; `>` is left out because it is also bash's PS2. */
-const PROMPT_END = /[$#%❯]$/u;
+/**
+ * What a prompt waiting for input ends with: $ # % or ❯ (escaped, to keep the worker's bundle
+ * ASCII, which V8 stores in half the memory). `>` is left out because it is also bash's PS2.
+ */
+const PROMPT_END = /[$#%\u276F]$/u;
 
 /** Longest text kept in one inbox line, in characters. */
 const INBOX_TEXT_MAX = 64 * 1024;

@@ -1,3 +1,5 @@
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { enqueue } from "../../lib/queue/enqueue";
 import { listWorkers } from "../../lib/queue/workers";
@@ -56,6 +58,42 @@ describe("the supervisor", () => {
     const runs = log.runs();
     expect(runs).toHaveLength(ids.length);
     expect(new Set(runs.map((r) => r.id))).toEqual(new Set(ids));
+    expect(await worker.stop(), worker.output()).toBe(0);
+  });
+
+  it("runs the current sources after SIGHUP, and keeps the running workers when they do not build", async () => {
+    // A handler module that the test rewrites, as a deploy would; it answers with its version.
+    const module = path.join(t.dir, "versioned.ts");
+    const answers = path.join(t.dir, "answers.log");
+    const version = (v: string) =>
+      writeFileSync(
+        module,
+        `import { appendFileSync } from "node:fs";
+import { testRecord } from ${JSON.stringify(path.resolve("tests/worker/fixtures/actors.ts"))};
+import { bind } from ${JSON.stringify(path.resolve("worker/handler.ts"))};
+export const handlers = bind(testRecord, async () => appendFileSync(${JSON.stringify(answers)}, "${v}\\n"));
+`,
+      );
+    const answered = () => (existsSync(answers) ? readFileSync(answers, "utf8").split("\n").filter(Boolean) : []);
+    const ask = async (expected: string[]) => {
+      enqueue(t.db, testRecord.name, { n: 0 });
+      await eventually(() => answered().join() === expected.join(), `answers ${expected.join()}`);
+    };
+
+    version("v1");
+    const worker = startWorker({ db: t.file, args: ["--handlers", module] });
+    await worker.ready();
+    await ask(["v1"]);
+
+    writeFileSync(module, "export const handlers = {"); // a broken deploy
+    worker.proc.kill("SIGHUP");
+    await worker.printed(/does not build; keeping the running processes/);
+    await ask(["v1", "v1"]);
+
+    version("v2");
+    worker.proc.kill("SIGHUP");
+    await worker.printed(/rolling restart done/);
+    await ask(["v1", "v1", "v2"]);
     expect(await worker.stop(), worker.output()).toBe(0);
   });
 });

@@ -1,0 +1,37 @@
+// Worker processes run their code as one minified bundle (worker/bundle.ts), for memory. These
+// check what that must keep: the memory it saves, and stack traces that still name the sources.
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { enqueue } from "../../lib/queue/enqueue";
+import { buildWorkerBundle } from "../../worker/bundle";
+import { eventually } from "../support/eventually";
+import { messageRow } from "../support/message-row";
+import { useTempDb } from "../support/use-temp-db";
+import { killWorkers } from "../support/worker-process";
+import { testThrow } from "./fixtures/actors";
+import { runLog } from "./run-log";
+
+const t = useTempDb({ teardown: killWorkers });
+
+describe("the worker's bundle", () => {
+  it("leaves out what a worker process does not need, and is ASCII", async () => {
+    const file = await buildWorkerBundle([]);
+    const { sources } = JSON.parse(readFileSync(`${file}.map`, "utf8")) as { sources: string[] };
+    expect(sources.filter((s) => s.endsWith("lib/queue/claim.ts"))).toHaveLength(1);
+    // Classic zod costs a worker ~3 MB (its modules use zod/mini); tsx and esbuild are build tools.
+    expect(sources.filter((s) => /zod\/v4\/classic|node_modules\/(tsx|esbuild)\//.test(s))).toEqual([]);
+    // V8 keeps a script with any non-ASCII character as two bytes per character.
+    expect(readFileSync(file).findIndex((byte) => byte > 0x7f)).toBe(-1);
+  });
+
+  it("gives stack traces that name the TypeScript function, file and line", async () => {
+    const worker = runLog(t).worker();
+    await worker.ready();
+    const { id } = enqueue(t.db, testThrow.name, null);
+    await eventually(() => messageRow(t.db, id).state === "dead", "the failing message dead");
+    expect(messageRow(t.db, id).lastError).toMatch(
+      /^Error: test_throw failed on purpose\n\s+at failOnPurpose \(.*tests\/worker\/fixtures\/actors\.ts:\d+:\d+\)/,
+    );
+    expect(await worker.stop()).toBe(0);
+  });
+});
