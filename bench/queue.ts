@@ -9,7 +9,8 @@
  * - e2e_two_procs_per_s: the same with two worker processes (--processes 2).
  * - latency_p50_ms / latency_p99_ms: enqueue (in this process) → handler start (in the worker
  *   process), on the shared monotonic clock, at 1,000 jobs/s for 5 s, default worker options.
- * - idle_cpu_pct: CPU of that worker (supervisor + child) idle for 5 s after, % of one core.
+ * - idle_cpu_pct: CPU of that worker (supervisor + child) idle for 10 s after, % of one core
+ *   (CPU time comes in 10 ms ticks: over 5 s, one tick more or less moved the figure by 0.2).
  * - worker_rss_mb: resident memory of that worker's child after the latency run; the RSS after
  *   each throughput run is noted on stderr.
  */
@@ -95,7 +96,7 @@ async function idleAndMemory(emit: Emit, worker: WorkerProcess, t: Scratch): Pro
   await sleep(1_000); // let the last completions and the heartbeat settle
   const before = cpuMs(child) + cpuMs(supervisor);
   const start = performance.now();
-  await sleep(5_000);
+  await sleep(10_000);
   const used = cpuMs(child) + cpuMs(supervisor) - before;
   emit("idle_cpu_pct", round((used / (performance.now() - start)) * 100), "%");
 }
