@@ -3,8 +3,7 @@
  * runs, for those options' --handlers modules, and prints the bundle's path. Run as a short-lived
  * process of its own (see worker/bundle.ts), so that no long-lived one holds esbuild.
  */
-import { createHash } from "node:crypto";
-import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { build, type Plugin } from "esbuild";
@@ -42,9 +41,9 @@ async function buildWorkerBundle(handlerModules: readonly string[]): Promise<str
     ...modules.map((m, i) => `import { handlers as extra${i} } from ${JSON.stringify(m)};`),
     `runWorker([${modules.map((_, i) => `extra${i}`).join(", ")}]);`,
   ].join("\n");
-  // One bundle per set of handler modules.
-  const key = createHash("sha256").update(modules.join("\n")).digest("hex").slice(0, 12);
-  const file = path.join(OUT_DIR, `worker-${key}.cjs`);
+  // The bundle of the process that asked for it, this one's parent (the supervisor, or a lone
+  // worker process): its worker processes load it whenever they start, so it is its own file.
+  const file = path.join(OUT_DIR, `worker-${process.ppid}.cjs`);
   const result = await build({
     stdin: { contents: entry, resolveDir: ROOT, sourcefile: "worker-entry.ts", loader: "ts" },
     bundle: true,
@@ -72,7 +71,25 @@ async function buildWorkerBundle(handlerModules: readonly string[]): Promise<str
     await writeFile(temp, out.contents);
     await rename(temp, out.path);
   }
+  await removeOrphans();
   return file;
+}
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "EPERM";
+  }
+};
+
+/** Removes the bundles (and half-written files) of processes that have ended. */
+async function removeOrphans(): Promise<void> {
+  for (const name of await readdir(OUT_DIR)) {
+    const owner = /^worker-(\d+)\.cjs(?:\.map)?(?:\.(\d+)\.tmp)?$/.exec(name);
+    if (owner && !alive(Number(owner[2] ?? owner[1]))) await rm(path.join(OUT_DIR, name), { force: true });
+  }
 }
 
 try {

@@ -1,6 +1,8 @@
 // Worker processes run their code as one minified bundle (worker/bundle.ts), for memory. These
 // check what that must keep: the memory it saves, and stack traces that still name the sources.
-import { readFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { enqueue } from "../../lib/queue/enqueue";
 import { buildWorkerBundle } from "../../worker/bundle";
@@ -22,6 +24,17 @@ describe("the worker's bundle", () => {
     expect(sources.filter((s) => /zod\/v4\/classic|node_modules\/(tsx|esbuild)\//.test(s))).toEqual([]);
     // V8 keeps a script with any non-ASCII character as two bytes per character.
     expect(readFileSync(file).findIndex((byte) => byte > 0x7f)).toBe(-1);
+  });
+
+  it("is one file per process that builds it; those of ended processes are removed", async () => {
+    const mine = await buildWorkerBundle([]);
+    expect(path.basename(mine)).toBe(`worker-${process.pid}.cjs`);
+    const ended = spawnSync(process.execPath, ["-e", ""]).pid;
+    const left = path.join(path.dirname(mine), `worker-${ended}.cjs`);
+    writeFileSync(left, "");
+    writeFileSync(`${left}.map`, "");
+    await buildWorkerBundle([]);
+    expect([existsSync(left), existsSync(`${left}.map`), existsSync(mine)]).toEqual([false, false, true]);
   });
 
   it("gives stack traces that name the TypeScript function, file and line", async () => {
