@@ -1,4 +1,4 @@
-import { describeError } from "../lib/queue/fail";
+import { describeError } from "../lib/queue/error-text";
 
 /** One line per event on stdout/stderr, prefixed with the process, for `npm start` and journald. */
 function line(level: string, text: string, err?: unknown): string {

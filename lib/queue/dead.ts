@@ -1,5 +1,5 @@
 import type { Db } from "../db/client";
-import { describeError } from "./fail";
+import { describeError } from "./error-text";
 import { announce, announceDiscard, announceRequeue, CHANGED_COLUMNS, type ChangedRow } from "./hooks";
 import type { Lease } from "./lease";
 import { perDb } from "../db/per-db";

@@ -1,5 +1,6 @@
 import type { Db } from "../db/client";
 import { actorSpec, type ActorSpec } from "./actors";
+import { describeError } from "./error-text";
 import { announce, CHANGED_COLUMNS, type ChangedRow } from "./hooks";
 import type { Lease } from "./lease";
 import { perDb } from "../db/per-db";
@@ -53,12 +54,6 @@ export interface FailOptions {
 }
 
 export type FailOutcome = { state: "ready"; runAt: number } | { state: "dead"; reason: DeadReason };
-
-/** How an error is kept on the message: its stack when it has one, cut to a readable size. */
-export function describeError(error: unknown): string {
-  const text = error instanceof Error ? (error.stack ?? `${error.name}: ${error.message}`) : String(error);
-  return text.length > 8_000 ? `${text.slice(0, 8_000)}…` : text;
-}
 
 /**
  * Records a failed run: schedules a retry with backoff, or dead-letters the message once its actor's
