@@ -124,9 +124,11 @@ export class WorkerLoop {
     if (!handler) {
       const known = Object.keys(this.opts.handlers).sort().join(", ");
       const why = `No handler for actor "${message.actor}" in worker ${this.opts.workerId} (it handles: ${known})`;
-      deadLetter(this.opts.db, message, "unknown_actor", why);
       this.failed++;
-      log.warn(`message ${message.id}: no handler for actor "${message.actor}", dead-lettered`);
+      this.record(message, () => {
+        deadLetter(this.opts.db, message, "unknown_actor", why);
+        log.warn(`message ${message.id}: no handler for actor "${message.actor}", dead-lettered`);
+      });
       return;
     }
     // Handlers are bound to declared specs (bind), so the spec is known here.
@@ -157,7 +159,7 @@ export class WorkerLoop {
 
   private recordFailure(message: Claimed, error: unknown, timeLimit: boolean): void {
     this.failed++;
-    try {
+    this.record(message, () => {
       if (error instanceof DeadLetter) {
         deadLetter(this.opts.db, message, error.reason, error.message);
         log.warn(`message ${message.id} (${message.actor}) is dead: ${error.reason}: ${error.message}`);
@@ -165,9 +167,23 @@ export class WorkerLoop {
       }
       const outcome = fail(this.opts.db, message, error, { reason: timeLimit ? "time_limit" : "retries_exhausted" });
       if (outcome?.state === "dead") log.warn(`message ${message.id} (${message.actor}) is dead: ${outcome.reason}`);
+    });
+  }
+
+  /**
+   * Writes what became of a message this worker holds. When the database refuses (locked past
+   * busy_timeout), it tries again a second later: the heartbeat keeps extending the lease of a
+   * message it holds, so giving up would hold that message for as long as this process lives.
+   * Once stopping, it gives up: the heartbeat stops with the process, and when the lease runs out
+   * the reclaimer applies the actor's policy.
+   */
+  private record(message: Lease, write: () => void): void {
+    try {
+      write();
     } catch (err) {
-      // The lease will run out and reclaim will apply the actor's policy: the message is not lost.
-      log.error(`message ${message.id}: recording its failure failed`, err);
+      const next = this.stopping ? "left to the lease's expiry" : "trying again in 1 s";
+      log.error(`message ${message.id}: recording what became of it failed; ${next}`, err);
+      if (!this.stopping) setTimeout(() => this.record(message, write), ERROR_BACKOFF_MS);
     }
   }
 

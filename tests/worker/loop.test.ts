@@ -12,6 +12,7 @@ import { useTempDb } from "../support/use-temp-db";
 const recorder = defineActor({ name: "test_loop_recorder", payload: z.object({ n: z.number() }) });
 const failing = defineActor({ name: "test_loop_failing", payload: z.null(), minBackoffMs: 60_000 });
 const slow = defineActor({ name: "test_loop_slow", payload: z.null(), timeLimitMs: 50, maxRetries: 0 });
+const doomed = defineActor({ name: "test_loop_doomed", payload: z.null(), maxRetries: 0 });
 
 let loop: WorkerLoop | undefined;
 const t = useTempDb({
@@ -107,5 +108,24 @@ describe("the worker loop", () => {
     web.$client.close();
     await eventually(() => results().length === 1, "the delayed message run");
     expect(results()).toEqual([7]);
+  });
+
+  it("keeps trying to record a failure the database refused, instead of holding the message for good", async () => {
+    // A real SQLite error on the write that records the failure (as a lock held past busy_timeout would be).
+    t.db.$client.exec(
+      "CREATE TRIGGER refuse_dead BEFORE UPDATE OF state ON messages WHEN NEW.state = 'dead' BEGIN SELECT RAISE(ABORT, 'disk on fire'); END",
+    );
+    run(
+      bind(doomed, async () => {
+        throw new Error("doomed to fail");
+      }),
+    );
+    const { id } = enqueue(t.db, doomed.name, null);
+    await eventually(() => loop!.stats().failed === 1, "the run failed");
+    expect(messageRow(t.db, id).state).toBe("leased"); // still this worker's, its lease kept alive
+
+    t.db.$client.exec("DROP TRIGGER refuse_dead");
+    await eventually(() => messageRow(t.db, id).state === "dead", "the failure recorded once the database accepts it");
+    expect(messageRow(t.db, id).lastError).toMatch(/^Error: doomed to fail/);
   });
 });
