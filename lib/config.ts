@@ -57,6 +57,17 @@ const schema = z.object({
    * without them. A 1 ms poll alone costs ~2% of a core here. (Default: 100)
    */
   GATEHOUSE_WAKE_POLL_MS: z._default(int(1), 100),
+  /**
+   * A PostgreSQL database to use instead of the SQLite file, as postgres://user:password@host/db.
+   * (Default: unset, SQLite in GATEHOUSE_DB)
+   */
+  GATEHOUSE_DATABASE_URL: z.optional(
+    z.string().check(z.regex(/^postgres(ql)?:\/\/./, "must start with postgres:// or postgresql://")),
+  ),
+  /** Connections each process keeps to PostgreSQL. (Default: 10) */
+  GATEHOUSE_PG_POOL_SIZE: z._default(int(1, z.maximum(1000)), 10),
+  /** Longest a PostgreSQL statement may run before the server cancels it, in ms; 0: no limit. (Default: 30000) */
+  GATEHOUSE_PG_STATEMENT_TIMEOUT_MS: z._default(int(0), 30_000),
 });
 
 export type Config = z.infer<typeof schema>;
