@@ -1,6 +1,6 @@
 "use client";
 import useSWR from "swr";
-import type { Health } from "@/lib/db/queries/health";
+import type { Health } from "@/lib/dashboard/health";
 import { ApiError } from "@/lib/http/errors";
 import { bytes, dateTime, duration } from "./format";
 import { useNow } from "./live";
@@ -66,18 +66,28 @@ export function HealthView({ initial }: { initial: Health }) {
 
         <Panel title="Database">
           <dl className="grid grid-cols-[9rem_1fr] gap-y-1.5 text-sm" data-testid="db-health">
-            <dt className="muted">File</dt>
-            <dd className="truncate font-mono text-xs" title={h.db.file}>{h.db.file}</dd>
+            <dt className="muted">{h.db.kind === "postgres" ? "PostgreSQL" : "SQLite file"}</dt>
+            <dd className="truncate font-mono text-xs" title={h.db.location}>{h.db.location}</dd>
             <dt className="muted">Size</dt>
             <dd>{bytes(h.db.sizeBytes)}</dd>
-            <dt className="muted">Write-ahead log</dt>
-            <dd>{bytes(h.db.walBytes)}</dd>
-            <dt className="muted">Last checkpoint</dt>
-            <dd>
-              {h.db.lastCheckpoint
-                ? `${dateTime(h.db.lastCheckpoint.at)} — ${h.db.lastCheckpoint.checkpointed} of ${h.db.lastCheckpoint.walFrames} frames copied`
-                : "–"}
-            </dd>
+            {h.db.walBytes !== undefined && (
+              <>
+                <dt className="muted">Write-ahead log</dt>
+                <dd>{bytes(h.db.walBytes)}</dd>
+                <dt className="muted">Last checkpoint</dt>
+                <dd>
+                  {h.db.lastCheckpoint
+                    ? `${dateTime(h.db.lastCheckpoint.at)} — ${h.db.lastCheckpoint.checkpointed} of ${h.db.lastCheckpoint.walFrames} frames copied`
+                    : "–"}
+                </dd>
+              </>
+            )}
+            {h.db.pool && (
+              <>
+                <dt className="muted">Connections</dt>
+                <dd>{`${h.db.pool.total} open, ${h.db.pool.idle} idle, ${h.db.pool.waiting} waiting`}</dd>
+              </>
+            )}
           </dl>
         </Panel>
       </div>

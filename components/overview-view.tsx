@@ -1,6 +1,6 @@
 "use client";
 import Link from "next/link";
-import type { Overview } from "@/lib/db/queries/overview";
+import type { Overview } from "@/lib/dashboard/overview";
 import { Sparkline } from "./charts";
 import { count, duration } from "./format";
 import { useLive, useNow } from "./live";

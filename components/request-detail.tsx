@@ -1,6 +1,6 @@
 "use client";
 import { useState } from "react";
-import type { RequestDetail as Detail } from "@/lib/db/queries/request-detail";
+import type { RequestDetail as Detail } from "@/lib/dashboard/request-detail";
 import { TERMINAL_STATUSES } from "@/lib/requests/statuses";
 import { PriorityBadge, StatusBadge } from "./badges";
 import { Command } from "./command";

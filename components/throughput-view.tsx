@@ -1,7 +1,7 @@
 "use client";
 import { useState } from "react";
-import type { Overview } from "@/lib/db/queries/overview";
-import type { Percentiles, Range, Throughput } from "@/lib/db/queries/throughput";
+import type { Overview } from "@/lib/dashboard/overview";
+import type { Percentiles, Range, Throughput } from "@/lib/dashboard/throughput";
 import { LineChart, StackedBars } from "./charts";
 import { clock, count, dateTime, latency } from "./format";
 import { useLive } from "./live";

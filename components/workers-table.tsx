@@ -1,4 +1,4 @@
-import type { WorkerStatus } from "@/lib/db/queries/workers";
+import type { WorkerStatus } from "@/lib/queue/workers";
 import { duration } from "./format";
 import { numeric, PanelTableHead, type Column } from "./panel";
 

@@ -8,8 +8,8 @@ import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { inArray } from "drizzle-orm";
 import { createAgent } from "../lib/auth/agents";
-import { openDb } from "../lib/db/client";
-import { agents } from "../lib/db/schema";
+import { agents } from "../lib/db/sqlite/schema";
+import { openSqliteStore } from "../lib/db/sqlite/store";
 import { addRule, listRules } from "../lib/requests/rules";
 
 const SOCKET = process.env.GATEHOUSE_TMUX_SOCKET ?? "gatehouse-demo";
@@ -78,12 +78,14 @@ for (const a of AGENTS) {
 }
 
 // Fresh tokens each run: a token exists in clear only when it is made.
-const db = openDb(DB);
-db.delete(agents).where(inArray(agents.id, AGENTS.map((a) => a.id))).run();
-const tokens = new Map(AGENTS.map((a) => [a.id, createAgent(db, { id: a.id, sessions: [a.session], autoApprove: a.autoApprove }).token]));
-const existing = new Set(listRules(db).map((r) => r.pattern));
-for (const pattern of SAFE_RULES) if (!existing.has(pattern)) addRule(db, { kind: "allow", pattern, note: "demo: safe to run unattended" }, "demo");
-db.$client.close();
+// The demo's own SQLite file: its agents are made anew each run, so their tokens are known.
+const store = openSqliteStore(DB);
+store.db.delete(agents).where(inArray(agents.id, AGENTS.map((a) => a.id))).run();
+const tokens = new Map<string, string>();
+for (const a of AGENTS) tokens.set(a.id, (await createAgent(store, { id: a.id, sessions: [a.session], autoApprove: a.autoApprove })).token);
+const existing = new Set((await listRules(store)).map((r) => r.pattern));
+for (const pattern of SAFE_RULES) if (!existing.has(pattern)) await addRule(store, { kind: "allow", pattern, note: "demo: safe to run unattended" }, "demo");
+await store.close();
 
 const env = { ...process.env, GATEHOUSE_DB: DB, GATEHOUSE_TMUX_SOCKET: SOCKET, GATEHOUSE_ADMIN_PASSWORD: PASSWORD, PORT };
 const app = spawn(process.execPath, ["--import", "tsx", "scripts/start.ts"], { env, stdio: "inherit" });

@@ -3,15 +3,16 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { config } from "../lib/config";
 import { firstStart } from "../lib/auth/bootstrap";
-import { openDb } from "../lib/db/client";
+import { openStore } from "../lib/db/open";
 import { buildIsFresh } from "./web-build";
 
 process.env.NEXT_TELEMETRY_DISABLED = "1";
 const settings = config();
 
-const db = openDb(settings.GATEHOUSE_DB);
-await firstStart(db, settings.GATEHOUSE_ADMIN_PASSWORD, console.log);
-db.$client.close();
+// Migrates (once, whoever else starts now) and seeds before web and worker open the store.
+const store = await openStore(settings);
+await firstStart(store, settings.GATEHOUSE_ADMIN_PASSWORD, console.log);
+await store.close();
 
 if (!buildIsFresh(process.cwd()) || process.env.GATEHOUSE_REBUILD === "1") {
   console.log("gatehouse: building the web app (its sources are newer than the last build) ...");

@@ -50,7 +50,9 @@ async function buildWorkerBundle(handlerModules: readonly string[]): Promise<str
     platform: "node",
     format: "cjs",
     target: "node20",
-    external: ["better-sqlite3"],
+    // Native or optional: loaded from node_modules at run time, and only by the store in use
+    // (pg only when GATEHOUSE_DATABASE_URL names a PostgreSQL server).
+    external: ["better-sqlite3", "pg", "pg-native"],
     plugins: [importMetaOfSource],
     // Minified, the worker holds ~2.5 MB less (shorter names in V8's scope data, half the source);
     // its stack traces still name the TypeScript functions, files and lines, through the source

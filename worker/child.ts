@@ -2,7 +2,7 @@
 // worker/bundle.ts builds, started by the supervisor (worker/supervisor.ts) with its command-line
 // options; see worker/child.cjs.
 import { config } from "../lib/config";
-import { openDb } from "../lib/db/client";
+import { openStore } from "../lib/db/open";
 import { newId } from "../lib/ids";
 import { HEARTBEAT_MS } from "../lib/queue/lease";
 import { heartbeat, markWorkerStopped, registerWorker } from "../lib/queue/workers";
@@ -13,16 +13,20 @@ import { WorkerLoop } from "./loop";
 import { startMaintenance } from "./maintenance";
 import { parseWorkerArgs } from "./options";
 
-function main(extra: readonly Handlers[]): void {
+async function main(extra: readonly Handlers[]): Promise<void> {
   const opts = parseWorkerArgs(process.argv.slice(2));
   const settings = config();
-  const db = openDb(settings.GATEHOUSE_DB);
+  // A stop request that arrives while the store opens is kept and handled once started.
+  let stopRequest: string | undefined;
+  const early = (why: string) => () => (stopRequest ??= why);
+  for (const signal of ["SIGTERM", "SIGINT"] as const) process.on(signal, early(signal));
+  const store = await openStore(settings);
   const handlers = extra.reduce<Handlers>((all, more) => ({ ...all, ...more }), builtIn);
   const id = newId();
-  registerWorker(db, { id, queues: opts.queues, actors: Object.keys(handlers).sort(), concurrency: opts.concurrency });
+  await registerWorker(store, { id, queues: opts.queues, actors: Object.keys(handlers).sort(), concurrency: opts.concurrency });
 
   const loop = new WorkerLoop({
-    db,
+    store,
     workerId: id,
     handlers,
     queues: opts.queues.length ? opts.queues : undefined,
@@ -32,13 +36,9 @@ function main(extra: readonly Handlers[]): void {
   });
   // The heartbeat also extends the leases of running messages, so it keeps beating while stopping.
   const beat = setInterval(() => {
-    try {
-      heartbeat(db, id, loop.stats());
-    } catch (err) {
-      log.error("heartbeat failed", err);
-    }
+    heartbeat(store, id, loop.stats()).catch((err: unknown) => log.error("heartbeat failed", err));
   }, HEARTBEAT_MS);
-  const stopMaintenance = startMaintenance(db);
+  const stopMaintenance = startMaintenance(store);
   loop.start();
   log.info(`ready: worker ${id}, queues ${opts.queues.join(",") || "*"}, concurrency ${opts.concurrency}`);
   process.send?.({ type: "ready", workerId: id });
@@ -49,8 +49,8 @@ function main(extra: readonly Handlers[]): void {
     stopMaintenance();
     await loop.stop(settings.GATEHOUSE_GRACE_MS);
     clearInterval(beat);
-    markWorkerStopped(db, id, loop.stats());
-    db.$client.close();
+    await markWorkerStopped(store, id, loop.stats());
+    await store.close();
     log.info(`stopped after ${loop.stats().processed} message(s)`);
     process.exit(0);
   };
@@ -63,10 +63,11 @@ function main(extra: readonly Handlers[]): void {
       process.exit(1);
     });
   };
-  // Registered while still starting (this function is synchronous), so a stop request that
-  // arrived meanwhile is handled here, after the start; see worker/child.cjs.
+  process.removeAllListeners("SIGTERM");
+  process.removeAllListeners("SIGINT");
   process.on("SIGTERM", () => stop("SIGTERM"));
   process.on("SIGINT", () => stop("SIGINT"));
+  if (stopRequest) stop(stopRequest);
   // The supervisor went away (it was killed): do not run on as an orphan.
   process.on("disconnect", () => stop("supervisor gone"));
   // SIGHUP is the supervisor's (a rolling restart); a terminal hang-up must not kill a worker mid-run.
@@ -75,10 +76,8 @@ function main(extra: readonly Handlers[]): void {
 
 /** Starts this worker process with the built-in handlers and `extra` ones (the --handlers modules'). */
 export function runWorker(extra: readonly Handlers[]): void {
-  try {
-    main(extra);
-  } catch (err) {
+  main(extra).catch((err: unknown) => {
     log.error("worker failed to start", err);
     process.exit(1);
-  }
+  });
 }

@@ -1,6 +1,6 @@
 import { parse } from "zod/v4/core";
 import type { ActorSpec } from "../lib/queue/actors";
-import type { Db } from "../lib/db/client";
+import type { Plan, Store } from "../lib/db/store";
 import type { DeadReason } from "../lib/queue/states";
 
 /** What a handler gets besides its payload. */
@@ -16,16 +16,15 @@ export interface HandlerContext {
    * longer: stop, and throw. Its `reason` says which.
    */
   signal: AbortSignal;
-  /** The worker's database handle. */
-  db: Db;
+  /** The worker's store. */
+  store: Store;
   /**
-   * Completes the message and applies `fn` in the same IMMEDIATE transaction, so the run's result
-   * and the message's completion commit together. Returns false, without applying `fn`, when this
-   * worker no longer holds the message (its lease was lost: someone else decides now). A handler
-   * that settles need not do anything more; one that returns without settling is completed for it.
-   * If `fn` throws, nothing is written and the error is thrown here.
+   * Completes the message and applies `plans` in the same transaction, so the run's result and the
+   * message's completion commit together. Resolves false, without applying them, when this worker
+   * no longer holds the message (its lease was lost: someone else decides now). A handler that
+   * settles need not do anything more; one that returns without settling is completed for it.
    */
-  settle(fn: (db: Db) => void): boolean;
+  settle(plans: readonly Plan[]): Promise<boolean>;
 }
 
 /**

@@ -8,30 +8,21 @@ import { jobsRoot } from "../lib/tmux/paths";
 import { log } from "./log";
 import { registerMaintenance } from "./maintenance";
 
-let stopping = false;
-
 registerMaintenance({
   name: "stop orphaned commands",
   everyMs: 5_000,
-  run(db) {
-    // tmux calls are asynchronous; one sweep at a time per process.
-    if (stopping) return;
-    stopping = true;
-    stopOrphanedJobs(db, tmuxFromConfig(), jobsRoot())
-      .then((ids) => {
-        if (ids.length) log.warn(`stopped the commands of requests ${ids.join(", ")}: no worker was recording them`);
-      })
-      .catch((err: unknown) => log.error("stopping orphaned commands failed", err))
-      .finally(() => (stopping = false));
+  async run(store) {
+    const ids = await stopOrphanedJobs(store, tmuxFromConfig(), jobsRoot());
+    if (ids.length) log.warn(`stopped the commands of requests ${ids.join(", ")}: no worker was recording them`);
   },
 });
 
 registerMaintenance({
   name: "remove old job directories",
   everyMs: 60_000,
-  run(db, now) {
+  async run(store, now) {
     const settings = config();
-    const n = sweepJobDirs(db, { root: jobsRoot(settings), retentionMs: settings.GATEHOUSE_DONE_RETENTION_HOURS * 3600_000, now });
+    const n = await sweepJobDirs(store, { root: jobsRoot(settings), retentionMs: settings.GATEHOUSE_DONE_RETENTION_HOURS * 3600_000, now });
     if (n) log.info(`removed ${n} old job director${n === 1 ? "y" : "ies"}`);
   },
 });

@@ -1,18 +1,18 @@
 import { actorSpec } from "../lib/queue/actors";
-import type { Db } from "../lib/db/client";
+import type { Store } from "../lib/db/store";
 import { completeAndClaim, nextDueAt, type Claimed } from "../lib/queue/claim";
 import { deadLetter } from "../lib/queue/dead";
 import { fail } from "../lib/queue/fail";
 import type { Lease } from "../lib/queue/lease";
 import { release } from "../lib/queue/release";
 import { watchForWork } from "../lib/queue/wake";
-import type { WorkerStats } from "../lib/queue/workers";
+import type { WorkerCounters } from "../lib/db/store";
 import { DeadLetter, WorkerStopping, type Handlers } from "./handler";
 import { log } from "./log";
 import { MessageRun, type RunOutcome } from "./run-message";
 
 export interface LoopOptions {
-  db: Db;
+  store: Store;
   workerId: string;
   handlers: Handlers;
   /** Queues to claim from. (Default: every queue) */
@@ -41,6 +41,9 @@ export class WorkerLoop {
   private stopping = false;
   private pumping = false;
   private pumpQueued = false;
+  private pumpAgain = false;
+  /** Failures and dead letters being written. */
+  private readonly recording = new Set<Promise<void>>();
   private timer: NodeJS.Timeout | undefined;
   private stopWatching: (() => void) | undefined;
   private processed = 0;
@@ -50,7 +53,7 @@ export class WorkerLoop {
   constructor(private readonly opts: LoopOptions) {}
 
   start(): void {
-    this.stopWatching = watchForWork(this.opts.db, {
+    this.stopWatching = watchForWork(this.opts.store, {
       pollMs: this.opts.pollMs,
       onWake: () => this.wake(),
       // File events only matter while waiting for work; a busy loop claims again on its own.
@@ -59,39 +62,50 @@ export class WorkerLoop {
     this.wake();
   }
 
-  stats(): WorkerStats {
+  stats(): WorkerCounters {
     return { inFlight: this.running.size, processed: this.processed, failed: this.failed };
   }
 
   /** There may be claimable work: claim if a slot is free. */
   wake(): void {
     this.maybeWork = true;
-    this.pump();
+    void this.pump();
   }
 
-  private pump(): void {
-    if (this.pumping) return;
+  /**
+   * Claims while there are free slots and maybe work, completing what finished on the way. One pump
+   * at a time; a wake-up during one makes it go round again.
+   */
+  private async pump(): Promise<void> {
+    if (this.pumping) {
+      this.pumpAgain = true;
+      return;
+    }
     this.pumping = true;
     try {
-      for (;;) {
-        const limit = this.maybeWork && !this.stopping ? this.opts.concurrency - this.running.size : 0;
-        if (limit === 0 && this.toComplete.length === 0) break;
-        const claimed = this.settleAndClaim(limit);
-        if (claimed === undefined) return;
-        if (claimed.length < limit) this.maybeWork = false;
-        for (const message of claimed) this.runMessage(message);
-      }
-      if (!this.maybeWork && !this.stopping) this.sleepUntilDue();
+      do {
+        this.pumpAgain = false;
+        for (;;) {
+          const limit = this.maybeWork && !this.stopping ? this.opts.concurrency - this.running.size : 0;
+          if (limit === 0 && this.toComplete.length === 0) break;
+          const claimed = await this.settleAndClaim(limit);
+          if (claimed === undefined) return;
+          if (claimed.length < limit) this.maybeWork = false;
+          for (const message of claimed) this.runMessage(message);
+        }
+      } while (this.pumpAgain);
+      if (!this.maybeWork && !this.stopping) await this.sleepUntilDue();
     } finally {
       this.pumping = false;
+      if (this.running.size === 0) this.idle?.();
     }
   }
 
   /** Completes what finished and claims up to `limit` more; undefined when the database refused. */
-  private settleAndClaim(limit: number): Claimed[] | undefined {
+  private async settleAndClaim(limit: number): Promise<Claimed[] | undefined> {
     const finished = this.toComplete.splice(0);
     try {
-      const { completed, claimed } = completeAndClaim(this.opts.db, finished, {
+      const { completed, claimed } = await completeAndClaim(this.opts.store, finished, {
         workerId: this.opts.workerId,
         queues: this.opts.queues,
         limit,
@@ -110,10 +124,11 @@ export class WorkerLoop {
     }
   }
 
-  private sleepUntilDue(): void {
+  private async sleepUntilDue(): Promise<void> {
     clearTimeout(this.timer);
     this.timer = undefined;
-    const dueAt = nextDueAt(this.opts.db);
+    const dueAt = await nextDueAt(this.opts.store);
+    if (this.maybeWork || this.stopping) return;
     if (dueAt === null) return;
     // setTimeout holds at most 2^31-1 ms; a later message is found by a later wake-up.
     this.timer = setTimeout(() => this.wake(), Math.min(Math.max(dueAt - Date.now(), 1), 2 ** 31 - 1));
@@ -125,15 +140,15 @@ export class WorkerLoop {
       const known = Object.keys(this.opts.handlers).sort().join(", ");
       const why = `No handler for actor "${message.actor}" in worker ${this.opts.workerId} (it handles: ${known})`;
       this.failed++;
-      this.record(message, () => {
-        deadLetter(this.opts.db, message, "unknown_actor", why);
+      this.record(message, async () => {
+        await deadLetter(this.opts.store, message, "unknown_actor", why);
         log.warn(`message ${message.id}: no handler for actor "${message.actor}", dead-lettered`);
       });
       return;
     }
     // Handlers are bound to declared specs (bind), so the spec is known here.
     const { timeLimitMs } = actorSpec(message.actor);
-    const run = new MessageRun(message, this.opts.db, handler, timeLimitMs, (outcome) => this.finished(run, outcome));
+    const run = new MessageRun(message, this.opts.store, handler, timeLimitMs, (outcome) => this.finished(run, outcome));
     this.running.set(message.id, run);
     run.start();
   }
@@ -151,21 +166,20 @@ export class WorkerLoop {
       this.pumpQueued = true;
       setImmediate(() => {
         this.pumpQueued = false;
-        this.pump();
-        if (this.running.size === 0) this.idle?.();
+        void this.pump();
       });
     }
   }
 
   private recordFailure(message: Claimed, error: unknown, timeLimit: boolean): void {
     this.failed++;
-    this.record(message, () => {
+    this.record(message, async () => {
       if (error instanceof DeadLetter) {
-        deadLetter(this.opts.db, message, error.reason, error.message);
+        await deadLetter(this.opts.store, message, error.reason, error.message);
         log.warn(`message ${message.id} (${message.actor}) is dead: ${error.reason}: ${error.message}`);
         return;
       }
-      const outcome = fail(this.opts.db, message, error, { reason: timeLimit ? "time_limit" : "retries_exhausted" });
+      const outcome = await fail(this.opts.store, message, error, { reason: timeLimit ? "time_limit" : "retries_exhausted" });
       if (outcome?.state === "dead") log.warn(`message ${message.id} (${message.actor}) is dead: ${outcome.reason}`);
     });
   }
@@ -177,14 +191,14 @@ export class WorkerLoop {
    * Once stopping, it gives up: the heartbeat stops with the process, and when the lease runs out
    * the reclaimer applies the actor's policy.
    */
-  private record(message: Lease, write: () => void): void {
-    try {
-      write();
-    } catch (err) {
+  private record(message: Lease, write: () => Promise<void>): void {
+    const recording = write().catch((err: unknown) => {
       const next = this.stopping ? "left to the lease's expiry" : "trying again in 1 s";
       log.error(`message ${message.id}: recording what became of it failed; ${next}`, err);
       if (!this.stopping) setTimeout(() => this.record(message, write), ERROR_BACKOFF_MS);
-    }
+    });
+    this.recording.add(recording);
+    void recording.finally(() => this.recording.delete(recording));
   }
 
   /**
@@ -206,7 +220,10 @@ export class WorkerLoop {
     const left = [...this.running.values()];
     this.running.clear();
     for (const run of left) run.abandon(new WorkerStopping());
-    if (left.length) log.info(`released ${release(this.opts.db, left.map((run) => run.message))} unfinished message(s)`);
-    this.pump(); // completes what finished; claims nothing while stopping
+    if (left.length) log.info(`released ${await release(this.opts.store, left.map((run) => run.message))} unfinished message(s)`);
+    // Completes what finished (claims nothing while stopping) once any pump under way is done.
+    while (this.pumping) await new Promise((resolve) => setImmediate(resolve));
+    await this.pump();
+    await Promise.all(this.recording);
   }
 }

@@ -1,5 +1,5 @@
 import { config } from "../lib/config";
-import type { Db } from "../lib/db/client";
+import type { Store } from "../lib/db/store";
 import { RECLAIM_EVERY_MS } from "../lib/queue/lease";
 import { prune } from "../lib/queue/prune";
 import { reclaim } from "../lib/queue/reclaim";
@@ -9,15 +9,15 @@ import { log } from "./log";
 export interface MaintenanceTask {
   name: string;
   everyMs: number;
-  run(db: Db, now: number): void;
+  run(store: Store, now: number): Promise<void>;
 }
 
 const tasks: MaintenanceTask[] = [
   {
     name: "reclaim expired leases",
     everyMs: RECLAIM_EVERY_MS,
-    run(db, now) {
-      const { retried, dead } = reclaim(db, now);
+    async run(store, now) {
+      const { retried, dead } = await reclaim(store, now);
       if (retried.length) log.warn(`lease expired: messages ${retried.join(", ")} are due again`);
       if (dead.length) log.warn(`lease expired: messages ${dead.join(", ")} are dead letters`);
     },
@@ -25,9 +25,9 @@ const tasks: MaintenanceTask[] = [
   {
     name: "prune finished messages",
     everyMs: 60_000,
-    run(db, now) {
+    async run(store, now) {
       const settings = config();
-      prune(db, {
+      await prune(store, {
         now,
         doneRetentionMs: settings.GATEHOUSE_DONE_RETENTION_HOURS * 3600_000,
         deadRetentionMs: settings.GATEHOUSE_DEAD_RETENTION_DAYS * 86_400_000,
@@ -45,14 +45,17 @@ export function registerMaintenance(task: MaintenanceTask): void {
 }
 
 /** Runs every task now and then on its own interval; returns a function that stops them. */
-export function startMaintenance(db: Db): () => void {
+export function startMaintenance(store: Store): () => void {
   const timers = tasks.map((task) => {
+    // One run of a task at a time: a slow one is not started again on top of itself.
+    let running = false;
     const tick = () => {
-      try {
-        task.run(db, Date.now());
-      } catch (err) {
-        log.error(`maintenance "${task.name}" failed`, err);
-      }
+      if (running) return;
+      running = true;
+      task
+        .run(store, Date.now())
+        .catch((err: unknown) => log.error(`maintenance "${task.name}" failed`, err))
+        .finally(() => (running = false));
     };
     tick();
     return setInterval(tick, task.everyMs);

@@ -10,8 +10,8 @@ registerRequestQueueHooks();
 registerMaintenance({
   name: "expire pending requests",
   everyMs: 5_000,
-  run(db, now) {
-    const n = expirePending(db, now);
+  async run(store, now) {
+    const n = await expirePending(store, now);
     if (n) log.info(`expired ${n} pending request${n === 1 ? "" : "s"} that had no decision in time`);
   },
 });

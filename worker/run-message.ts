@@ -1,4 +1,4 @@
-import type { Db } from "../lib/db/client";
+import type { Store } from "../lib/db/store";
 import type { Claimed } from "../lib/queue/claim";
 import { completeWith } from "../lib/queue/complete";
 import type { Handler, HandlerContext } from "./handler";
@@ -32,7 +32,7 @@ export class MessageRun {
 
   constructor(
     readonly message: Claimed,
-    private readonly db: Db,
+    private readonly store: Store,
     private readonly handler: Handler,
     private readonly timeLimitMs: number,
     private readonly onDone: (outcome: RunOutcome) => void,
@@ -92,15 +92,14 @@ export class MessageRun {
       actor: message.actor,
       attempt: message.attempts,
       lastAttempt: message.attempts > message.maxRetries,
-      db: this.db,
+      store: this.store,
       get signal() {
         return signal();
       },
-      settle: (fn) => {
+      settle: async (plans) => {
         if (this.settled) return false;
-        const done = completeWith(this.db, message, fn);
         this.settled = true;
-        return done;
+        return completeWith(this.store, message, plans);
       },
     };
   }

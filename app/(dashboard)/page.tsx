@@ -1,11 +1,11 @@
-import { getDb } from "@/lib/db/client";
+import { getStore } from "@/lib/db/open";
 import { requirePageUser } from "@/lib/auth/current-user";
-import { overview } from "@/lib/db/queries/overview";
+import { overview } from "@/lib/dashboard/overview";
 import { OverviewView } from "@/components/overview-view";
 
 export const dynamic = "force-dynamic";
 
 export default async function OverviewPage() {
   await requirePageUser();
-  return <OverviewView initial={overview(getDb())} />;
+  return <OverviewView initial={await overview(await getStore())} />;
 }

@@ -1,8 +1,6 @@
-import { eq, sql } from "drizzle-orm";
 import * as z from "zod/mini";
-import type { Db } from "../db/client";
-import { perDb } from "../db/per-db";
-import { agents, type Agent } from "../db/schema";
+import type { Agent } from "../db/rows";
+import type { Store } from "../db/store";
 import { conflict } from "../http/errors";
 import { parseWith } from "../http/validate";
 import { AGENT_TOKEN_PREFIX, hashToken, newToken } from "./tokens";
@@ -26,33 +24,30 @@ const newAgentSchema = z.object({
 });
 
 /** Registers an agent and returns its token: the only time the token exists in clear. */
-export function createAgent(
-  db: Db,
+export async function createAgent(
+  store: Store,
   input: { id: string; sessions: string[]; autoApprove?: boolean },
   now = Date.now(),
-): { agent: AgentIdentity; token: string } {
+): Promise<{ agent: AgentIdentity; token: string }> {
   const { id, sessions, autoApprove } = parseWith(newAgentSchema, input);
   const token = newToken(AGENT_TOKEN_PREFIX);
-  const inserted = db
-    .insert(agents)
-    .values({ id, tokenHash: hashToken(token), sessions: JSON.stringify(sessions), autoApprove, createdAt: now })
-    .onConflictDoNothing()
-    .returning({ id: agents.id })
-    .all();
-  if (inserted.length === 0) throw conflict(`An agent named "${id}" already exists.`);
+  const created = await store.insertAgent({ id, tokenHash: hashToken(token), sessions: JSON.stringify(sessions), autoApprove, createdAt: now });
+  if (!created) throw conflict(`An agent named "${id}" already exists.`);
   return { agent: { id, sessions, autoApprove }, token };
 }
 
-const byTokenHash = perDb((db) =>
-  db.select().from(agents).where(eq(agents.tokenHash, sql.placeholder("hash"))).prepare(),
-);
-
-function identity(row: Agent): AgentIdentity {
-  return { id: row.id, sessions: JSON.parse(row.sessions) as string[], autoApprove: row.autoApprove };
+/** The sessions an agent record names (a JSON array; anything else reads as none). */
+export function sessionsOf(row: Agent): string[] {
+  try {
+    const v: unknown = JSON.parse(row.sessions);
+    return Array.isArray(v) ? v.map(String) : [];
+  } catch {
+    return [];
+  }
 }
 
 /** The agent a bearer token belongs to, or null. */
-export function agentByToken(db: Db, token: string): AgentIdentity | null {
-  const row = byTokenHash(db).get({ hash: hashToken(token) });
-  return row ? identity(row) : null;
+export async function agentByToken(store: Store, token: string): Promise<AgentIdentity | null> {
+  const row = await store.agentByTokenHash(hashToken(token));
+  return row ? { id: row.id, sessions: sessionsOf(row), autoApprove: row.autoApprove } : null;
 }

@@ -1,6 +1,4 @@
-import { eq } from "drizzle-orm";
-import type { Db } from "../db/client";
-import { users } from "../db/schema";
+import type { Store } from "../db/store";
 import { ApiError } from "../http/errors";
 import { newSecret } from "../ids";
 import { ensureDefaultRules } from "../requests/rules";
@@ -10,11 +8,11 @@ import { createUser } from "./users";
  * First start: when no admin exists, creates `admin` with the given password or a random one.
  * Returns the password only when it was generated here, so the caller can print it once.
  */
-export async function ensureAdmin(db: Db, password?: string): Promise<{ created: boolean; generatedPassword?: string }> {
-  if (db.select({ id: users.id }).from(users).where(eq(users.role, "admin")).get()) return { created: false };
+export async function ensureAdmin(store: Store, password?: string): Promise<{ created: boolean; generatedPassword?: string }> {
+  if (await store.hasAdmin()) return { created: false };
   const chosen = password ?? newSecret(12);
   try {
-    await createUser(db, { name: "admin", role: "admin", password: chosen });
+    await createUser(store, { name: "admin", role: "admin", password: chosen });
   } catch (err) {
     // Another process created it between our check and our insert: that is success too.
     if (err instanceof ApiError && err.status === 409) return { created: false };
@@ -27,9 +25,9 @@ export async function ensureAdmin(db: Db, password?: string): Promise<{ created:
  * What `npm start` and `npm run migrate` do once the schema is up to date: seed the built-in
  * policy rules and the first admin, printing a generated password exactly once.
  */
-export async function firstStart(db: Db, adminPassword: string | undefined, print: (line: string) => void): Promise<void> {
-  ensureDefaultRules(db);
-  const admin = await ensureAdmin(db, adminPassword);
+export async function firstStart(store: Store, adminPassword: string | undefined, print: (line: string) => void): Promise<void> {
+  await ensureDefaultRules(store);
+  const admin = await ensureAdmin(store, adminPassword);
   if (admin.generatedPassword) {
     print(`gatehouse: created user "admin" with password ${admin.generatedPassword}`);
     print("gatehouse: (shown once; sign in and keep it, or set GATEHOUSE_ADMIN_PASSWORD before the first start)");

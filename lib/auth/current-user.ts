@@ -2,14 +2,14 @@ import "server-only";
 import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
 import { cache } from "react";
-import { getDb } from "../db/client";
+import { getStore } from "../db/open";
 import type { UserIdentity } from "./users";
 import { SESSION_COOKIE, userBySessionCookie } from "./web-sessions";
 
 /** The signed-in person for a server component or server action, or null (looked up once per request). */
 export const currentUser = cache(async (): Promise<UserIdentity | null> => {
   const value = (await cookies()).get(SESSION_COOKIE)?.value;
-  return value ? userBySessionCookie(getDb(), value) : null;
+  return value ? userBySessionCookie(await getStore(), value) : null;
 });
 
 /**

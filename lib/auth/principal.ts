@@ -1,4 +1,4 @@
-import type { Db } from "../db/client";
+import type { Store } from "../db/store";
 import { badRequest, forbidden, unauthorized } from "../http/errors";
 import { checkSameOrigin } from "../http/origin";
 import { agentByToken, type AgentIdentity } from "./agents";
@@ -29,30 +29,30 @@ export function cookieValue(header: string | null, name: string): string | undef
  * cookie that names nobody (or none at all). Cookie sessions must also pass the Origin check on
  * mutating methods; bearer tokens need not.
  */
-export function authenticate(db: Db, req: Request): Principal {
+export async function authenticate(store: Store, req: Request): Promise<Principal> {
   const header = req.headers.get("authorization");
   if (header !== null) {
     const token = BEARER.exec(header.trim())?.[1];
     if (!token) throw badRequest('The Authorization header must be "Bearer <token>".');
     if (token.startsWith(AGENT_TOKEN_PREFIX)) {
-      const agent = agentByToken(db, token);
+      const agent = await agentByToken(store, token);
       if (agent) return { kind: "agent", agent };
     } else {
-      const user = userByToken(db, token);
+      const user = await userByToken(store, token);
       if (user) return { kind: "user", user, via: "token" };
     }
     throw unauthorized("This token is not valid (revoked, mistyped, or for another Gatehouse).");
   }
   const cookie = cookieValue(req.headers.get("cookie"), SESSION_COOKIE);
-  const user = cookie ? userBySessionCookie(db, cookie) : null;
+  const user = cookie ? await userBySessionCookie(store, cookie) : null;
   if (!user) throw unauthorized();
   checkSameOrigin(req);
   return { kind: "user", user, via: "cookie" };
 }
 
 /** The calling person with at least `role`; agents are refused (they can never decide). */
-export function requireUser(db: Db, req: Request, role: Role = "viewer"): UserIdentity {
-  const who = authenticate(db, req);
+export async function requireUser(store: Store, req: Request, role: Role = "viewer"): Promise<UserIdentity> {
+  const who = await authenticate(store, req);
   if (who.kind !== "user") throw forbidden("Agent tokens cannot do this; it needs a person's sign-in or user token.");
   requireRole(who.user, role);
   return who.user;
@@ -66,8 +66,8 @@ export function requireRole(user: UserIdentity, role: Role): void {
 }
 
 /** The calling agent; people are refused (only agents submit requests). */
-export function requireAgent(db: Db, req: Request): AgentIdentity {
-  const who = authenticate(db, req);
+export async function requireAgent(store: Store, req: Request): Promise<AgentIdentity> {
+  const who = await authenticate(store, req);
   if (who.kind !== "agent") throw forbidden("Only agents submit requests; use an agent token.");
   return who.agent;
 }

@@ -1,8 +1,6 @@
-import { eq, sql } from "drizzle-orm";
 import * as z from "zod";
-import type { Db } from "../db/client";
-import { perDb } from "../db/per-db";
-import { users } from "../db/schema";
+import type { User } from "../db/rows";
+import type { Store } from "../db/store";
 import { conflict, notFound } from "../http/errors";
 import { parseWith } from "../http/validate";
 import { newId } from "../ids";
@@ -22,39 +20,31 @@ export const PASSWORD = z.string().min(8, "must be at least 8 characters").max(1
 
 const newUserSchema = z.object({ name: USER_NAME, role: z.enum(ROLES), password: PASSWORD });
 
-function identity(row: typeof users.$inferSelect): UserIdentity {
+function identity(row: User): UserIdentity {
   return { id: row.id, name: row.name, role: row.role };
 }
 
 export async function createUser(
-  db: Db,
+  store: Store,
   input: { name: string; role: Role; password: string },
   now = Date.now(),
 ): Promise<UserIdentity> {
   const { name, role, password } = parseWith(newUserSchema, input);
   const passwordHash = await hashPassword(password);
-  const row = db
-    .insert(users)
-    .values({ id: newId(now), name, role, passwordHash, createdAt: now })
-    .onConflictDoNothing()
-    .returning()
-    .get();
+  const row = await store.insertUser({ id: newId(now), name, role, passwordHash, tokenHash: null, createdAt: now });
   if (!row) throw conflict(`A user named "${name}" already exists.`);
   return identity(row);
 }
 
 /** Issues (or replaces) a user's API token for automation; the clear token is returned once. */
-export function issueUserToken(db: Db, userId: string): string {
+export async function issueUserToken(store: Store, userId: string): Promise<string> {
   const token = newToken(USER_TOKEN_PREFIX);
-  const updated = db.update(users).set({ tokenHash: hashToken(token) }).where(eq(users.id, userId)).returning().get();
-  if (!updated) throw notFound(`No user with id ${userId}.`);
+  if (!(await store.setUserTokenHash(userId, hashToken(token)))) throw notFound(`No user with id ${userId}.`);
   return token;
 }
 
-const byTokenHash = perDb((db) => db.select().from(users).where(eq(users.tokenHash, sql.placeholder("hash"))).prepare());
-
-export function userByToken(db: Db, token: string): UserIdentity | null {
-  const row = byTokenHash(db).get({ hash: hashToken(token) });
+export async function userByToken(store: Store, token: string): Promise<UserIdentity | null> {
+  const row = await store.userByTokenHash(hashToken(token));
   return row ? identity(row) : null;
 }
 
@@ -63,8 +53,8 @@ export function userByToken(db: Db, token: string): UserIdentity | null {
 let decoy: Promise<string> | undefined;
 
 /** The user whose name and password these are, or null. */
-export async function verifyLogin(db: Db, name: string, password: string): Promise<UserIdentity | null> {
-  const row = db.select().from(users).where(eq(users.name, name)).get();
+export async function verifyLogin(store: Store, name: string, password: string): Promise<UserIdentity | null> {
+  const row = await store.userByName(name);
   decoy ??= hashPassword("decoy password");
   const ok = await verifyPassword(password, row?.passwordHash ?? (await decoy));
   return row && ok ? identity(row) : null;

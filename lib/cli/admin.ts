@@ -2,22 +2,24 @@ import path from "node:path";
 import { createAgent } from "../auth/agents";
 import { createUser, issueUserToken } from "../auth/users";
 import { ROLES, type Role } from "../auth/roles";
-import type { Db } from "../db/client";
+import { config } from "../config";
+import type { Store } from "../db/store";
 import { option, UsageError, type Args } from "./args";
 
 /** The package root: migrations are found from here, whatever directory the CLI runs in. */
 const ROOT = path.resolve(import.meta.dirname, "../..");
 
 /**
- * Opens the database the web server uses: GATEHOUSE_DB as given (relative to where the CLI was
- * called), or the default under the package root, where `npm start` keeps it. The client module
- * finds migrations from the working directory when it loads, hence the late import.
+ * Opens the store the web server uses: PostgreSQL when GATEHOUSE_DATABASE_URL is set, else the
+ * SQLite file GATEHOUSE_DB. A relative GATEHOUSE_DB means the same file as for `npm start`, which
+ * runs in the package root, wherever the CLI is called from; migrations are found from there too.
  */
-async function openConfiguredDb(): Promise<Db> {
-  const file = process.env.GATEHOUSE_DB ? path.resolve(process.env.GATEHOUSE_DB) : path.join(ROOT, "data/gatehouse.db");
+async function openConfiguredStore(): Promise<Store> {
+  const settings = config();
+  const file = path.resolve(ROOT, settings.GATEHOUSE_DB);
   process.chdir(ROOT);
-  const { openDb } = await import("../db/client");
-  return openDb(file);
+  const { openStore } = await import("../db/open");
+  return openStore({ ...settings, GATEHOUSE_DB: file });
 }
 
 /** `gatehouse agent add ID --sessions a,b [--auto-approve]`: prints the token, once. */
@@ -25,14 +27,14 @@ export async function agentAdd(args: Args, out: (s: string) => void, err: (s: st
   const [id] = args.positional;
   const sessions = option(args, "sessions")?.split(",").filter(Boolean);
   if (!id || !sessions?.length) throw new UsageError("usage: gatehouse agent add ID --sessions a,b [--auto-approve]");
-  const db = await openConfiguredDb();
+  const store = await openConfiguredStore();
   try {
-    const { token } = createAgent(db, { id, sessions, autoApprove: args.options.get("auto-approve") === true });
+    const { token } = await createAgent(store, { id, sessions, autoApprove: args.options.get("auto-approve") === true });
     out(token);
     err(`agent ${id} may target ${sessions.join(", ")}; its token is shown only this once.`);
     return 0;
   } finally {
-    db.$client.close();
+    await store.close();
   }
 }
 
@@ -44,16 +46,16 @@ export async function userAdd(args: Args, stdin: () => Promise<string>, out: (s:
     throw new UsageError(`usage: gatehouse user add NAME --role ${ROLES.join("|")} [--token]  (password on stdin)`);
   }
   const password = (await stdin()).split(/\r?\n/)[0] ?? "";
-  const db = await openConfiguredDb();
+  const store = await openConfiguredStore();
   try {
-    const user = await createUser(db, { name, role: role as Role, password });
+    const user = await createUser(store, { name, role: role as Role, password });
     err(`user ${user.name} (${user.role}) created.`);
     if (args.options.get("token") === true) {
-      out(issueUserToken(db, user.id));
+      out(await issueUserToken(store, user.id));
       err("the token is shown only this once.");
     }
     return 0;
   } finally {
-    db.$client.close();
+    await store.close();
   }
 }

@@ -1,9 +1,7 @@
-import type { Db } from "../db/client";
+import type { Lease, Store } from "../db/store";
 import { actorSpec, type ActorSpec } from "./actors";
 import { describeError } from "./error-text";
-import { announce, CHANGED_COLUMNS, type ChangedRow } from "./hooks";
-import type { Lease } from "./lease";
-import { perDb } from "../db/per-db";
+import { reactions } from "./hooks";
 import type { DeadReason } from "./states";
 
 /**
@@ -22,29 +20,6 @@ export function nextRunAt(
   return now + Math.round(Math.min(Math.max(delay, spec.minBackoffMs), spec.maxBackoffMs));
 }
 
-// Retry or dead is decided here, in the statement: a message claimed `attempts` times has had
-// attempts − 1 retries, so it may retry while attempts <= max_retries.
-const FAIL = `
-UPDATE messages SET
-  state = CASE WHEN attempts <= max_retries THEN 'ready' ELSE 'dead' END,
-  run_at = CASE WHEN attempts <= max_retries THEN @run_at ELSE run_at END,
-  dead_reason = CASE WHEN attempts <= max_retries THEN NULL ELSE @dead_reason END,
-  finished_at = CASE WHEN attempts <= max_retries THEN NULL ELSE @now END,
-  last_error = @error, lease_token = NULL, lease_expires_at = NULL
-WHERE id = @id AND lease_token = @token AND state = 'leased'
-RETURNING ${CHANGED_COLUMNS}`;
-
-const statements = perDb(({ $client: client }) => {
-  const fail = client.prepare<[Record<string, unknown>], ChangedRow>(FAIL);
-  return {
-    fail: client.transaction((params: Record<string, unknown>, db: Db) => {
-      const row = fail.get(params);
-      if (row) announce(db, [row]);
-      return row;
-    }),
-  };
-});
-
 export interface FailOptions {
   /** `time_limit` when the run was stopped by the actor's time limit. (Default: `retries_exhausted`) */
   reason?: Extract<DeadReason, "retries_exhausted" | "time_limit">;
@@ -60,24 +35,23 @@ export type FailOutcome = { state: "ready"; runAt: number } | { state: "dead"; r
  * retries are spent (calling the onDeadLetter hooks in the same transaction). Null when the lease
  * is no longer this claim's: someone else already decided.
  */
-export function fail(
-  db: Db,
+export async function fail(
+  store: Store,
   message: Lease & { actor: string; attempts: number },
   error: unknown,
   opts: FailOptions = {},
-): FailOutcome | null {
+): Promise<FailOutcome | null> {
   const now = opts.now ?? Date.now();
-  const row = statements(db).fail.immediate(
+  const row = await store.fail(
+    message,
     {
-      id: message.id,
-      token: message.leaseToken,
       now,
-      run_at: nextRunAt(message.attempts, actorSpec(message.actor), opts.random, now),
-      dead_reason: opts.reason ?? "retries_exhausted",
+      runAt: nextRunAt(message.attempts, actorSpec(message.actor), opts.random, now),
+      deadReason: opts.reason ?? "retries_exhausted",
       error: describeError(error),
     },
-    db,
+    reactions,
   );
   if (!row) return null;
-  return row.state === "dead" ? { state: "dead", reason: row.dead_reason as DeadReason } : { state: "ready", runAt: row.run_at };
+  return row.state === "dead" ? { state: "dead", reason: row.deadReason ?? "retries_exhausted" } : { state: "ready", runAt: row.runAt };
 }

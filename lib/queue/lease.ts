@@ -16,11 +16,7 @@ export const RECLAIM_EVERY_MS = 1_000;
 /** A worker whose heartbeat is older than this is shown as gone. */
 export const WORKER_STALE_MS = 3 * HEARTBEAT_MS + 2_000;
 
-/** Proof of a claim: settling a message needs its id and the token of the claim that took it. */
-export interface Lease {
-  id: number;
-  leaseToken: string;
-}
+export type { Lease } from "../db/store";
 
 // Tokens only need to be unique, not secret (a worker holding the database could do anything):
 // a random prefix per process and a counter, cheaper than fresh random bytes per claim.

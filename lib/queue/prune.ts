@@ -1,25 +1,4 @@
-import type { Db } from "../db/client";
-import { perDb } from "../db/per-db";
-
-/** Rows deleted per transaction, so that pruning a large backlog never holds the write lock for long. */
-const CHUNK = 2_000;
-
-const statements = perDb(({ $client: client }) => ({
-  // Done messages have no index (it would cost every completion a page write). A message
-  // finished before the cutoff was created before it, and ids grow with creation time, so the
-  // scan stops at the last id created before the cutoff: old rows only, mostly deletable.
-  done: client.prepare<[number, number, number]>(
-    `DELETE FROM messages WHERE id IN (
-       SELECT id FROM messages WHERE id <= ? AND state = 'done' AND finished_at < ? LIMIT ?)`,
-  ),
-  dead: client.prepare<[number, number]>(
-    `DELETE FROM messages WHERE id IN (
-       SELECT id FROM messages WHERE state = 'dead' AND finished_at < ? LIMIT ?)`,
-  ),
-  bounds: client.prepare<[], { lo: number | null; hi: number | null }>(`SELECT min(id) AS lo, max(id) AS hi FROM messages`),
-  createdAt: client.prepare<[number], number>(`SELECT created_at FROM messages WHERE id >= ? ORDER BY id LIMIT 1`).pluck(),
-  workers: client.prepare<[number]>(`DELETE FROM workers WHERE heartbeat_at < ?`),
-}));
+import type { Pruned, Store } from "../db/store";
 
 export interface PruneOptions {
   /** Finished (done) messages older than this go. */
@@ -31,49 +10,12 @@ export interface PruneOptions {
   now?: number;
 }
 
-export interface Pruned {
-  done: number;
-  dead: number;
-  workers: number;
-}
-
-/**
- * The largest id created before `cutoff`, by binary search on the rowid (about 20 seeks). Created
- * times follow ids closely; where they do not (a caller's own `now`), a message is pruned a little
- * later, never wrongly: the delete checks each row's own state and finish time.
- */
-function lastIdCreatedBefore(db: Db, cutoff: number): number {
-  const s = statements(db);
-  const { lo, hi } = s.bounds.get()!;
-  if (lo === null || hi === null) return 0;
-  let [low, high] = [lo, hi];
-  if ((s.createdAt.get(low) ?? cutoff) >= cutoff) return low - 1;
-  while (low < high) {
-    const mid = Math.floor((low + high + 1) / 2);
-    if ((s.createdAt.get(mid) ?? cutoff) < cutoff) low = mid;
-    else high = mid - 1;
-  }
-  return low;
-}
-
-function drain(step: () => number): number {
-  let total = 0;
-  for (;;) {
-    const n = step();
-    total += n;
-    if (n < CHUNK) return total;
-  }
-}
-
 /** Deletes what the retention settings no longer keep, so the database does not grow without bound. */
-export function prune(db: Db, opts: PruneOptions): Pruned {
+export function prune(store: Store, opts: PruneOptions): Promise<Pruned> {
   const now = opts.now ?? Date.now();
-  const s = statements(db);
-  const doneBefore = now - opts.doneRetentionMs;
-  const lastOld = lastIdCreatedBefore(db, doneBefore);
-  return {
-    done: drain(() => s.done.run(lastOld, doneBefore, CHUNK).changes),
-    dead: drain(() => s.dead.run(now - opts.deadRetentionMs, CHUNK).changes),
-    workers: s.workers.run(now - (opts.workerRetentionMs ?? 24 * 3600_000)).changes,
-  };
+  return store.prune({
+    doneBefore: now - opts.doneRetentionMs,
+    deadBefore: now - opts.deadRetentionMs,
+    workersBefore: now - (opts.workerRetentionMs ?? 24 * 3600_000),
+  });
 }

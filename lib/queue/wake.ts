@@ -1,109 +1,32 @@
-import { watch, type FSWatcher } from "node:fs";
-import path from "node:path";
-import type { Db } from "../db/client";
+import type { Store, WakeOptions } from "../db/store";
 
 const local = new Set<() => void>();
 
 /**
- * Tells this process's idle workers that work was just written. Another process's commit shows up
- * in PRAGMA data_version, but a connection's own writes never do, so enqueue calls this.
+ * Tells this process's idle workers that work was just written. A store reports other processes'
+ * writes (SQLite's data_version, PostgreSQL's NOTIFY from another connection), but SQLite never
+ * shows a connection its own, so whatever may have made work due calls this after it commits.
  */
 export function nudge(): void {
   for (const wake of local) wake();
 }
 
-export interface WakeOptions {
-  /** Safety-net interval between PRAGMA data_version checks, in ms (GATEHOUSE_WAKE_POLL_MS). */
-  pollMs: number;
-  /** Called (at most once per event-loop turn) when another connection may have written. */
-  onWake: () => void;
-  /** Whether the worker is waiting for work now; file events are ignored while it is busy. (Default: always) */
-  waiting?: () => boolean;
-}
-
-/** After a file event, how many event-loop turns to check data_version before falling back to 1 ms timers. */
-const SPIN_TURNS = 20;
-/** After a file event, how long to keep checking data_version every millisecond. */
-const BURST_MS = 20;
-
-/**
- * Calls `onWake` soon after any other connection commits to the database, without running the
- * claim query in a loop. A commit writes the -wal file, and inotify (fs.watch on the directory)
- * reports that at once; each event is followed by a few PRAGMA data_version checks (~2 µs each)
- * until the commit is visible. A slow data_version poll (`pollMs`) covers filesystems without file
- * events. Idle, this costs next to no CPU.
- * Returns a function that stops watching.
- */
-export function watchForWork(db: Db, opts: WakeOptions): () => void {
-  const version = db.$client.prepare("PRAGMA data_version").pluck();
-  let last = version.get();
-  let pending = false;
-  let stopped = false;
-  const fire = () => {
-    if (pending) return;
-    pending = true;
+/** Calls `onWake` soon after anyone, this process included, writes work; returns a function that stops it. */
+export function watchForWork(store: Store, opts: WakeOptions): () => void {
+  const stop = store.watchForWork(opts);
+  let scheduled = false;
+  // At most one wake-up per turn of the event loop, after the caller's own work.
+  const wake = () => {
+    if (scheduled) return;
+    scheduled = true;
     setImmediate(() => {
-      pending = false;
-      if (!stopped) opts.onWake();
+      scheduled = false;
+      if (local.has(wake)) opts.onWake();
     });
   };
-  const check = () => {
-    if (stopped) return true; // ends any spin or burst still scheduled
-    const v = version.get();
-    if (v === last) return false;
-    last = v;
-    fire();
-    return true;
-  };
-
-  // The file event can arrive a moment before the commit is visible: look again on the next few
-  // turns of the event loop (microseconds), then every millisecond for a little while.
-  let burstUntil = 0;
-  let burst: NodeJS.Timeout | undefined;
-  let spinning = false;
-  const spin = (turn: number) => {
-    if (check()) {
-      spinning = false;
-    } else if (turn < SPIN_TURNS) {
-      setImmediate(spin, turn + 1);
-    } else {
-      spinning = false;
-      burstUntil = performance.now() + BURST_MS;
-      burst ??= setInterval(() => {
-        if (check() || performance.now() > burstUntil) {
-          clearInterval(burst);
-          burst = undefined;
-        }
-      }, 1);
-    }
-  };
-  const onFileEvent = () => {
-    if (spinning || (opts.waiting && !opts.waiting())) return;
-    spinning = true;
-    spin(0);
-  };
-
-  let watcher: FSWatcher | undefined;
-  const file = db.$client.name;
-  if (file !== ":memory:" && file !== "") {
-    const base = path.basename(file);
-    try {
-      watcher = watch(path.dirname(path.resolve(file)), { persistent: false }, (_event, name) => {
-        if (name === null || name.startsWith(base)) onFileEvent();
-      });
-      watcher.on("error", () => watcher?.close());
-    } catch {
-      // No file events here (inotify limit, unusual filesystem): the poll below still wakes us.
-    }
-  }
-  const poll = setInterval(check, opts.pollMs);
-  poll.unref();
-  local.add(fire);
+  local.add(wake);
   return () => {
-    stopped = true;
-    local.delete(fire);
-    clearInterval(poll);
-    clearInterval(burst);
-    watcher?.close();
+    local.delete(wake);
+    stop();
   };
 }

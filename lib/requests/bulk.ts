@@ -1,6 +1,6 @@
 import * as z from "zod";
 import type { UserIdentity } from "../auth/users";
-import type { Db } from "../db/client";
+import type { Store } from "../db/store";
 import { ApiError } from "../http/errors";
 import { approveRequest, discardRequest, rejectRequest, requeueRequest } from "./lifecycle";
 import { presentRequest, type ApiRequest } from "./present";
@@ -24,21 +24,25 @@ export type BulkResult =
  * One decision applied to many requests, each in its own transaction: one request that lost a race
  * (409) or does not exist (404) does not undo the others. Results come back in the order given.
  */
-export function bulkDecide(db: Db, by: UserIdentity, input: BulkInput, now = Date.now()): BulkResult[] {
-  return [...new Set(input.ids)].map((id): BulkResult => {
-    try {
-      const row =
-        input.action === "approve"
-          ? approveRequest(db, id, by, { comment: input.reason, now })
-          : input.action === "reject"
-            ? rejectRequest(db, id, by, input.reason ?? "", now)
-            : input.action === "requeue"
-              ? requeueRequest(db, id, by, now)
-              : discardRequest(db, id, by, now);
-      return { id, ok: true, request: presentRequest(row) };
-    } catch (err) {
-      if (!(err instanceof ApiError)) throw err;
-      return { id, ok: false, status: err.status, error: { code: err.code, message: err.message } };
-    }
-  });
+export async function bulkDecide(store: Store, by: UserIdentity, input: BulkInput, now = Date.now()): Promise<BulkResult[]> {
+  const results: BulkResult[] = [];
+  for (const id of new Set(input.ids)) results.push(await decideOne(store, by, input, id, now));
+  return results;
+}
+
+async function decideOne(store: Store, by: UserIdentity, input: BulkInput, id: string, now: number): Promise<BulkResult> {
+  try {
+    const row =
+      input.action === "approve"
+        ? await approveRequest(store, id, by, { comment: input.reason, now })
+        : input.action === "reject"
+          ? await rejectRequest(store, id, by, input.reason ?? "", now)
+          : input.action === "requeue"
+            ? await requeueRequest(store, id, by, now)
+            : await discardRequest(store, id, by, now);
+    return { id, ok: true, request: presentRequest(row) };
+  } catch (err) {
+    if (!(err instanceof ApiError)) throw err;
+    return { id, ok: false, status: err.status, error: { code: err.code, message: err.message } };
+  }
 }

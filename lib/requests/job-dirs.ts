@@ -1,20 +1,9 @@
 import { opendirSync, rmSync, statSync } from "node:fs";
 import path from "node:path";
-import type { Db } from "../db/client";
-import { perDb } from "../db/per-db";
+import type { Store } from "../db/store";
 
 /** Most directories one sweep removes, so that one maintenance tick stays short. */
 const MAX_PER_SWEEP = 1_000;
-
-const statements = perDb(({ $client: client }) => ({
-  // Queued and running requests keep their directory, however old: a retried job reuses it, and
-  // the detail page reads a running job's output from it.
-  inUse: client
-    .prepare<[string], string>(
-      `SELECT id FROM requests WHERE id IN (SELECT value FROM json_each(?)) AND status IN ('queued', 'running')`,
-    )
-    .pluck(),
-}));
 
 export interface SweepOptions {
   /** The jobs directory (lib/tmux/paths jobsRoot). */
@@ -31,7 +20,7 @@ export interface SweepOptions {
  * code, so it is the job's last start or end. The result itself stays in the database. Returns how
  * many were removed. Safe to run from several processes at once.
  */
-export function sweepJobDirs(db: Db, opts: SweepOptions): number {
+export async function sweepJobDirs(store: Store, opts: SweepOptions): Promise<number> {
   const cutoff = (opts.now ?? Date.now()) - opts.retentionMs;
   const old: string[] = [];
   let dir;
@@ -51,7 +40,9 @@ export function sweepJobDirs(db: Db, opts: SweepOptions): number {
     dir.closeSync();
   }
   if (!old.length) return 0;
-  const keep = new Set(statements(db).inUse.all(JSON.stringify(old)));
+  // Queued and running requests keep their directory, however old: a retried job reuses it, and
+  // the detail page reads a running job's output from it.
+  const keep = new Set(await store.idsWithStatus(old, ["queued", "running"]));
   let removed = 0;
   for (const name of old) {
     if (keep.has(name)) continue;

@@ -1,22 +1,19 @@
-import { and, eq, isNull, sql } from "drizzle-orm";
-import type { SQLiteUpdateSetSource } from "drizzle-orm/sqlite-core";
 import type { UserIdentity } from "../auth/users";
 import { config } from "../config";
-import { writeTx, type Db } from "../db/client";
-import { requestEvents, requests, rules, type Request as RequestRow } from "../db/schema";
+import type { Request as RequestRow } from "../db/rows";
+import type { Effects, NewMessage, Plan, RequestPatch, Store } from "../db/store";
 import { conflict, notFound } from "../http/errors";
-import { enqueue } from "../queue/enqueue";
-import { announce } from "./changes";
+import { newId } from "../ids";
+import { prepareMessage } from "../queue/enqueue";
+import { nudge } from "../queue/wake";
 import type { NoticeEvent } from "./notices";
 import { exactPattern } from "./patterns";
-import { addRule } from "./rules";
 import type { RequestStatus } from "./statuses";
 
-// The request state machine of DESIGN.md, in one place. Every transition is one guarded UPDATE
-// (`WHERE id = ? AND status = <expected>`) plus its audit event, in one IMMEDIATE transaction;
-// a transition that finds the request in another status changes nothing and throws 409 naming
-// that status. Every function may run inside a caller's writeTx (it then becomes a savepoint),
-// so the worker can settle its queue message and the request in one transaction.
+// The request state machine of DESIGN.md, in one place. Every transition is a Plan: one guarded
+// UPDATE (`WHERE id = ? AND status = <current>`) plus its audit event and what follows from it
+// (messages to enqueue), which a store applies in one transaction. A transition that finds the
+// request in another status changes nothing and throws 409 naming that status.
 
 /** Which statuses each transition leaves from, and where it goes. */
 export const TRANSITIONS = {
@@ -39,70 +36,63 @@ interface Step {
   actor: string;
   reason?: string | null;
   /** Columns to set along with the new status. */
-  set?: SQLiteUpdateSetSource<typeof requests>;
+  set?: RequestPatch;
   now: number;
+  countAttempt?: boolean;
+  then?: (row: RequestRow) => Effects;
 }
 
-export function getRequest(db: Db, id: string): RequestRow | undefined {
-  return db.select().from(requests).where(eq(requests.id, id)).get();
+/** The plan of one transition of one request. */
+export function plan(id: string, t: Transition, step: Step): Plan {
+  const spec = TRANSITIONS[t];
+  return {
+    requestId: id,
+    from: spec.from,
+    to: spec.to,
+    undiscarded: t === "discard",
+    set: step.set ?? {},
+    countAttempt: step.countAttempt,
+    event: { at: step.now, actor: step.actor, reason: step.reason ?? null },
+    then: step.then,
+  };
+}
+
+export function getRequest(store: Store, id: string): Promise<RequestRow | undefined> {
+  return store.getRequest(id);
 }
 
 /** Why a transition cannot happen: the current status, and who decided it if someone did. */
 function refusal(row: RequestRow, t: Transition): string {
   const spec = TRANSITIONS[t];
-  const decided = row.decidedBy
-    ? ` (decided by ${row.decidedBy} at ${new Date(row.decidedAt ?? 0).toISOString()})`
-    : "";
+  const decided = row.decidedBy ? ` (decided by ${row.decidedBy} at ${new Date(row.decidedAt ?? 0).toISOString()})` : "";
   const state = row.discardedAt !== null ? "dead and already discarded" : row.status;
   return `Request ${row.id} is ${state}${decided}; it can be ${spec.verb} only while ${spec.from.join(" or ")}.`;
 }
 
-/** Applies one transition to one request, with its event; throws 404 or 409 and writes nothing. */
-export function transition(db: Db, id: string, t: Transition, step: Step): RequestRow {
-  const spec = TRANSITIONS[t];
-  return writeTx(db, () => {
-    const current = getRequest(db, id);
-    if (!current) throw notFound(`No request with id ${id}.`);
-    const from = current.status;
-    const allowed = (spec.from as readonly RequestStatus[]).includes(from) && (t !== "discard" || current.discardedAt === null);
-    const row = allowed
-      ? db
-          .update(requests)
-          .set({ ...step.set, status: spec.to })
-          .where(
-            and(
-              eq(requests.id, id),
-              eq(requests.status, from),
-              t === "discard" ? isNull(requests.discardedAt) : undefined,
-            ),
-          )
-          .returning()
-          .get()
-      : undefined;
-    if (!row) throw conflict(refusal(current, t));
-    db.insert(requestEvents)
-      .values({ requestId: id, at: step.now, actor: step.actor, fromStatus: from, toStatus: spec.to, reason: step.reason ?? null })
-      .run();
-    return row;
-  });
+/** Applies one transition (and what follows from it) in one transaction; throws 404 or 409 and writes nothing. */
+export function transition(store: Store, id: string, t: Transition, step: Step): Promise<RequestRow> {
+  return applyPlan(store, plan(id, t, step), t);
 }
 
-/** Runs `fn` in one transaction, then wakes this process's waiters on the request. */
-function committed(db: Db, id: string, fn: () => RequestRow): RequestRow {
-  const row = writeTx(db, fn);
-  announce(db, [id]);
-  return row;
+async function applyPlan(store: Store, p: Plan, t: Transition): Promise<RequestRow> {
+  const applied = await store.apply([p]);
+  if (!applied.ok) {
+    if (!applied.current) throw notFound(`No request with id ${p.requestId}.`);
+    throw conflict(refusal(applied.current, t));
+  }
+  if (p.then) nudge();
+  return applied.rows[0]!;
 }
 
 // Notices of one session go out one at a time, in order, but in a group of their own: in the
 // commands' group (the session), an approval notice would wait for the session's running command.
-function notify(db: Db, row: RequestRow, event: NoticeEvent, now: number) {
-  enqueue(db, "notify_session", { requestId: row.id, session: row.session, event }, { groupKey: `notify:${row.session}`, now });
+function notice(row: RequestRow, event: NoticeEvent, now: number): NewMessage {
+  return prepareMessage({ actor: "notify_session", payload: { requestId: row.id, session: row.session, event }, groupKey: `notify:${row.session}`, now });
 }
 
-/** Puts the request's command on the queue: the one place an execution message is made. */
-export function enqueueExecution(db: Db, row: RequestRow, now: number): void {
-  enqueue(db, "execute_approved_command", { requestId: row.id }, { priority: row.priority, groupKey: row.session, now });
+/** The request's command on the queue: the one place an execution message is made. */
+export function execution(row: RequestRow, now: number): NewMessage {
+  return prepareMessage({ actor: "execute_approved_command", payload: { requestId: row.id }, priority: row.priority, groupKey: row.session, now });
 }
 
 export interface DecideOptions {
@@ -112,130 +102,111 @@ export interface DecideOptions {
   now?: number;
 }
 
-/** Adds an allow rule for exactly this command and agent, unless one is already there. */
-function rememberCommand(db: Db, row: RequestRow, by: UserIdentity, now: number): void {
-  const pattern = exactPattern(row.command);
-  const known = db
-    .select({ id: rules.id })
-    .from(rules)
-    .where(and(eq(rules.kind, "allow"), eq(rules.pattern, pattern), eq(rules.agentId, row.agentId), isNull(rules.session)))
-    .get();
-  if (!known) addRule(db, { kind: "allow", pattern, agentId: row.agentId, note: `remembered when ${by.name} approved ${row.id}` }, by.name, now);
-}
-
 /** A person approves: pending → queued, the command enqueued and the agent told, atomically. */
-export function approveRequest(db: Db, id: string, by: UserIdentity, opts: DecideOptions = {}): RequestRow {
+export function approveRequest(store: Store, id: string, by: UserIdentity, opts: DecideOptions = {}): Promise<RequestRow> {
   const now = opts.now ?? Date.now();
-  return committed(db, id, () => {
-    const row = transition(db, id, "approve", {
-      actor: by.name,
-      reason: opts.comment,
-      set: { decidedBy: by.name, decidedAt: now, decisionComment: opts.comment ?? null, queuedAt: now },
-      now,
-    });
-    enqueueExecution(db, row, now);
-    notify(db, row, "approved", now);
-    if (opts.remember) rememberCommand(db, row, by, now);
-    return row;
+  return transition(store, id, "approve", {
+    actor: by.name,
+    reason: opts.comment,
+    set: { decidedBy: by.name, decidedAt: now, decisionComment: opts.comment ?? null, queuedAt: now },
+    now,
+    then: (row) => ({
+      enqueue: [execution(row, now), notice(row, "approved", now)],
+      remember: opts.remember
+        ? { id: newId(now), kind: "allow", pattern: exactPattern(row.command), agentId: row.agentId, session: null, createdBy: by.name, note: `remembered when ${by.name} approved ${row.id}`, createdAt: now }
+        : undefined,
+    }),
   });
 }
 
 /** A person rejects with a reason: pending → rejected, the agent told. */
-export function rejectRequest(db: Db, id: string, by: UserIdentity, reason: string, now = Date.now()): RequestRow {
-  return committed(db, id, () => {
-    const row = transition(db, id, "reject", {
-      actor: by.name,
-      reason,
-      set: { decidedBy: by.name, decidedAt: now, decisionComment: reason, finishedAt: now },
-      now,
-    });
-    notify(db, row, "rejected", now);
-    return row;
+export function rejectRequest(store: Store, id: string, by: UserIdentity, reason: string, now = Date.now()): Promise<RequestRow> {
+  return transition(store, id, "reject", {
+    actor: by.name,
+    reason,
+    set: { decidedBy: by.name, decidedAt: now, decisionComment: reason, finishedAt: now },
+    now,
+    then: (row) => ({ enqueue: [notice(row, "rejected", now)] }),
   });
 }
 
 /** The agent withdraws its own pending request. */
-export function cancelRequest(db: Db, id: string, agentId: string, now = Date.now()): RequestRow {
+export function cancelRequest(store: Store, id: string, agentId: string, now = Date.now()): Promise<RequestRow> {
   const actor = `agent:${agentId}`;
-  return committed(db, id, () =>
-    transition(db, id, "cancel", { actor, reason: "cancelled by the agent", set: { decidedBy: actor, decidedAt: now, finishedAt: now }, now }),
-  );
+  return transition(store, id, "cancel", { actor, reason: "cancelled by the agent", set: { decidedBy: actor, decidedAt: now, finishedAt: now }, now });
 }
 
-/** dead or failed → queued, the old result cleared; the caller sees to the message. */
-function requeued(db: Db, id: string, actor: string, reason: string, now: number): RequestRow {
-  return transition(db, id, "requeue", {
+/** dead or failed → queued, the old result cleared. */
+function requeued(actor: string, reason: string, now: number, then?: Step["then"]): Step {
+  return {
     actor,
     reason,
     set: { queuedAt: now, startedAt: null, finishedAt: null, exitCode: null, output: null, outputTruncated: false, discardedAt: null },
     now,
-  });
+    then,
+  };
 }
 
 /** A person puts a dead or failed request back on the queue as a new message. */
-export function requeueRequest(db: Db, id: string, by: UserIdentity, now = Date.now()): RequestRow {
-  return committed(db, id, () => {
-    const row = requeued(db, id, by.name, "requeued", now);
-    enqueueExecution(db, row, now);
-    return row;
-  });
+export function requeueRequest(store: Store, id: string, by: UserIdentity, now = Date.now()): Promise<RequestRow> {
+  return transition(store, id, "requeue", requeued(by.name, "requeued", now, (row) => ({ enqueue: [execution(row, now)] })));
 }
 
-/** The request's own dead message was put back on its queue (queue-level triage): follow it. */
-export function markRequeuedWithMessage(db: Db, id: string, now = Date.now()): RequestRow {
-  return committed(db, id, () => requeued(db, id, "system", "its dead queue message was requeued", now));
+/** The plan that makes a request follow its dead queue message back onto the queue (queue-level triage). */
+export function requeuedWithMessagePlan(id: string, now = Date.now()): Plan {
+  return plan(id, "requeue", requeued("system", "its dead queue message was requeued", now));
 }
 
 /** A person drops a dead request from triage: it stays `dead`, marked discarded. */
-export function discardRequest(db: Db, id: string, by: UserIdentity | "system", now = Date.now()): RequestRow {
-  const actor = by === "system" ? "system" : by.name;
-  return committed(db, id, () => transition(db, id, "discard", { actor, reason: "discarded", set: { discardedAt: now }, now }));
+export function discardRequest(store: Store, id: string, by: UserIdentity, now = Date.now()): Promise<RequestRow> {
+  return transition(store, id, "discard", discardStep(by.name, now));
 }
+
+export function discardStep(actor: string, now: number): Step {
+  return { actor, reason: "discarded", set: { discardedAt: now }, now };
+}
+
+/** How many pending requests one expiry transaction handles. */
+const EXPIRE_BATCH = 200;
 
 /**
  * Expires pending requests whose time is up (GATEHOUSE_PENDING_TTL_SEC after submission), in
  * batches; each expiry is audited and the agent told. Returns how many expired.
  */
-export function expirePending(db: Db, now = Date.now()): number {
+export async function expirePending(store: Store, now = Date.now()): Promise<number> {
   const ttl = config().GATEHOUSE_PENDING_TTL_SEC;
   let total = 0;
   for (;;) {
-    const due = db.$client
-      .prepare("SELECT id FROM requests WHERE status = 'pending' AND expires_at <= ? ORDER BY expires_at LIMIT 200")
-      .pluck()
-      .all(now) as string[];
-    const expired = writeTx(db, () =>
-      due.flatMap((id) => {
-        const row = getRequest(db, id);
-        if (row?.status !== "pending") return []; // decided since the SELECT
-        const done = transition(db, id, "expire", {
-          actor: "system",
-          reason: `no decision within ${ttl} s`,
-          set: { decidedBy: "system", decidedAt: now, decisionComment: "expired without a decision", finishedAt: now },
-          now,
-        });
-        notify(db, done, "expired", now);
-        return [id];
+    const due = await store.duePending(now, EXPIRE_BATCH);
+    // Optional: one decided since the read is skipped, not an error.
+    const plans = due.map((id) => ({
+      ...plan(id, "expire", {
+        actor: "system",
+        reason: `no decision within ${ttl} s`,
+        set: { decidedBy: "system", decidedAt: now, decisionComment: "expired without a decision", finishedAt: now },
+        now,
+        then: (row) => ({ enqueue: [notice(row, "expired", now)] }),
       }),
-    );
-    announce(db, expired);
+      optional: true,
+    }));
+    const applied = plans.length ? await store.apply(plans) : { ok: true as const, rows: [] };
+    const expired = applied.ok ? applied.rows.map((r) => r.id) : [];
+    if (expired.length) nudge();
     total += expired.length;
-    if (due.length < 200) return total;
+    if (due.length < EXPIRE_BATCH) return total;
   }
 }
 
-// The worker's side of the lifecycle (the execute_approved_command handler calls these).
+// The worker's side of the lifecycle (the execute_approved_command handler and the queue hooks).
 
 /** queued → running: the worker is about to start the command. */
-export function markRunning(db: Db, id: string, now = Date.now()): RequestRow {
-  return committed(db, id, () =>
-    transition(db, id, "start", { actor: "worker", set: { startedAt: now, attempts: sql`${requests.attempts} + 1` }, now }),
-  );
+export function markRunning(store: Store, id: string, now = Date.now()): Promise<RequestRow> {
+  return transition(store, id, "start", { actor: "worker", set: { startedAt: now }, countAttempt: true, now });
 }
 
-/** running → queued: an infrastructure failure before the command started; the queue retries. */
-export function markRetrying(db: Db, id: string, error: string, now = Date.now()): RequestRow {
-  return committed(db, id, () => transition(db, id, "retry", { actor: "worker", reason: error, set: { lastError: error, startedAt: null }, now }));
+/** The plan for running → queued: an infrastructure failure before the command started; the queue retries. */
+export function retryingPlan(id: string, error: string, now = Date.now()): Plan {
+  return plan(id, "retry", { actor: "worker", reason: error, set: { lastError: error, startedAt: null }, now });
 }
 
 export interface RunResult {
@@ -247,33 +218,30 @@ export interface RunResult {
   now?: number;
 }
 
-/** running → succeeded (exit 0) or failed, with the output; the agent told. */
-export function markFinished(db: Db, id: string, result: RunResult): RequestRow {
+const outcome = (result: RunResult): Transition => (result.exitCode === 0 && !result.error ? "succeed" : "fail");
+
+/** The plan for running → succeeded (exit 0) or failed, with the output; the agent told. */
+export function finishedPlan(id: string, result: RunResult): Plan {
   const now = result.now ?? Date.now();
-  const t: Transition = result.exitCode === 0 && !result.error ? "succeed" : "fail";
-  return committed(db, id, () => {
-    const row = transition(db, id, t, {
-      actor: "worker",
-      reason: result.error ?? `exit code ${result.exitCode}`,
-      set: {
-        exitCode: result.exitCode,
-        output: result.output,
-        outputTruncated: result.outputTruncated,
-        lastError: result.error ?? null,
-        finishedAt: now,
-      },
-      now,
-    });
-    notify(db, row, "finished", now);
-    return row;
+  return plan(id, outcome(result), {
+    actor: "worker",
+    reason: result.error ?? `exit code ${result.exitCode}`,
+    set: { exitCode: result.exitCode, output: result.output, outputTruncated: result.outputTruncated, lastError: result.error ?? null, finishedAt: now },
+    now,
+    then: (row) => ({ enqueue: [notice(row, "finished", now)] }),
   });
 }
 
-/** queued or running → dead (retries exhausted, or interrupted mid-run); the agent told. */
-export function markDead(db: Db, id: string, reason: string, now = Date.now()): RequestRow {
-  return committed(db, id, () => {
-    const row = transition(db, id, "die", { actor: "worker", reason, set: { lastError: reason, finishedAt: now }, now });
-    notify(db, row, "dead", now);
-    return row;
-  });
+/** running → succeeded or failed, outside a message's completion (tests, tools). */
+export function markFinished(store: Store, id: string, result: RunResult): Promise<RequestRow> {
+  return applyPlan(store, finishedPlan(id, result), outcome(result));
+}
+
+/** The plan for queued or running → dead (retries exhausted, or interrupted mid-run); the agent told. */
+export function deadPlan(id: string, reason: string, now = Date.now()): Plan {
+  return plan(id, "die", { actor: "worker", reason, set: { lastError: reason, finishedAt: now }, now, then: (row) => ({ enqueue: [notice(row, "dead", now)] }) });
+}
+
+export function markDead(store: Store, id: string, reason: string, now = Date.now()): Promise<RequestRow> {
+  return applyPlan(store, deadPlan(id, reason, now), "die");
 }

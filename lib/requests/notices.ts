@@ -1,4 +1,4 @@
-import type { Request as RequestRow } from "../db/schema";
+import type { Request as RequestRow } from "../db/rows";
 
 /** What an agent is told about, one notify_session message each. */
 export type NoticeEvent = "approved" | "rejected" | "expired" | "finished" | "dead";

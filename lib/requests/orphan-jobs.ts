@@ -1,17 +1,10 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
-import type { Db } from "../db/client";
-import { perDb } from "../db/per-db";
+import type { Store } from "../db/store";
 import type { Tmux } from "../tmux/client";
 import { isTmuxError } from "../tmux/errors";
 import { jobFiles } from "../tmux/output";
 import { killProcessGroup } from "../tmux/process-group";
-
-const statements = perDb(({ $client: client }) => ({
-  running: client
-    .prepare<[string], string>(`SELECT id FROM requests WHERE id IN (SELECT value FROM json_each(?)) AND status = 'running'`)
-    .pluck(),
-}));
 
 interface JobWindow {
   requestId: string;
@@ -47,12 +40,12 @@ async function jobWindows(tmux: Tmux, jobsRoot: string): Promise<JobWindow[]> {
  * window of a finished job has its exit code and is left alone.) Returns the requests whose
  * commands were stopped.
  */
-export async function stopOrphanedJobs(db: Db, tmux: Tmux, jobsRoot: string): Promise<string[]> {
+export async function stopOrphanedJobs(store: Store, tmux: Tmux, jobsRoot: string): Promise<string[]> {
   // No job ever ran here: no tmux call (workers of other queues, tests and benchmarks of the queue).
   if (!existsSync(jobsRoot)) return [];
   const windows = await jobWindows(tmux, jobsRoot);
   if (!windows.length) return [];
-  const running = new Set(statements(db).running.all(JSON.stringify(windows.map((w) => w.requestId))));
+  const running = new Set(await store.idsWithStatus(windows.map((w) => w.requestId), ["running"]));
   const stopped: string[] = [];
   for (const w of windows) {
     if (running.has(w.requestId) || existsSync(jobFiles(path.join(jobsRoot, w.requestId)).exit)) continue;

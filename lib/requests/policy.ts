@@ -1,5 +1,5 @@
 import type { AgentIdentity } from "../auth/agents";
-import type { Rule } from "../db/schema";
+import type { Rule } from "../db/rows";
 import { coreCommand, coreOf, isWildcard, matchesPattern, segmentsOf } from "./patterns";
 import { priorityRank, type Priority } from "./statuses";
 

@@ -1,4 +1,4 @@
-import type { Request as RequestRow } from "../db/schema";
+import type { Request as RequestRow } from "../db/rows";
 import type { Priority, RequestStatus } from "./statuses";
 
 /** A request as API.md describes it: ISO times, the decision as one object. */

@@ -1,23 +1,14 @@
 import * as z from "zod/mini";
-import type { Db } from "../db/client";
-import { ApiError } from "../http/errors";
+import type { Plan } from "../db/store";
 import { onDeadLetter, onDiscard, onRequeue, onRetry, type HookMessage } from "../queue/hooks";
-import { discardRequest, markDead, markRequeuedWithMessage, markRetrying } from "./lifecycle";
+import { deadPlan, discardStep, plan, requeuedWithMessagePlan, retryingPlan } from "./lifecycle";
 
 const payload = z.object({ requestId: z.string() });
 
-/** Lifecycle moves that lose a race with a person or the worker are not errors here. */
-function ignoringConflicts(fn: () => void): void {
-  try {
-    fn();
-  } catch (err) {
-    if (!(err instanceof ApiError) || (err.status !== 409 && err.status !== 404)) throw err;
-  }
-}
-
-function requestIdOf(message: HookMessage): string | null {
+/** The request a message runs, as an optional plan: losing a race with a person or the worker is not an error here. */
+function forRequest(message: HookMessage, make: (id: string) => Plan): Plan[] {
   const parsed = payload.safeParse(message.payload);
-  return parsed.success ? parsed.data.requestId : null;
+  return parsed.success ? [{ ...make(parsed.data.requestId), optional: true }] : [];
 }
 
 /** The error as the request shows it to its agent: the first line (the queue message keeps the stack). */
@@ -38,22 +29,13 @@ let registered = false;
 export function registerRequestQueueHooks(): void {
   if (registered) return;
   registered = true;
-  onDeadLetter("execute_approved_command", (db: Db, message, reason) => {
-    const id = requestIdOf(message);
+  onDeadLetter("execute_approved_command", (message, reason) => {
     const error = summary(message.lastError);
-    const why = error ? `${reason}: ${error}` : reason;
-    if (id) ignoringConflicts(() => markDead(db, id, why));
+    return forRequest(message, (id) => deadPlan(id, error ? `${reason}: ${error}` : reason));
   });
-  onRetry("execute_approved_command", (db: Db, message) => {
-    const id = requestIdOf(message);
-    if (id) ignoringConflicts(() => markRetrying(db, id, summary(message.lastError) ?? "retrying"));
-  });
-  onRequeue("execute_approved_command", (db: Db, message) => {
-    const id = requestIdOf(message);
-    if (id) ignoringConflicts(() => markRequeuedWithMessage(db, id));
-  });
-  onDiscard("execute_approved_command", (db: Db, message) => {
-    const id = requestIdOf(message);
-    if (id) ignoringConflicts(() => discardRequest(db, id, "system"));
-  });
+  onRetry("execute_approved_command", (message) =>
+    forRequest(message, (id) => retryingPlan(id, summary(message.lastError) ?? "retrying")),
+  );
+  onRequeue("execute_approved_command", (message) => forRequest(message, (id) => requeuedWithMessagePlan(id)));
+  onDiscard("execute_approved_command", (message) => forRequest(message, (id) => plan(id, "discard", discardStep("system", Date.now()))));
 }

@@ -1,9 +1,7 @@
-import { asc, eq } from "drizzle-orm";
 import * as z from "zod/mini";
 import { SESSION_NAME, AGENT_ID } from "../auth/agents";
-import { writeTx, type Db } from "../db/client";
-import { perDb } from "../db/per-db";
-import { meta, rules, type Rule } from "../db/schema";
+import type { Rule } from "../db/rows";
+import type { Store } from "../db/store";
 import { notFound } from "../http/errors";
 import { parseWith } from "../http/validate";
 import { newId } from "../ids";
@@ -36,38 +34,32 @@ export const newRuleSchema = z.strictObject({
 });
 export type NewRule = z.input<typeof newRuleSchema>;
 
-/** Adds a policy rule (inside the caller's transaction when there is one). */
-export function addRule(db: Db, input: NewRule, createdBy: string, now = Date.now()): Rule {
+/** Adds a policy rule. */
+export async function addRule(store: Store, input: NewRule, createdBy: string, now = Date.now()): Promise<Rule> {
   const r = parseWith(newRuleSchema, input);
-  return db
-    .insert(rules)
-    .values({
-      id: newId(now),
-      kind: r.kind,
-      pattern: r.pattern,
-      agentId: r.agentId ?? null,
-      session: r.session ?? null,
-      note: r.note ?? null,
-      createdBy,
-      createdAt: now,
-    })
-    .returning()
-    .get();
+  return store.addRule({
+    id: newId(now),
+    kind: r.kind,
+    pattern: r.pattern,
+    agentId: r.agentId ?? null,
+    session: r.session ?? null,
+    note: r.note ?? null,
+    createdBy,
+    createdAt: now,
+  });
 }
 
-export function deleteRule(db: Db, id: string): Rule {
-  const row = db.delete(rules).where(eq(rules.id, id)).returning().get();
+export async function deleteRule(store: Store, id: string): Promise<Rule> {
+  const row = await store.deleteRule(id);
   if (!row) throw notFound(`No rule with id ${id}.`);
   return row;
 }
 
 /** Every rule, in the order the policy checks them within a kind (oldest first). */
-export function listRules(db: Db): Rule[] {
-  ensureDefaultRules(db);
-  return allRules(db).all();
+export async function listRules(store: Store): Promise<Rule[]> {
+  await ensureDefaultRules(store);
+  return store.listRules();
 }
-
-const allRules = perDb((db) => db.select().from(rules).orderBy(asc(rules.createdAt), asc(rules.id)).prepare());
 
 const SHELLS = ["sh", "bash", "zsh", "dash", "/bin/sh", "/bin/bash", "/usr/bin/env sh", "/usr/bin/env bash"];
 
@@ -109,25 +101,18 @@ export const DEFAULT_RULES: { id: string; kind: RuleKind; pattern: string; note:
   })),
 ];
 
-const seeded = new WeakSet<Db>();
+const seeded = new WeakSet<Store>();
 
 /**
- * Seeds the built-in rules once per database. A `meta` marker makes it once for the life of the
- * file, so a default an admin deleted stays deleted; the marker and the rules commit together.
+ * Seeds the built-in rules once per database. A meta marker makes it once for the life of the
+ * database, so a default an admin deleted stays deleted; the marker and the rules commit together.
  */
-export function ensureDefaultRules(db: Db, now = Date.now()): void {
-  if (seeded.has(db)) return;
-  writeTx(db, () => {
-    const marked = db
-      .insert(meta)
-      .values({ key: "default_rules_seeded", value: new Date(now).toISOString() })
-      .onConflictDoNothing()
-      .run();
-    if (marked.changes === 0) return;
-    db.insert(rules)
-      .values(DEFAULT_RULES.map((r) => ({ ...r, agentId: null, session: null, createdBy: "system", createdAt: now })))
-      .onConflictDoNothing()
-      .run();
-  });
-  seeded.add(db);
+export async function ensureDefaultRules(store: Store, now = Date.now()): Promise<void> {
+  if (seeded.has(store)) return;
+  await store.seedRules(
+    DEFAULT_RULES.map((r) => ({ ...r, agentId: null, session: null, createdBy: "system", createdAt: now })),
+    "default_rules_seeded",
+    now,
+  );
+  seeded.add(store);
 }

@@ -1,16 +1,14 @@
-import { and, eq, sql } from "drizzle-orm";
 import * as z from "zod";
 import { SESSION_NAME, type AgentIdentity } from "../auth/agents";
 import { config } from "../config";
-import { writeTx, type Db } from "../db/client";
-import { perDb } from "../db/per-db";
-import { requestEvents, requests, type Request as RequestRow } from "../db/schema";
+import type { Request as RequestRow } from "../db/rows";
+import type { NewRequestWrite, Store } from "../db/store";
 import { forbidden, tooLarge } from "../http/errors";
 import { newId } from "../ids";
-import { announce } from "./changes";
-import { enqueueExecution } from "./lifecycle";
+import { nudge } from "../queue/wake";
+import { execution } from "./lifecycle";
 import { evaluatePolicy } from "./policy";
-import { ensureDefaultRules, listRules } from "./rules";
+import { listRules } from "./rules";
 import { PRIORITIES } from "./statuses";
 
 /** Largest command accepted, in UTF-8 bytes (413 beyond). */
@@ -42,45 +40,6 @@ export function checkCommandSize(body: unknown): void {
   }
 }
 
-const p = sql.placeholder;
-
-// Prepared once per database: this is the hot path of the API (see bench/api.ts).
-const statements = perDb((db) => ({
-  byKey: db
-    .select()
-    .from(requests)
-    .where(and(eq(requests.agentId, p("agentId")), eq(requests.idempotencyKey, p("key"))))
-    .prepare(),
-  insert: db
-    .insert(requests)
-    .values({
-      id: p("id"),
-      agentId: p("agentId"),
-      session: p("session"),
-      command: p("command"),
-      cwd: p("cwd"),
-      reason: p("reason"),
-      priority: p("priority"),
-      status: p("status"),
-      timeoutSec: p("timeoutSec"),
-      autoApprove: p("autoApprove"),
-      idempotencyKey: p("idempotencyKey"),
-      decidedBy: p("decidedBy"),
-      decidedAt: p("decidedAt"),
-      decisionComment: p("decisionComment"),
-      createdAt: p("createdAt"),
-      expiresAt: p("expiresAt"),
-      queuedAt: p("queuedAt"),
-      finishedAt: p("finishedAt"),
-    })
-    .returning()
-    .prepare(),
-  event: db
-    .insert(requestEvents)
-    .values({ requestId: p("requestId"), at: p("at"), actor: p("actor"), fromStatus: p("fromStatus"), toStatus: p("toStatus"), reason: p("reason") })
-    .prepare(),
-}));
-
 export interface Submitted {
   request: RequestRow;
   /** False when the Idempotency-Key matched an earlier request, which is returned instead. */
@@ -91,57 +50,54 @@ export interface Submitted {
  * An agent asks to run a command: the policy decides at once (queued, rejected) or leaves it for
  * a person (pending). Row, events and the execution message commit together.
  */
-export function submitRequest(
-  db: Db,
+export async function submitRequest(
+  store: Store,
   agent: AgentIdentity,
   input: NewRequest,
   opts: { idempotencyKey?: string | null; now?: number } = {},
-): Submitted {
+): Promise<Submitted> {
   const now = opts.now ?? Date.now();
-  const key = opts.idempotencyKey ?? null;
   if (!agent.sessions.includes(input.session)) {
     throw forbidden(`Agent ${agent.id} may not target session ${input.session}; its sessions: ${agent.sessions.join(", ")}.`);
   }
   const settings = config();
-  ensureDefaultRules(db, now);
-  const result = writeTx(db, (): Submitted => {
-    if (key !== null) {
-      const earlier = statements(db).byKey.get({ agentId: agent.id, key });
-      if (earlier) return { request: earlier, created: false };
-    }
-    const verdict = evaluatePolicy(listRules(db), { agent, ...input }, { autoApprovePriority: settings.GATEHOUSE_AUTO_APPROVE_PRIORITY });
-    const id = newId(now);
-    const decided = verdict.outcome !== "ask";
-    const status = verdict.outcome === "allow" ? "queued" : verdict.outcome === "deny" ? "rejected" : "pending";
-    const row = statements(db).insert.get({
-      id,
-      agentId: agent.id,
-      session: input.session,
-      command: input.command,
-      cwd: input.cwd ?? null,
-      reason: input.reason ?? null,
-      priority: input.priority,
-      status,
-      timeoutSec: input.timeoutSec ?? null,
-      autoApprove: input.autoApprove,
-      idempotencyKey: key,
-      decidedBy: decided ? verdict.by : null,
-      decidedAt: decided ? now : null,
-      decisionComment: decided ? verdict.why : null,
-      createdAt: now,
-      expiresAt: now + settings.GATEHOUSE_PENDING_TTL_SEC * 1000,
-      queuedAt: status === "queued" ? now : null,
-      finishedAt: status === "rejected" ? now : null,
-    });
-    // Even a request the policy decides at once is first `pending`: the trail shows both steps.
-    const events: (typeof requestEvents.$inferInsert)[] = [
-      { requestId: id, at: now, actor: `agent:${agent.id}`, fromStatus: null, toStatus: "pending", reason: decided ? null : verdict.why },
-    ];
-    if (decided) events.push({ requestId: id, at: now, actor: verdict.by, fromStatus: "pending", toStatus: status, reason: verdict.why });
-    for (const event of events) statements(db).event.run(event);
-    if (status === "queued") enqueueExecution(db, row, now);
-    return { request: row, created: true };
-  });
-  if (result.created) announce(db, [result.request.id]);
+  const verdict = evaluatePolicy(await listRules(store), { agent, ...input }, { autoApprovePriority: settings.GATEHOUSE_AUTO_APPROVE_PRIORITY });
+  const id = newId(now);
+  const decided = verdict.outcome !== "ask";
+  const status = verdict.outcome === "allow" ? "queued" : verdict.outcome === "deny" ? "rejected" : "pending";
+  const row: RequestRow = {
+    id,
+    agentId: agent.id,
+    session: input.session,
+    command: input.command,
+    cwd: input.cwd ?? null,
+    reason: input.reason ?? null,
+    priority: input.priority,
+    status,
+    timeoutSec: input.timeoutSec ?? null,
+    autoApprove: input.autoApprove,
+    idempotencyKey: opts.idempotencyKey ?? null,
+    decidedBy: decided ? verdict.by : null,
+    decidedAt: decided ? now : null,
+    decisionComment: decided ? verdict.why : null,
+    exitCode: null,
+    output: null,
+    outputTruncated: false,
+    attempts: 0,
+    lastError: null,
+    createdAt: now,
+    expiresAt: now + settings.GATEHOUSE_PENDING_TTL_SEC * 1000,
+    queuedAt: status === "queued" ? now : null,
+    startedAt: null,
+    finishedAt: status === "rejected" ? now : null,
+    discardedAt: null,
+  };
+  // Even a request the policy decides at once is first `pending`: the trail shows both steps.
+  const events: NewRequestWrite["events"] = [
+    { requestId: id, at: now, actor: `agent:${agent.id}`, fromStatus: null, toStatus: "pending", reason: decided ? null : verdict.why },
+  ];
+  if (decided) events.push({ requestId: id, at: now, actor: verdict.by, fromStatus: "pending", toStatus: status, reason: verdict.why });
+  const result = await store.insertRequest({ row, events, enqueue: status === "queued" ? [execution(row, now)] : [] });
+  if (result.created && status === "queued") nudge();
   return result;
 }

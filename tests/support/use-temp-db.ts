@@ -1,20 +1,32 @@
 // Apart from temp-db.ts because it registers vitest hooks, and the benchmarks use tempDb too.
 import { afterEach, beforeEach } from "vitest";
-import { tempDb, type TempDb } from "./temp-db";
+import type { Db } from "../../lib/db/sqlite/client";
+import type { Store } from "../../lib/db/store";
+import { tempStore, type TempStore } from "./temp-db";
+
+export interface TestDb {
+  /** The store under test (GATEHOUSE_TEST_STORE): SQLite, or PostgreSQL. */
+  readonly store: Store;
+  /** The SQLite handle, for checks in SQL; throws on PostgreSQL (such a test is SQLite-only). */
+  readonly db: Db;
+  /** The test's own temp dir. */
+  readonly dir: string;
+  /** The environment that points a web server or worker at this database. */
+  readonly env: Record<string, string>;
+}
 
 /**
- * A fresh database for each test of the file: `t.db`, `t.file` and `t.dir` are the current test's.
- * After each test, `teardown` (stopping whatever still uses the file: worker processes, a loop)
- * runs before the file is closed and removed.
+ * A fresh database for each test of the file. After each test, `teardown` (stopping whatever still
+ * uses the database: worker processes, a loop) runs before it is closed and removed.
  */
-export function useTempDb(opts: { prefix?: string; teardown?: () => unknown } = {}): Omit<TempDb, "cleanup"> {
-  let current: TempDb | undefined;
-  beforeEach(() => {
-    current = tempDb(opts.prefix);
+export function useTempDb(opts: { prefix?: string; teardown?: () => unknown } = {}): TestDb {
+  let current: TempStore | undefined;
+  beforeEach(async () => {
+    current = await tempStore(opts.prefix);
   });
   afterEach(async () => {
     await opts.teardown?.();
-    current?.cleanup();
+    await current?.cleanup();
     current = undefined;
   });
   const now = () => {
@@ -22,14 +34,19 @@ export function useTempDb(opts: { prefix?: string; teardown?: () => unknown } = 
     return current;
   };
   return {
-    get db() {
-      return now().db;
+    get store() {
+      return now().store;
     },
-    get file() {
-      return now().file;
+    get db() {
+      const db = now().sqlite;
+      if (!db) throw new Error("this check reads SQLite directly: run it with the SQLite store");
+      return db;
     },
     get dir() {
       return now().dir;
+    },
+    get env() {
+      return now().env;
     },
   };
 }

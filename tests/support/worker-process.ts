@@ -5,8 +5,8 @@ import { eventually } from "./eventually";
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 
 export interface WorkerProcessOptions {
-  /** The SQLite file (GATEHOUSE_DB). */
-  db: string;
+  /** The environment naming its database (TestDb.env: GATEHOUSE_DB or GATEHOUSE_DATABASE_URL). */
+  db: Record<string, string>;
   /** `npm run worker` options: --processes, --concurrency, --queues, --handlers … */
   args?: string[];
   /** More environment (GATEHOUSE_GRACE_MS …). */
@@ -39,7 +39,7 @@ export function startWorker(opts: WorkerProcessOptions): WorkerProcess {
   const entry = opts.supervisor === false ? "worker/child.cjs" : "worker/index.cjs";
   const proc = spawn(process.execPath, [entry, ...(opts.args ?? [])], {
     cwd: ROOT,
-    env: { ...process.env, GATEHOUSE_DB: opts.db, ...opts.env },
+    env: { ...process.env, ...opts.db, ...opts.env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   started.add(proc);

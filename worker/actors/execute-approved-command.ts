@@ -1,8 +1,8 @@
 import { homedir } from "node:os";
 import { config } from "../../lib/config";
-import type { Request as RequestRow } from "../../lib/db/schema";
+import type { Request as RequestRow } from "../../lib/db/rows";
 import { ApiError } from "../../lib/http/errors";
-import { markFinished, markRunning } from "../../lib/requests/lifecycle";
+import { finishedPlan, markRunning } from "../../lib/requests/lifecycle";
 import { exactSession, tmuxFromConfig, type Tmux } from "../../lib/tmux/client";
 import { isTmuxError } from "../../lib/tmux/errors";
 import { jobDirFor } from "../../lib/tmux/paths";
@@ -61,7 +61,7 @@ function notOurs(e: unknown): e is ApiError {
 export const runApprovedCommand: Handler<{ requestId: string }> = async ({ requestId }, ctx) => {
   let row: RequestRow;
   try {
-    row = markRunning(ctx.db, requestId);
+    row = await markRunning(ctx.store, requestId);
   } catch (e) {
     if (!notOurs(e)) throw e;
     log.warn(`message ${ctx.messageId}: request ${requestId} not run: ${e.message}`);
@@ -83,15 +83,15 @@ export const runApprovedCommand: Handler<{ requestId: string }> = async ({ reque
         },
       }),
     );
-    const settled = ctx.settle((db) =>
-      markFinished(db, row.id, {
+    const settled = await ctx.settle([
+      finishedPlan(row.id, {
         exitCode: result.exitCode,
         output: result.output,
         outputTruncated: result.outputTruncated,
         error: result.timedOut ? `stopped at its time limit of ${timeoutSec} s` : null,
         now: result.finishedAt.getTime(),
       }),
-    );
+    ]);
     if (!settled) log.warn(`request ${row.id}: the command ended, but the message's lease was lost meanwhile: result not recorded`);
   } catch (e) {
     if (started || (isTmuxError(e) && e.commandMayHaveStarted)) {

@@ -15,7 +15,7 @@ export const notifyRequestSession: Handler<{ requestId: string; session: string;
   { requestId, session, event },
   ctx,
 ) => {
-  const row = getRequest(ctx.db, requestId);
+  const row = await getRequest(ctx.store, requestId);
   if (!row) {
     log.warn(`message ${ctx.messageId}: request ${requestId} no longer exists; the ${event} notice is dropped`);
     return;

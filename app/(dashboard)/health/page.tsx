@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
-import { getDb } from "@/lib/db/client";
+import { getStore } from "@/lib/db/open";
 import { requirePageUser } from "@/lib/auth/current-user";
-import { health } from "@/lib/db/queries/health";
+import { health } from "@/lib/dashboard/health";
 import { HealthView } from "@/components/health-view";
 
 export const metadata: Metadata = { title: "Health" };
@@ -9,5 +9,5 @@ export const dynamic = "force-dynamic";
 
 export default async function HealthPage() {
   await requirePageUser();
-  return <HealthView initial={await health(getDb())} />;
+  return <HealthView initial={await health(await getStore())} />;
 }

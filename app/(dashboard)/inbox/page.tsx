@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import { getDb } from "@/lib/db/client";
+import { getStore } from "@/lib/db/open";
 import { requirePageUser } from "@/lib/auth/current-user";
 import { dashboardList } from "@/lib/requests/list";
 import { Inbox } from "@/components/inbox";
@@ -9,5 +9,5 @@ export const dynamic = "force-dynamic";
 
 export default async function InboxPage() {
   await requirePageUser();
-  return <Inbox initial={dashboardList(getDb(), { status: ["pending"], sort: "oldest", limit: 200 })} />;
+  return <Inbox initial={await dashboardList(await getStore(), { status: ["pending"], sort: "oldest", limit: 200 })} />;
 }

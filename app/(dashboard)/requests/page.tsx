@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
-import { getDb } from "@/lib/db/client";
+import { getStore } from "@/lib/db/open";
 import { requirePageUser } from "@/lib/auth/current-user";
 import { dashboardList, listParams, tabQuery } from "@/lib/requests/list";
 import { RequestTable } from "@/components/request-table";
@@ -14,7 +14,7 @@ export default async function RequestsPage({ searchParams }: { searchParams: Pro
   const parsed = listParams.safeParse({ tab: "approved", ...raw });
   const query = parsed.success ? parsed.data : listParams.parse({ tab: "approved" });
   if (query.tab === "pending") redirect("/inbox");
-  const initial = dashboardList(getDb(), tabQuery({ ...query, cursor: undefined, sort: "newest" }));
+  const initial = await dashboardList(await getStore(), tabQuery({ ...query, cursor: undefined, sort: "newest" }));
   const filters = { agent: query.agent ?? "", session: query.session ?? "", priority: query.priority ?? "", q: query.q ?? "" };
   return (
     <>

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
-import { getDb } from "@/lib/db/client";
+import { getStore } from "@/lib/db/open";
 import { requirePageUser } from "@/lib/auth/current-user";
-import { ruleMatchCounts } from "@/lib/db/queries/rule-matches";
+import { ruleMatchCounts } from "@/lib/dashboard/rule-matches";
 import { listRules } from "@/lib/requests/rules";
 import { RulesView } from "@/components/rules-view";
 
@@ -10,8 +10,8 @@ export const dynamic = "force-dynamic";
 
 export default async function RulesPage() {
   await requirePageUser();
-  const db = getDb();
-  const rules = listRules(db);
-  const { counts, window } = ruleMatchCounts(db, rules);
+  const store = await getStore();
+  const rules = await listRules(store);
+  const { counts, window } = await ruleMatchCounts(store, rules);
   return <RulesView window={window} rules={rules.map((r) => ({ ...r, matches: counts.get(r.id) ?? 0 }))} />;
 }

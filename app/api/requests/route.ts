@@ -1,7 +1,7 @@
 import { authenticate, requireAgent } from "@/lib/auth/principal";
 import { enforceAgentRate } from "@/lib/auth/rate-limit";
 import { config } from "@/lib/config";
-import { getDb } from "@/lib/db/client";
+import { getStore } from "@/lib/db/open";
 import { idempotencyKeyOf } from "@/lib/http/headers";
 import { route } from "@/lib/http/route";
 import { parseWith, queryOf, readJson } from "@/lib/http/validate";
@@ -13,22 +13,22 @@ export const dynamic = "force-dynamic";
 
 /** An agent asks to run a command. */
 export const POST = route(async (req) => {
-  const db = getDb();
-  const agent = requireAgent(db, req);
+  const store = await getStore();
+  const agent = await requireAgent(store, req);
   const idempotencyKey = idempotencyKeyOf(req);
   enforceAgentRate(agent.id, config().GATEHOUSE_AGENT_RATE_PER_MIN);
   const body = await readJson(req);
   checkCommandSize(body);
   const input = parseWith(newRequestSchema, body);
-  const { request, created } = submitRequest(db, agent, input, { idempotencyKey });
+  const { request, created } = await submitRequest(store, agent, input, { idempotencyKey });
   return Response.json(presentRequest(request), { status: created ? 201 : 200 });
 });
 
 /** Requests newest first, keyset-paginated; an agent sees only its own. */
-export const GET = route((req) => {
-  const db = getDb();
-  const who = authenticate(db, req);
+export const GET = route(async (req) => {
+  const store = await getStore();
+  const who = await authenticate(store, req);
   const filter = parseWith(listQuerySchema, queryOf(req));
-  const page = listRequests(db, who.kind === "agent" ? { ...filter, agent: who.agent.id } : filter);
+  const page = await listRequests(store, who.kind === "agent" ? { ...filter, agent: who.agent.id } : filter);
   return Response.json({ items: page.items.map(presentRequest), nextCursor: page.nextCursor });
 });

@@ -1,9 +1,9 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
-import { getDb } from "@/lib/db/client";
+import { getStore } from "@/lib/db/open";
 import { requirePageUser } from "@/lib/auth/current-user";
-import { requestDetail } from "@/lib/db/queries/request-detail";
+import { requestDetail } from "@/lib/dashboard/request-detail";
 import { RequestDetailView } from "@/components/request-detail";
 
 export const metadata: Metadata = { title: "Request" };
@@ -12,7 +12,7 @@ export const dynamic = "force-dynamic";
 export default async function RequestPage({ params }: { params: Promise<{ id: string }> }) {
   await requirePageUser();
   const { id } = await params;
-  const detail = await requestDetail(getDb(), id);
+  const detail = await requestDetail(await getStore(), id);
   if (!detail) notFound();
   return (
     <>

@@ -1,7 +1,7 @@
 import * as z from "zod";
 import { PASSWORD, USER_NAME, verifyLogin } from "@/lib/auth/users";
 import { createWebSession, sessionCookieHeader } from "@/lib/auth/web-sessions";
-import { getDb } from "@/lib/db/client";
+import { getStore } from "@/lib/db/open";
 import { unauthorized } from "@/lib/http/errors";
 import { checkSameOrigin, isSecure } from "@/lib/http/origin";
 import { route } from "@/lib/http/route";
@@ -13,10 +13,10 @@ const body = z.strictObject({ name: USER_NAME, password: PASSWORD });
 export const POST = route(async (req) => {
   // A login form posted from another site would sign the victim in as someone else.
   if (req.headers.get("origin") !== null) checkSameOrigin(req);
-  const db = getDb();
+  const store = await getStore();
   const { name, password } = await readBody(req, body);
-  const user = await verifyLogin(db, name, password);
+  const user = await verifyLogin(store, name, password);
   if (!user) throw unauthorized("That name and password do not match a user.");
-  const cookie = createWebSession(db, user.id);
+  const cookie = await createWebSession(store, user.id);
   return Response.json({ user }, { headers: { "Set-Cookie": sessionCookieHeader(cookie, isSecure(req)) } });
 });

@@ -1,6 +1,6 @@
 import * as z from "zod";
 import { authenticate } from "@/lib/auth/principal";
-import { getDb } from "@/lib/db/client";
+import { getStore } from "@/lib/db/open";
 import { route } from "@/lib/http/route";
 import { parseWith, queryOf } from "@/lib/http/validate";
 import { presentRequest } from "@/lib/requests/present";
@@ -12,10 +12,10 @@ const query = z.strictObject({ wait: z.coerce.number().min(0).max(60).optional()
 
 /** One request; with `?wait=N`, held until its status changes or N seconds pass. */
 export const GET = route<{ id: string }>(async (req, ctx) => {
-  const db = getDb();
-  const who = authenticate(db, req);
+  const store = await getStore();
+  const who = await authenticate(store, req);
   const { wait } = parseWith(query, queryOf(req));
-  const row = requireVisibleRequest(db, (await ctx.params).id, who);
-  const current = wait ? await awaitStatusChange(db, row, wait * 1000, req.signal) : row;
+  const row = await requireVisibleRequest(store, (await ctx.params).id, who);
+  const current = wait ? await awaitStatusChange(store, row, wait * 1000, req.signal) : row;
   return Response.json(presentRequest(current));
 });

@@ -1,6 +1,6 @@
 import { requireUser } from "@/lib/auth/principal";
-import { getDb } from "@/lib/db/client";
-import { requestDetail } from "@/lib/db/queries/request-detail";
+import { getStore } from "@/lib/db/open";
+import { requestDetail } from "@/lib/dashboard/request-detail";
 import { notFound } from "@/lib/http/errors";
 import { route } from "@/lib/http/route";
 
@@ -8,10 +8,10 @@ export const dynamic = "force-dynamic";
 
 /** A request with its audit trail and, while it runs, its output so far (the detail page polls this). */
 export const GET = route<{ id: string }>(async (req, ctx) => {
-  const db = getDb();
-  requireUser(db, req);
+  const store = await getStore();
+  await requireUser(store, req);
   const { id } = await ctx.params;
-  const detail = await requestDetail(db, id);
+  const detail = await requestDetail(store, id);
   if (!detail) throw notFound(`No request with id ${id}.`);
   return Response.json(detail);
 });

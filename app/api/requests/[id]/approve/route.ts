@@ -1,6 +1,6 @@
 import * as z from "zod";
 import { requireUser } from "@/lib/auth/principal";
-import { getDb } from "@/lib/db/client";
+import { getStore } from "@/lib/db/open";
 import { route } from "@/lib/http/route";
 import { readBody } from "@/lib/http/validate";
 import { approveRequest } from "@/lib/requests/lifecycle";
@@ -10,8 +10,8 @@ const body = z.strictObject({ comment: z.string().max(4000).optional(), remember
 
 /** A supervisor approves a pending request; `remember` also allows this exact command for its agent. */
 export const POST = route<{ id: string }>(async (req, ctx) => {
-  const db = getDb();
-  const user = requireUser(db, req, "supervisor");
+  const store = await getStore();
+  const user = await requireUser(store, req, "supervisor");
   const { comment, remember } = await readBody(req, body);
-  return Response.json(presentRequest(approveRequest(db, (await ctx.params).id, user, { comment, remember })));
+  return Response.json(presentRequest(await approveRequest(store, (await ctx.params).id, user, { comment, remember })));
 });

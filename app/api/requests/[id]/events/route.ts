@@ -1,5 +1,5 @@
 import { authenticate } from "@/lib/auth/principal";
-import { getDb } from "@/lib/db/client";
+import { getStore } from "@/lib/db/open";
 import { route } from "@/lib/http/route";
 import { listEvents, presentEvent, requireVisibleRequest } from "@/lib/requests/read";
 
@@ -7,7 +7,7 @@ export const dynamic = "force-dynamic";
 
 /** The audit trail of a request, oldest first. */
 export const GET = route<{ id: string }>(async (req, ctx) => {
-  const db = getDb();
-  const row = requireVisibleRequest(db, (await ctx.params).id, authenticate(db, req));
-  return Response.json({ items: listEvents(db, row.id).map(presentEvent) });
+  const store = await getStore();
+  const row = await requireVisibleRequest(store, (await ctx.params).id, await authenticate(store, req));
+  return Response.json({ items: (await listEvents(store, row.id)).map(presentEvent) });
 });

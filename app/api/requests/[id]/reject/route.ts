@@ -1,6 +1,6 @@
 import * as z from "zod";
 import { requireUser } from "@/lib/auth/principal";
-import { getDb } from "@/lib/db/client";
+import { getStore } from "@/lib/db/open";
 import { route } from "@/lib/http/route";
 import { readBody } from "@/lib/http/validate";
 import { rejectRequest } from "@/lib/requests/lifecycle";
@@ -10,8 +10,8 @@ const body = z.strictObject({ reason: z.string().trim().min(1, "a reason is requ
 
 /** A supervisor rejects a pending request; the agent is told the reason. */
 export const POST = route<{ id: string }>(async (req, ctx) => {
-  const db = getDb();
-  const user = requireUser(db, req, "supervisor");
+  const store = await getStore();
+  const user = await requireUser(store, req, "supervisor");
   const { reason } = await readBody(req, body);
-  return Response.json(presentRequest(rejectRequest(db, (await ctx.params).id, user, reason)));
+  return Response.json(presentRequest(await rejectRequest(store, (await ctx.params).id, user, reason)));
 });

@@ -1,6 +1,6 @@
 import * as z from "zod";
 import { requireUser } from "@/lib/auth/principal";
-import { getDb } from "@/lib/db/client";
+import { getStore } from "@/lib/db/open";
 import { route } from "@/lib/http/route";
 import { readBody } from "@/lib/http/validate";
 import { requeueRequest } from "@/lib/requests/lifecycle";
@@ -8,8 +8,8 @@ import { presentRequest } from "@/lib/requests/present";
 
 /** A supervisor puts a dead or failed request back on the queue. */
 export const POST = route<{ id: string }>(async (req, ctx) => {
-  const db = getDb();
-  const user = requireUser(db, req, "supervisor");
+  const store = await getStore();
+  const user = await requireUser(store, req, "supervisor");
   await readBody(req, z.strictObject({}));
-  return Response.json(presentRequest(requeueRequest(db, (await ctx.params).id, user)));
+  return Response.json(presentRequest(await requeueRequest(store, (await ctx.params).id, user)));
 });

@@ -1,8 +1,7 @@
 import "server-only";
-import type { Db } from "../client";
-import { perDb } from "../per-db";
+import type { Store } from "../db/store";
+import { workerStatuses, type WorkerStatus } from "../queue/workers";
 import { requestCounts, tabCounts, type StatusCounts, type TabCounts } from "./counts";
-import { workerStatuses, type WorkerStatus } from "./workers";
 
 export interface Overview {
   now: number;
@@ -16,21 +15,15 @@ export interface Overview {
   workers: WorkerStatus[];
 }
 
-const statements = perDb(({ $client: c }) => ({
-  minutes: c.prepare(
-    "SELECT minute, submitted, succeeded + failed AS finished, succeeded, failed FROM request_minutes WHERE minute > ? ORDER BY minute",
-  ),
-  oldestPending: c
-    .prepare("SELECT created_at FROM requests INDEXED BY requests_status WHERE status = 'pending' ORDER BY id LIMIT 1")
-    .pluck(),
-}));
-
 /** Everything the overview page shows, in a handful of index reads. */
-export function overview(db: Db, now = Date.now()): Overview {
-  const s = statements(db);
-  const counts = requestCounts(db);
+export async function overview(store: Store, now = Date.now()): Promise<Overview> {
   const thisMinute = Math.floor(now / 60_000);
-  const rows = s.minutes.all(thisMinute - 60) as { minute: number; submitted: number; finished: number; succeeded: number; failed: number }[];
+  const [counts, rows, oldestPendingAt, workers] = await Promise.all([
+    requestCounts(store),
+    store.minutes(thisMinute - 59),
+    store.oldestPendingAt(),
+    workerStatuses(store, now),
+  ]);
   const submitted = new Array<number>(60).fill(0);
   const finished = new Array<number>(60).fill(0);
   const lastHour = { succeeded: 0, failed: 0, submitted: 0 };
@@ -38,7 +31,7 @@ export function overview(db: Db, now = Date.now()): Overview {
     const i = r.minute - (thisMinute - 59);
     if (i < 0 || i > 59) continue;
     submitted[i] = r.submitted;
-    finished[i] = r.finished;
+    finished[i] = r.succeeded + r.failed;
     lastHour.succeeded += r.succeeded;
     lastHour.failed += r.failed;
     lastHour.submitted += r.submitted;
@@ -48,8 +41,8 @@ export function overview(db: Db, now = Date.now()): Overview {
     counts,
     tabs: tabCounts(counts),
     lastHour,
-    oldestPendingAt: (s.oldestPending.get() as number | undefined) ?? null,
+    oldestPendingAt,
     sparkline: { submitted, finished },
-    workers: workerStatuses(db, now),
+    workers,
   };
 }

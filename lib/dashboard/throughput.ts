@@ -1,6 +1,5 @@
 import "server-only";
-import type { Db } from "../client";
-import { perDb } from "../per-db";
+import type { MinuteRow, Store } from "../db/store";
 import { requestCounts } from "./counts";
 
 /** The throughput page's ranges and the width of one chart bucket in each. */
@@ -44,39 +43,50 @@ export interface Throughput {
   latencySince: number;
 }
 
-const statements = perDb(({ $client: c }) => ({
-  minutes: c.prepare(
-    `SELECT minute / @per AS b, sum(submitted) AS submitted, sum(decided) AS decided, sum(started) AS started,
-       sum(succeeded) AS succeeded, sum(failed) AS failed, sum(dead) AS dead,
-       sum(pending_in) - sum(pending_out) AS pendingDelta, sum(queued_in) - sum(queued_out) AS queuedDelta
-     FROM request_minutes WHERE minute >= @from GROUP BY b ORDER BY b`,
-  ),
-  latency: c.prepare(
-    "SELECT metric, bucket, sum(n) AS n FROM request_latency WHERE hour >= ? GROUP BY metric, bucket ORDER BY metric, bucket",
-  ),
-}));
-
 type BucketRow = Omit<ThroughputPoint, "t" | "pendingDepth" | "queuedDepth"> & {
   b: number;
   pendingDelta: number;
   queuedDelta: number;
 };
 
+/** Minute rows summed into chart buckets of `per` minutes, in order. */
+function buckets(minutes: MinuteRow[], per: number): BucketRow[] {
+  const out = new Map<number, BucketRow>();
+  for (const m of minutes) {
+    const b = Math.floor(m.minute / per);
+    const row = out.get(b) ?? { b, submitted: 0, decided: 0, started: 0, succeeded: 0, failed: 0, dead: 0, pendingDelta: 0, queuedDelta: 0 };
+    row.submitted += m.submitted;
+    row.decided += m.decided;
+    row.started += m.started;
+    row.succeeded += m.succeeded;
+    row.failed += m.failed;
+    row.dead += m.dead;
+    row.pendingDelta += m.pendingIn - m.pendingOut;
+    row.queuedDelta += m.queuedIn - m.queuedOut;
+    out.set(b, row);
+  }
+  return [...out.values()];
+}
+
 /**
  * Throughput, latency percentiles and queue depth over a range, read from the per-minute and
  * per-hour rollups that triggers keep: the cost depends on the range, not on the table size.
  */
-export function throughput(db: Db, range: Range, now = Date.now()): Throughput {
+export async function throughput(store: Store, range: Range, now = Date.now()): Promise<Throughput> {
   const { ms, bucketMinutes } = RANGES[range];
   const bucketMs = bucketMinutes * 60_000;
   const lastBucket = Math.floor(now / bucketMs);
   const firstBucket = lastBucket - Math.round(ms / bucketMs) + 1;
-  const s = statements(db);
-  const rows = s.minutes.all({ per: bucketMinutes, from: firstBucket * bucketMinutes }) as BucketRow[];
+  const latencySince = Math.floor((now - ms) / 3600_000) * 3600_000;
+  const [minutes, counts, hist] = await Promise.all([
+    store.minutes(firstBucket * bucketMinutes),
+    requestCounts(store),
+    store.latency(latencySince / 3600_000),
+  ]);
+  const rows = buckets(minutes, bucketMinutes);
   const byBucket = new Map(rows.map((r) => [r.b, r]));
 
   // Depth now is known exactly; walking back through each bucket's ins and outs gives the past.
-  const counts = requestCounts(db);
   let pending = counts.pending;
   let queued = counts.queued;
   for (const r of rows) {
@@ -107,8 +117,6 @@ export function throughput(db: Db, range: Range, now = Date.now()): Throughput {
   const totals = { submitted: 0, decided: 0, started: 0, succeeded: 0, failed: 0, dead: 0 };
   for (const p of points) for (const k of Object.keys(totals) as (keyof typeof totals)[]) totals[k] += p[k];
 
-  const latencySince = Math.floor((now - ms) / 3600_000) * 3600_000;
-  const hist = s.latency.all(latencySince / 3600_000) as { metric: string; bucket: number; n: number }[];
   return {
     range,
     bucketMs,

@@ -3,13 +3,12 @@ import { drizzle, type BetterSQLite3Database } from "drizzle-orm/better-sqlite3"
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
 import { mkdirSync } from "node:fs";
 import path from "node:path";
-import { config } from "../config";
 import * as schema from "./schema";
 
 export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
 
 /** Where the committed migrations live (drizzle-kit writes them; every process applies them). */
-const MIGRATIONS = path.join(process.cwd(), "drizzle");
+const MIGRATIONS = path.join(process.cwd(), "drizzle", "sqlite");
 
 /**
  * Opens a SQLite file with Gatehouse's pragmas and brings its schema up to date.
@@ -48,20 +47,6 @@ export function isBusy(err: unknown): boolean {
 
 function sleepSync(ms: number): void {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
-}
-
-const cache = globalThis as unknown as { __gatehouseDb?: Map<string, Db> };
-
-/** This process's handle on the configured database, opened once (and kept across dev reloads). */
-export function getDb(): Db {
-  cache.__gatehouseDb ??= new Map();
-  const file = config().GATEHOUSE_DB;
-  let db = cache.__gatehouseDb.get(file);
-  if (!db) {
-    db = openDb(file);
-    cache.__gatehouseDb.set(file, db);
-  }
-  return db;
 }
 
 /**

@@ -1,19 +1,10 @@
 import "server-only";
-import type { Db } from "../client";
-import type { Rule } from "../schema";
-import { perDb } from "../per-db";
-import { isWildcard, matchesPattern, segmentsOf } from "../../requests/patterns";
+import type { Rule } from "../db/rows";
+import type { Store } from "../db/store";
+import { isWildcard, matchesPattern, segmentsOf } from "../requests/patterns";
 
 /** How far back "would have matched" looks: the most recent requests, newest first. */
 export const MATCH_WINDOW = 10_000;
-
-const statements = perDb(({ $client: c }) => ({
-  recent: c.prepare(
-    `SELECT command, agent_id AS agentId, session, count(*) AS n
-     FROM (SELECT command, agent_id, session FROM requests ORDER BY id DESC LIMIT ${MATCH_WINDOW})
-     GROUP BY command, agent_id, session`,
-  ),
-}));
 
 interface Past {
   command: string;
@@ -41,8 +32,8 @@ function wouldMatch(rule: Rule, past: Past): boolean {
  * For each rule, how many of the last MATCH_WINDOW requests it would have matched (whatever
  * rule decided them in fact). Distinct commands are matched once each.
  */
-export function ruleMatchCounts(db: Db, rules: Rule[]): { counts: Map<string, number>; window: number } {
-  const past = statements(db).recent.all() as Past[];
+export async function ruleMatchCounts(store: Store, rules: Rule[]): Promise<{ counts: Map<string, number>; window: number }> {
+  const past: Past[] = await store.recentCommands(MATCH_WINDOW);
   const window = past.reduce((n, p) => n + p.n, 0);
   const counts = new Map<string, number>();
   for (const rule of rules) {

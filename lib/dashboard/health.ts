@@ -1,10 +1,9 @@
 import "server-only";
-import { statSync } from "node:fs";
-import type { Db } from "../client";
-import { declaredActors } from "../../queue/actors";
-import { perDb } from "../per-db";
-import { tmuxFromConfig } from "../../tmux/client";
-import { jsonList, workerStatuses, type WorkerStatus } from "./workers";
+import type { DatabaseInfo, QueueCounts, Store } from "../db/store";
+import { sessionsOf } from "../auth/agents";
+import { declaredActors } from "../queue/actors";
+import { workerStatuses, type WorkerStatus } from "../queue/workers";
+import { tmuxFromConfig } from "../tmux/client";
 
 export interface QueueHealth {
   queue: string;
@@ -18,15 +17,8 @@ export interface QueueHealth {
   actorsWithoutConsumer: string[];
 }
 
-export interface DbHealth {
-  ok: boolean;
-  file: string;
-  sizeBytes: number;
-  walBytes: number;
-  /** The last checkpoint this web process ran (passive: it never blocks readers or writers). */
-  lastCheckpoint: { at: number; walFrames: number; checkpointed: number } | null;
-  error?: string;
-}
+/** The database as the health page shows it: what the store reports, and whether it answered. */
+export type DbHealth = { ok: boolean; error?: string } & Omit<DatabaseInfo, "sizeBytes"> & { sizeBytes: number };
 
 export interface TmuxHealth {
   reachable: boolean;
@@ -46,73 +38,38 @@ export interface Health {
   problems: string[];
 }
 
-const statements = perDb(({ $client: c }) => ({
-  queues: c.prepare(
-    `SELECT queue, sum(state = 'ready') AS ready, sum(state = 'leased') AS leased,
-       sum(state = 'dead' AND discarded_at IS NULL) AS dead,
-       min(CASE WHEN state = 'ready' THEN created_at END) AS oldestReadyAt
-     FROM messages WHERE state IN ('ready', 'leased', 'dead') GROUP BY queue ORDER BY queue`,
-  ),
-  pendingActors: c.prepare("SELECT DISTINCT queue, actor FROM messages WHERE state = 'ready'"),
-  agents: c.prepare("SELECT id, sessions FROM agents"),
-  pageStats: c.prepare("SELECT page_count * page_size AS size FROM pragma_page_count(), pragma_page_size()"),
-}));
-
-/** Checkpoint at most this often from health checks (SQLite keeps no record of when one ran). */
-const CHECKPOINT_EVERY_MS = 60_000;
-const checkpoints = new WeakMap<Db, DbHealth["lastCheckpoint"]>();
-
 /** The health page and `/api/health`: every part, and whether each is up. */
-export async function health(db: Db, now = Date.now()): Promise<Health> {
+export async function health(store: Store, now = Date.now()): Promise<Health> {
   const problems: string[] = [];
-  const workers = workerStatuses(db, now);
+  const dbHealth = await databaseHealth(store, now);
+  if (!dbHealth.ok) problems.push(`The database cannot be read: ${dbHealth.error}`);
+  const workers = dbHealth.ok ? await workerStatuses(store, now) : [];
   const live = workers.filter((w) => w.state === "up");
   if (live.length === 0) problems.push("No worker is running (no fresh heartbeat): approved commands will not run.");
 
-  const dbHealth = databaseHealth(db, now);
-  if (!dbHealth.ok) problems.push(`The database cannot be read: ${dbHealth.error}`);
-
-  const queues = dbHealth.ok ? queueHealth(db, live) : [];
+  const queues = dbHealth.ok ? await queueHealth(store, live) : [];
   for (const q of queues) {
     if (q.ready > 0 && q.actorsWithoutConsumer.length > 0) {
       problems.push(`Queue "${q.queue}" has work for ${q.actorsWithoutConsumer.join(", ")} and no live worker handles it.`);
     }
   }
 
-  const tmux = await tmuxHealth(dbHealth.ok ? db : null);
+  const tmux = await tmuxHealth(dbHealth.ok ? store : null);
   if (!tmux.reachable) problems.push(`tmux is not reachable: ${tmux.error ?? "no server"}.`);
 
   return { ok: problems.length === 0, now, db: dbHealth, workers, queues, tmux, problems };
 }
 
-function databaseHealth(db: Db, now: number): DbHealth {
-  const file = db.$client.name;
+async function databaseHealth(store: Store, now: number): Promise<DbHealth> {
   try {
-    const size = (statements(db).pageStats.get() as { size: number }).size;
-    let last = checkpoints.get(db) ?? null;
-    if (!last || now - last.at >= CHECKPOINT_EVERY_MS) {
-      const r = db.$client.pragma("wal_checkpoint(PASSIVE)") as { busy: number; log: number; checkpointed: number }[];
-      last = { at: now, walFrames: r[0]?.log ?? 0, checkpointed: r[0]?.checkpointed ?? 0 };
-      checkpoints.set(db, last);
-    }
-    return { ok: true, file, sizeBytes: size, walBytes: fileSize(file + "-wal"), lastCheckpoint: last };
+    return { ok: true, ...(await store.databaseInfo(now)) };
   } catch (err) {
-    return { ok: false, file, sizeBytes: 0, walBytes: 0, lastCheckpoint: null, error: (err as Error).message };
+    return { ok: false, kind: store.kind, location: "", sizeBytes: 0, error: (err as Error).message };
   }
 }
 
-function fileSize(file: string): number {
-  try {
-    return statSync(file).size;
-  } catch {
-    return 0;
-  }
-}
-
-function queueHealth(db: Db, live: WorkerStatus[]): QueueHealth[] {
-  const s = statements(db);
-  const rows = s.queues.all() as Omit<QueueHealth, "actorsWithoutConsumer">[];
-  const waiting = s.pendingActors.all() as { queue: string; actor: string }[];
+async function queueHealth(store: Store, live: WorkerStatus[]): Promise<QueueHealth[]> {
+  const [rows, waiting]: [QueueCounts[], { queue: string; actor: string }[]] = await Promise.all([store.queueCounts(), store.readyActors()]);
   const byQueue = new Map<string, Set<string>>();
   const note = (queue: string, actor: string) => {
     if (!byQueue.has(queue)) byQueue.set(queue, new Set());
@@ -139,13 +96,13 @@ function queueHealth(db: Db, live: WorkerStatus[]): QueueHealth[] {
   });
 }
 
-async function tmuxHealth(db: Db | null): Promise<TmuxHealth> {
+async function tmuxHealth(store: Store | null): Promise<TmuxHealth> {
   const tmux = tmuxFromConfig();
   const socket = tmux.socket ?? null;
   const owners = new Map<string, string[]>();
-  if (db) {
-    for (const a of statements(db).agents.all() as { id: string; sessions: string }[]) {
-      for (const session of jsonList(a.sessions)) owners.set(session, [...(owners.get(session) ?? []), a.id]);
+  if (store) {
+    for (const a of await store.listAgents()) {
+      for (const session of sessionsOf(a)) owners.set(session, [...(owners.get(session) ?? []), a.id]);
     }
   }
   try {

@@ -1,5 +1,5 @@
 import "server-only";
-import type { Db } from "../client";
+import type { Store } from "../db/store";
 import { requestCounts } from "./counts";
 import type { Health } from "./health";
 import { throughput } from "./throughput";
@@ -8,18 +8,17 @@ type Labels = Record<string, string | number>;
 const QUANTILES = { p50: "0.5", p95: "0.95", p99: "0.99" } as const;
 
 /** Prometheus text exposition (version 0.0.4) of Gatehouse's state, from the same reads as the pages. */
-export function prometheusMetrics(db: Db, h: Health, now = Date.now()): string {
+export async function prometheusMetrics(store: Store, h: Health, now = Date.now()): Promise<string> {
   const out: string[] = [];
   const metric = (name: string, type: "gauge" | "counter", help: string, samples: [Labels, number][]) => {
     out.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
     for (const [labels, value] of samples) out.push(`${name}${labelText(labels)} ${value}`);
   };
 
-  const counts = requestCounts(db);
+  const [counts, hour] = await Promise.all([requestCounts(store), throughput(store, "1h", now)]);
   metric("gatehouse_requests", "gauge", "Requests by status (dead excludes discarded dead letters).",
     Object.entries(counts).map(([status, n]) => [{ status }, n]));
 
-  const hour = throughput(db, "1h", now);
   metric("gatehouse_requests_last_hour", "gauge", "Requests submitted, decided, started, succeeded, failed and dead-lettered in the last hour.",
     Object.entries(hour.totals).map(([event, n]) => [{ event }, n]));
   const latency: [Labels, number][] = [];
@@ -48,8 +47,8 @@ export function prometheusMetrics(db: Db, h: Health, now = Date.now()): string {
     h.queues.map((q) => [{ queue: q.queue }, q.oldestReadyAt === null ? 0 : Math.max(0, (now - q.oldestReadyAt) / 1000)]));
   metric("gatehouse_queue_actors_without_consumer", "gauge", "Actors of a queue that no live worker handles.",
     h.queues.map((q) => [{ queue: q.queue }, q.actorsWithoutConsumer.length]));
-  metric("gatehouse_db_size_bytes", "gauge", "Size of the SQLite database file.", [[{}, h.db.sizeBytes]]);
-  metric("gatehouse_db_wal_bytes", "gauge", "Size of the SQLite write-ahead log.", [[{}, h.db.walBytes]]);
+  metric("gatehouse_db_size_bytes", "gauge", "Size of the database (the SQLite file, or the PostgreSQL database).", [[{}, h.db.sizeBytes]]);
+  if (h.db.walBytes !== undefined) metric("gatehouse_db_wal_bytes", "gauge", "Size of the SQLite write-ahead log.", [[{}, h.db.walBytes]]);
   metric("gatehouse_tmux_up", "gauge", "1 when the tmux server answers.", [[{}, h.tmux.reachable ? 1 : 0]]);
   metric("gatehouse_tmux_sessions", "gauge", "tmux sessions on Gatehouse's server.", [[{}, h.tmux.sessions.length]]);
   return out.join("\n") + "\n";

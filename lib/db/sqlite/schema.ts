@@ -1,9 +1,9 @@
 import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
-import { ROLES } from "../auth/roles";
-import { DEAD_REASONS, LEASE_LOST_POLICIES, MESSAGE_STATES } from "../queue/states";
-import { RULE_KINDS } from "../requests/rule-kinds";
-import { PRIORITIES, REQUEST_STATUSES } from "../requests/statuses";
+import { ROLES } from "../../auth/roles";
+import { DEAD_REASONS, LEASE_LOST_POLICIES, MESSAGE_STATES } from "../../queue/states";
+import { RULE_KINDS } from "../../requests/rule-kinds";
+import { PRIORITIES, REQUEST_STATUSES } from "../../requests/statuses";
 
 // Times are integer milliseconds since the epoch (UTC); the API turns them into ISO strings.
 

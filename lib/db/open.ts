@@ -1,0 +1,28 @@
+import { config } from "../config";
+import type { Store } from "./store";
+
+/**
+ * Opens the store the settings name: PostgreSQL when GATEHOUSE_DATABASE_URL is set, else the
+ * SQLite file GATEHOUSE_DB. Migrates it first (under a lock, so processes starting together do it
+ * once). Each store's code loads only when it is used.
+ */
+export async function openStore(settings = config()): Promise<Store> {
+  const url = settings.GATEHOUSE_DATABASE_URL;
+  if (url) {
+    const { openPostgresStore } = await import("./postgres/store");
+    return openPostgresStore(url);
+  }
+  const { openSqliteStore } = await import("./sqlite/store");
+  return openSqliteStore(settings.GATEHOUSE_DB);
+}
+
+const cache = globalThis as unknown as { __gatehouseStore?: Promise<Store> };
+
+/** This process's store, opened once (and kept across Next's dev reloads). */
+export function getStore(): Promise<Store> {
+  cache.__gatehouseStore ??= openStore().catch((err: unknown) => {
+    cache.__gatehouseStore = undefined;
+    throw err;
+  });
+  return cache.__gatehouseStore;
+}

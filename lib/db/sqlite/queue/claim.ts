@@ -1,0 +1,111 @@
+import type { ClaimedRow, ClaimRequest, Lease } from "../../store";
+import type { Db } from "../client";
+import { perDb } from "../per-db";
+import { markDone } from "./complete";
+
+interface Row {
+  id: number;
+  queue: string;
+  actor: string;
+  payload: string;
+  priority: number;
+  attempts: number;
+  max_retries: number;
+  group_key: string | null;
+  created_at: number;
+}
+
+// A message with a group key is claimable while fewer than @group_limit of its group are leased,
+// and only if it is the first due message of its group (so one batch never takes two of a group).
+// Due-ness and queues restrict the candidates, so they restrict "first of its group" too.
+// Each condition costs ~10 µs per claim even when it short-circuits, so there is one statement per
+// combination: the queue filter only for a worker of some queues, the group conditions only while
+// some ready message has a group key (checked in the same transaction, on a partial index).
+function claimSql(byQueue: boolean, groups: boolean): string {
+  const inQueues = (alias: string) => (byQueue ? `AND ${alias}.queue IN (SELECT value FROM json_each(@queues))` : "");
+  const groupRule = `
+    AND (m.group_key IS NULL OR (
+      (SELECT count(*) FROM messages l WHERE l.state = 'leased' AND l.group_key = m.group_key) < @group_limit
+      AND NOT EXISTS (
+        SELECT 1 FROM messages e
+        WHERE e.state = 'ready' AND e.group_key = m.group_key AND e.run_at <= @now
+          AND (e.priority > m.priority OR (e.priority = m.priority AND e.id < m.id)) ${inQueues("e")})))`;
+  return `
+UPDATE messages
+SET state = 'leased', lease_token = @token, lease_expires_at = @expires, worker_id = @worker,
+    attempts = attempts + 1, started_at = @now
+WHERE id IN (
+  SELECT m.id FROM messages m
+  WHERE m.state = 'ready' AND m.run_at <= @now ${inQueues("m")} ${groups ? groupRule : ""}
+  ORDER BY m.priority DESC, m.id
+  LIMIT @limit)
+RETURNING id, queue, actor, payload, priority, attempts, max_retries, group_key, created_at`;
+}
+
+const statements = perDb((db) => {
+  const client = db.$client;
+  const variants = [false, true].map((byQueue) =>
+    [false, true].map((groups) => client.prepare<[Record<string, unknown>], Row>(claimSql(byQueue, groups))),
+  );
+  const anyGrouped = client
+    .prepare<[], number>(`SELECT 1 FROM messages WHERE state = 'ready' AND group_key IS NOT NULL LIMIT 1`)
+    .pluck();
+  return {
+    // A cheap read first: an idle worker woken by someone else's write does not take the write lock.
+    anyDue: client.prepare<[number], number>(`SELECT 1 FROM messages WHERE state = 'ready' AND run_at <= ? LIMIT 1`),
+    claim: client.transaction((now: number, finished: readonly Lease[], params: Record<string, unknown>) => {
+      const completed = markDone(db, now, finished);
+      if (params.limit === 0) return { completed, rows: [] };
+      const grouped = anyGrouped.get() !== undefined;
+      const statement = variants[params.queues === undefined ? 0 : 1]![grouped ? 1 : 0]!;
+      return { completed, rows: statement.all(params) };
+    }),
+    due: client
+      .prepare<[number], number | null>(
+        `SELECT min(run_at) FROM messages WHERE state = 'ready' AND run_at > created_at AND run_at > ?`,
+      )
+      .pluck(),
+  };
+});
+
+/**
+ * Completes a worker's finished messages and claims its next ones in one IMMEDIATE transaction
+ * (which takes the write lock before the read, so a concurrent claimer waits at BEGIN): one commit
+ * per turn of the worker's loop, and two workers never take the same message.
+ */
+export function completeAndClaim(
+  db: Db,
+  finished: readonly Lease[],
+  req: ClaimRequest & { token: string },
+): { completed: number; claimed: ClaimedRow[] } {
+  const s = statements(db);
+  const { now } = req;
+  if (finished.length === 0 && (req.limit === 0 || s.anyDue.get(now) === undefined)) return { completed: 0, claimed: [] };
+  const { completed, rows } = s.claim.immediate(now, finished, {
+    token: req.token,
+    expires: now + req.leaseMs,
+    worker: req.workerId,
+    now,
+    ...(req.queues && { queues: JSON.stringify(req.queues) }),
+    group_limit: req.groupLimit,
+    limit: req.limit,
+  });
+  const claimed = rows.map((r) => ({
+    id: r.id,
+    leaseToken: req.token,
+    queue: r.queue,
+    actor: r.actor,
+    payload: r.payload,
+    priority: r.priority,
+    attempts: r.attempts,
+    maxRetries: r.max_retries,
+    groupKey: r.group_key,
+    createdAt: r.created_at,
+  }));
+  return { completed, claimed };
+}
+
+/** When the next delayed or retried message comes due, or null; reads only the index of delayed messages. */
+export function nextDueAt(db: Db, now: number): number | null {
+  return statements(db).due.get(now) ?? null;
+}
