@@ -53,8 +53,9 @@ export function readStore(pg: Pg): ReadStore {
 /** `host:port/database` of a connection URL, leaving out the user and password. */
 export function location(url: string): string {
   try {
-    const u = new URL(url);
-    // A Unix socket directory travels as ?host=/path (libpq's form) with an empty host part.
+    // Without its user and password: WHATWG URLs refuse credentials before an empty host, which
+    // libpq's Unix-socket form (postgres://user@/db?host=/run/postgresql) has.
+    const u = new URL(url.replace(/^([a-z]+:\/\/)[^@/]*@/, "$1"));
     const host = u.searchParams.get("host") ?? (u.hostname || "localhost");
     return `${host}:${u.port || "5432"}/${decodeURIComponent(u.pathname.slice(1))}`;
   } catch {
