@@ -11,6 +11,8 @@ export default defineConfig({
   },
   test: {
     include: ["tests/**/*.test.ts"],
+    // Starts a PostgreSQL cluster for the run when GATEHOUSE_TEST_STORE=postgres; else does nothing.
+    globalSetup: ["tests/support/pg-global-setup.ts"],
     pool: "forks",
     maxWorkers: 2,
     testTimeout: 60_000,
