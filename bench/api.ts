@@ -16,7 +16,7 @@ import { readFileSync } from "node:fs";
 import http from "node:http";
 import { createAgent } from "../lib/auth/agents";
 import { createUser, issueUserToken } from "../lib/auth/users";
-import type { Db } from "../lib/db/client";
+import type { Db } from "../lib/db/sqlite/client";
 import { newId } from "../lib/ids";
 import { PRIORITIES, type RequestStatus } from "../lib/requests/statuses";
 import { ensureBuild, startApp, type RunningApp } from "../tests/support/next-server";
@@ -205,9 +205,10 @@ const api: BenchGroup = async (emit) => {
   // POST throughput, worker running.
   {
     const t = tempDb("gatehouse-bench-api-");
-    const tokens = Array.from({ length: AGENTS }, (_, i) => createAgent(t.db, { id: `bench-${i}`, sessions: [`bench-${i}`] }).token);
-    const worker = startWorker({ db: t.file, env });
-    const app = await startApp({ GATEHOUSE_DB: t.file, ...env });
+    const tokens: string[] = [];
+    for (let i = 0; i < AGENTS; i++) tokens.push((await createAgent(t.store, { id: `bench-${i}`, sessions: [`bench-${i}`] })).token);
+    const worker = startWorker({ db: t.env, env });
+    const app = await startApp({ ...t.env, ...env });
     try {
       await worker.ready();
       await postThroughput(app, tokens).catch(() => undefined); // warm up: JIT, route compilation
@@ -219,18 +220,18 @@ const api: BenchGroup = async (emit) => {
     } finally {
       await app.stop();
       await worker.stop();
-      t.cleanup();
+      await t.cleanup();
     }
   }
 
   // Lists and stats with 1,000,000 requests.
   {
     const t = tempDb("gatehouse-bench-list-");
-    const user = await createUser(t.db, { name: "bench", role: "viewer", password: "bench-password" });
-    const token = issueUserToken(t.db, user.id);
+    const user = await createUser(t.store, { name: "bench", role: "viewer", password: "bench-password" });
+    const token = await issueUserToken(t.store, user.id);
     emit("api_seed_rows_per_s", Math.round(seed(t.db, ROWS)), "rows/s");
     t.db.$client.pragma("wal_checkpoint(TRUNCATE)");
-    const app = await startApp({ GATEHOUSE_DB: t.file, ...env });
+    const app = await startApp({ ...t.env, ...env });
     try {
       const deep = await cursorDeep(app, token, 20);
       const lists = [
@@ -248,7 +249,7 @@ const api: BenchGroup = async (emit) => {
       else emit("api_stats_p95_ms", round(await p95(app, token, ["/api/stats"], 100)), "ms");
     } finally {
       await app.stop();
-      t.cleanup();
+      await t.cleanup();
     }
   }
 };

@@ -32,12 +32,12 @@ const dashboard: BenchGroup = async (emit) => {
   await ensureBuild();
   const t = tempDb("gatehouse-bench-dashboard-");
   try {
-    const user = await createUser(t.db, { name: "bench", role: "viewer", password: "bench-password" });
-    const cookie = `${SESSION_COOKIE}=${createWebSession(t.db, user.id)}`;
+    const user = await createUser(t.store, { name: "bench", role: "viewer", password: "bench-password" });
+    const cookie = `${SESSION_COOKIE}=${await createWebSession(t.store, user.id)}`;
     console.error("bench: seeding 1,000,000 requests ...");
     seed(t.db, ROWS);
     t.db.$client.pragma("wal_checkpoint(TRUNCATE)");
-    const app = await startApp({ GATEHOUSE_DB: t.file });
+    const app = await startApp(t.env);
     try {
       const deep = await (async () => {
         let cursor = "";
@@ -68,7 +68,7 @@ const dashboard: BenchGroup = async (emit) => {
       await app.stop();
     }
   } finally {
-    t.cleanup();
+    await t.cleanup();
   }
 };
 

@@ -28,25 +28,25 @@ import { benchLatency } from "./support/queue-handlers";
 const HANDLERS = "bench/support/queue-handlers.ts";
 type Scratch = ReturnType<typeof tempDb>;
 
-function fill(t: Scratch, n: number): void {
+async function fill(t: Scratch, n: number): Promise<void> {
   for (let i = 0; i < n; i += 10_000) {
-    enqueueMany(t.db, Array.from({ length: Math.min(10_000, n - i) }, () => ({ actor: "noop", payload: null })));
+    await enqueueMany(t.store, Array.from({ length: Math.min(10_000, n - i) }, () => ({ actor: "noop", payload: null })));
   }
 }
 
-function enqueueSingle(t: Scratch, ms: number): number {
+async function enqueueSingle(t: Scratch, ms: number): Promise<number> {
   let n = 0;
   const start = performance.now();
   while (performance.now() - start < ms) {
-    for (let i = 0; i < 1_000; i++) enqueue(t.db, "noop", null);
+    for (let i = 0; i < 1_000; i++) await enqueue(t.store, "noop", null);
     n += 1_000;
   }
   return n / ((performance.now() - start) / 1000);
 }
 
-function enqueueBulk(t: Scratch, total: number): number {
+async function enqueueBulk(t: Scratch, total: number): Promise<number> {
   const start = performance.now();
-  fill(t, total);
+  await fill(t, total);
   return total / ((performance.now() - start) / 1000);
 }
 
@@ -54,18 +54,18 @@ function enqueueBulk(t: Scratch, total: number): number {
 async function endToEnd(n: number, args: string[]) {
   const t = tempDb("gatehouse-bench-");
   try {
-    fill(t, n);
-    const worker = startWorker({ db: t.file, args });
+    await fill(t, n);
+    const worker = startWorker({ db: t.env, args });
     await eventually(() => drained(t), "the queue drained", 120_000);
     const span = t.db.$client.prepare("SELECT min(started_at) AS a, max(finished_at) AS b FROM messages").get() as {
       a: number;
       b: number;
     };
-    console.error(`bench: worker ${args.join(" ")}: RSS ${round(await rssMb(listWorkers(t.db)[0]!.pid), 1)} MB after the run`);
+    console.error(`bench: worker ${args.join(" ")}: RSS ${round(await rssMb((await listWorkers(t.store))[0]!.pid), 1)} MB after the run`);
     await worker.stop();
     return n / (Math.max(span.b - span.a, 1) / 1000);
   } finally {
-    t.cleanup();
+    await t.cleanup();
   }
 }
 
@@ -89,7 +89,7 @@ async function rssMb(pid: number): Promise<number> {
 }
 
 async function idleAndMemory(emit: Emit, worker: WorkerProcess, t: Scratch): Promise<void> {
-  const child = listWorkers(t.db)[0]!.pid;
+  const child = (await listWorkers(t.store))[0]!.pid;
   const supervisor = worker.proc.pid!;
   emit("worker_rss_mb", round(await rssMb(child), 1), "MB");
   console.error(`bench: supervisor RSS ${round(await rssMb(supervisor), 1)} MB`);
@@ -105,7 +105,7 @@ async function latency(emit: Emit): Promise<void> {
   const t = tempDb("gatehouse-bench-");
   const log = `${t.dir}/latency.log`;
   try {
-    const worker = startWorker({ db: t.file, args: ["--handlers", HANDLERS], env: { GATEHOUSE_BENCH_LATENCY_LOG: log } });
+    const worker = startWorker({ db: t.env, args: ["--handlers", HANDLERS], env: { GATEHOUSE_BENCH_LATENCY_LOG: log } });
     await worker.ready();
     await sleep(500);
     const rate = 1_000;
@@ -113,7 +113,7 @@ async function latency(emit: Emit): Promise<void> {
     const start = performance.now();
     for (let sent = 0; sent < total; ) {
       const due = Math.min(total, Math.floor(((performance.now() - start) / 1000) * rate));
-      for (; sent < due; sent++) enqueue(t.db, benchLatency.name, { t: Number(process.hrtime.bigint()) });
+      for (; sent < due; sent++) await enqueue(t.store, benchLatency.name, { t: Number(process.hrtime.bigint()) });
       await sleep(1);
     }
     await eventually(() => drained(t), "the latency run drained", 60_000);
@@ -123,19 +123,19 @@ async function latency(emit: Emit): Promise<void> {
     emit("latency_p50_ms", round(percentile(ms, 50), 3), "ms");
     emit("latency_p99_ms", round(percentile(ms, 99), 3), "ms");
   } finally {
-    t.cleanup();
+    await t.cleanup();
   }
 }
 
 const queue: BenchGroup = async (emit) => {
   const t = tempDb("gatehouse-bench-");
   try {
-    enqueueSingle(t, 300); // warm-up: JIT, page cache
-    emit("enqueue_single_per_s", Math.round(enqueueSingle(t, 2_000)), "jobs/s");
-    enqueueBulk(t, 30_000);
-    emit("enqueue_bulk_per_s", Math.round(enqueueBulk(t, 300_000)), "jobs/s");
+    await enqueueSingle(t, 300); // warm-up: JIT, page cache
+    emit("enqueue_single_per_s", Math.round(await enqueueSingle(t, 2_000)), "jobs/s");
+    await enqueueBulk(t, 30_000);
+    emit("enqueue_bulk_per_s", Math.round(await enqueueBulk(t, 300_000)), "jobs/s");
   } finally {
-    t.cleanup();
+    await t.cleanup();
   }
   emit("e2e_one_per_s", Math.round(await endToEnd(50_000, ["--concurrency", "1"])), "jobs/s");
   emit("e2e_batch_per_s", Math.round(await endToEnd(300_000, ["--concurrency", "256"])), "jobs/s");

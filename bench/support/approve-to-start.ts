@@ -26,15 +26,15 @@ export async function approveToStart(emit: Emit, tmux: Tmux, dir: string): Promi
   await tmux.createSession(session, { cwd: dir });
   const t = tempDb("gh-bench-approve-");
   const worker = startWorker({
-    db: t.file,
+    db: t.env,
     env: { GATEHOUSE_TMUX_SOCKET: tmux.socket ?? "", GATEHOUSE_JOBS_DIR: path.join(t.dir, "jobs") },
   });
   try {
     await worker.ready();
-    const agent = createAgent(t.db, { id: "bench-agent", sessions: [session] }).agent;
+    const agent = (await createAgent(t.store, { id: "bench-agent", sessions: [session] })).agent;
     const latencies: number[] = [];
     for (let i = 0; i < WARMUP + SAMPLES; i++) {
-      const { request } = submitRequest(t.db, agent, {
+      const { request } = await submitRequest(t.store, agent, {
         session,
         command: "echo $EPOCHREALTIME",
         cwd: dir,
@@ -42,12 +42,12 @@ export async function approveToStart(emit: Emit, tmux: Tmux, dir: string): Promi
         autoApprove: false,
       });
       const approvedAt = performance.timeOrigin + performance.now(); // wall clock, as bash sees it
-      approveRequest(t.db, request.id, supervisor);
-      let row = getRequest(t.db, request.id);
+      await approveRequest(t.store, request.id, supervisor);
+      let row = await getRequest(t.store, request.id);
       while (row?.status !== "succeeded") {
         if (row?.status === "failed" || row?.status === "dead") throw new Error(`bench request ${request.id} is ${row.status}: ${row.lastError}`);
         await sleep(2); // only paces the next sample; the figure comes from the command's own clock
-        row = getRequest(t.db, request.id);
+        row = await getRequest(t.store, request.id);
       }
       if (i >= WARMUP) latencies.push(Number(row.output?.trim()) * 1000 - approvedAt);
     }
@@ -56,6 +56,6 @@ export async function approveToStart(emit: Emit, tmux: Tmux, dir: string): Promi
     emit("approve_to_start_p95_ms", round(percentile(latencies, 95)), "ms");
   } finally {
     await worker.stop();
-    t.cleanup();
+    await t.cleanup();
   }
 }
