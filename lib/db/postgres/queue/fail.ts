@@ -7,9 +7,9 @@ import { CHANGED_COLUMNS, follow } from "./changed";
 const FAIL = `
 UPDATE messages SET
   state = CASE WHEN attempts <= max_retries THEN 'ready' ELSE 'dead' END,
-  run_at = CASE WHEN attempts <= max_retries THEN $3 ELSE run_at END,
-  dead_reason = CASE WHEN attempts <= max_retries THEN NULL ELSE $4 END,
-  finished_at = CASE WHEN attempts <= max_retries THEN NULL ELSE $5 END,
+  run_at = CASE WHEN attempts <= max_retries THEN $3::bigint ELSE run_at END,
+  dead_reason = CASE WHEN attempts <= max_retries THEN NULL ELSE $4::text END,
+  finished_at = CASE WHEN attempts <= max_retries THEN NULL ELSE $5::bigint END,
   last_error = $6, lease_token = NULL, lease_expires_at = NULL
 WHERE id = $1 AND lease_token = $2 AND state = 'leased'
 RETURNING ${CHANGED_COLUMNS}`;

@@ -12,8 +12,8 @@ UPDATE messages SET
   state = CASE WHEN on_lease_lost = 'retry' AND attempts <= max_retries THEN 'ready' ELSE 'dead' END,
   dead_reason = CASE WHEN on_lease_lost = 'retry' AND attempts <= max_retries THEN NULL
                      WHEN on_lease_lost = 'dead' THEN 'interrupted' ELSE 'retries_exhausted' END,
-  finished_at = CASE WHEN on_lease_lost = 'retry' AND attempts <= max_retries THEN NULL ELSE $1 END,
-  run_at = CASE WHEN on_lease_lost = 'retry' AND attempts <= max_retries THEN $1 ELSE run_at END,
+  finished_at = CASE WHEN on_lease_lost = 'retry' AND attempts <= max_retries THEN NULL ELSE $1::bigint END,
+  run_at = CASE WHEN on_lease_lost = 'retry' AND attempts <= max_retries THEN $1::bigint ELSE run_at END,
   last_error = 'The lease ran out: worker ' || coalesce(worker_id, '?') || ' died or stalled mid-run',
   lease_token = NULL, lease_expires_at = NULL
 WHERE id IN (

@@ -9,9 +9,9 @@ const RELEASE = `
 UPDATE messages m SET
   state = CASE WHEN on_lease_lost = 'retry' THEN 'ready' ELSE 'dead' END,
   attempts = CASE WHEN on_lease_lost = 'retry' THEN attempts - 1 ELSE attempts END,
-  run_at = CASE WHEN on_lease_lost = 'retry' THEN $1 ELSE run_at END,
+  run_at = CASE WHEN on_lease_lost = 'retry' THEN $1::bigint ELSE run_at END,
   dead_reason = CASE WHEN on_lease_lost = 'retry' THEN NULL ELSE 'interrupted' END,
-  finished_at = CASE WHEN on_lease_lost = 'retry' THEN NULL ELSE $1 END,
+  finished_at = CASE WHEN on_lease_lost = 'retry' THEN NULL ELSE $1::bigint END,
   last_error = CASE WHEN on_lease_lost = 'retry' THEN last_error ELSE 'The worker stopped before the run finished' END,
   lease_token = NULL, lease_expires_at = NULL
 FROM unnest($2::bigint[], $3::text[]) AS held(lease_id, token)
