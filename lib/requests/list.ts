@@ -2,7 +2,7 @@ import * as z from "zod";
 import { requestCounts, tabCounts, type TabCounts } from "../dashboard/counts";
 import type { Request } from "../db/rows";
 import type { ListPage, ListQuery, RequestListRow, Store } from "../db/store";
-import { PRIORITIES, REQUEST_STATUSES, type Priority, type RequestStatus } from "./statuses";
+import { PRIORITIES, REQUEST_STATUSES, type RequestStatus } from "./statuses";
 
 export type { ListPage, ListQuery } from "../db/store";
 

@@ -1,4 +1,4 @@
-import type { ChangedRow, Plan } from "../../store";
+import type { Plan } from "../../store";
 import type { Db } from "../client";
 import { applyPlans } from "../requests/apply";
 

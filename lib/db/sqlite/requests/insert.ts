@@ -35,7 +35,7 @@ export function insertRequest(db: Db, w: NewRequestWrite): { request: Request; c
       const earlier = s.byKey.get({ agentId: w.row.agentId, key: w.row.idempotencyKey });
       if (earlier) return { request: earlier, created: false };
     }
-    const request = s.insert.get(w.row)!;
+    const request = s.insert.get(w.row);
     for (const event of w.events) s.event.run(event);
     insertMessages(db, w.enqueue);
     return { request, created: true };
