@@ -6,8 +6,10 @@ import { enqueue } from "../../lib/queue/enqueue";
 import { fail, nextRunAt } from "../../lib/queue/fail";
 import { onDeadLetter, onRetry } from "../../lib/queue/hooks";
 import { listDead } from "../../lib/queue/dead";
-import { messageRow } from "../support/message-row";
+import { plan } from "../../lib/requests/lifecycle";
+import { messageRow, updateMessage } from "../support/message-row";
 import { useTempDb } from "../support/use-temp-db";
+import { requestIn } from "./request-row";
 
 const flaky = defineActor({
   name: "test_flaky",
@@ -39,61 +41,65 @@ describe("nextRunAt", () => {
 });
 
 describe("fail", () => {
-  it("retries with backoff until the actor's retries are spent, then dead-letters with the last error", () => {
-    const { id } = enqueue(t.db, flaky.name, { n: 1 }, { now: NOW });
+  it("retries with backoff until the actor's retries are spent, then dead-letters with the last error", async () => {
+    const { id } = await enqueue(t.store, flaky.name, { n: 1 }, { now: NOW });
     let now = NOW;
     for (let attempt = 1; attempt <= 3; attempt++) {
-      const [m] = claim(t.db, { workerId: "w", limit: 1, now });
+      const [m] = await claim(t.store, { workerId: "w", limit: 1, now });
       expect(m?.attempts).toBe(attempt);
-      const outcome = fail(t.db, m!, new Error(`boom ${attempt}`), { now, random: () => 0 });
+      const outcome = await fail(t.store, m!, new Error(`boom ${attempt}`), { now, random: () => 0 });
       if (attempt <= 2) {
         const runAt = nextRunAt(attempt, flaky, () => 0, now);
         expect(outcome).toEqual({ state: "ready", runAt });
-        expect(claim(t.db, { workerId: "w", limit: 1, now: runAt - 1 })).toEqual([]);
+        expect(await claim(t.store, { workerId: "w", limit: 1, now: runAt - 1 })).toEqual([]);
         now = runAt;
       } else {
         expect(outcome).toEqual({ state: "dead", reason: "retries_exhausted" });
       }
     }
-    expect(messageRow(t.db, id)).toMatchObject({ state: "dead", attempts: 3, deadReason: "retries_exhausted" });
-    expect(messageRow(t.db, id).lastError).toMatch(/^Error: boom 3/);
-    expect(listDead(t.db).map((d) => [d.id, d.reason])).toEqual([[id, "retries_exhausted"]]);
+    expect(await messageRow(t.store, id)).toMatchObject({ state: "dead", attempts: 3, deadReason: "retries_exhausted" });
+    expect((await messageRow(t.store, id)).lastError).toMatch(/^Error: boom 3/);
+    expect((await listDead(t.store)).map((d) => [d.id, d.reason])).toEqual([[id, "retries_exhausted"]]);
   });
 
-  it("records a time limit as the reason when it was the last straw", () => {
-    const { id } = enqueue(t.db, "notify_session", { requestId: "r", session: "s", event: "finished" }, { now: NOW });
-    t.db.$client.prepare("UPDATE messages SET max_retries = 0 WHERE id = ?").run(id);
-    const [m] = claim(t.db, { workerId: "w", limit: 1, now: NOW });
-    expect(fail(t.db, m!, new Error("too slow"), { now: NOW, reason: "time_limit" })).toEqual({
+  it("records a time limit as the reason when it was the last straw", async () => {
+    const { id } = await enqueue(t.store, "notify_session", { requestId: "r", session: "s", event: "finished" }, { now: NOW });
+    await updateMessage(t.store, id, { maxRetries: 0 });
+    const [m] = await claim(t.store, { workerId: "w", limit: 1, now: NOW });
+    expect(await fail(t.store, m!, new Error("too slow"), { now: NOW, reason: "time_limit" })).toEqual({
       state: "dead",
       reason: "time_limit",
     });
   });
 
-  it("does nothing once the lease is no longer the claim's", () => {
-    const { id } = enqueue(t.db, flaky.name, { n: 1 }, { now: NOW });
-    const [m] = claim(t.db, { workerId: "w", limit: 1, now: NOW });
-    expect(fail(t.db, { ...m!, leaseToken: "someone-else" }, "x", { now: NOW })).toBeNull();
-    expect(messageRow(t.db, id).state).toBe("leased");
+  it("does nothing once the lease is no longer the claim's", async () => {
+    const { id } = await enqueue(t.store, flaky.name, { n: 1 }, { now: NOW });
+    const [m] = await claim(t.store, { workerId: "w", limit: 1, now: NOW });
+    expect(await fail(t.store, { ...m!, leaseToken: "someone-else" }, "x", { now: NOW })).toBeNull();
+    expect((await messageRow(t.store, id)).state).toBe("leased");
   });
 
-  it("tells the onDeadLetter hook inside the dead-lettering transaction", () => {
-    t.db.$client.exec("CREATE TABLE seen (message_id INTEGER, reason TEXT, payload TEXT)");
-    const off = onDeadLetter(flaky.name, (db, message, reason) => {
-      db.$client.prepare("INSERT INTO seen VALUES (?, ?, ?)").run(message.id, reason, JSON.stringify(message.payload));
-    });
+  it("tells the onDeadLetter hook inside the dead-lettering transaction", async () => {
+    // The hook's plan records what it was told on a request of its own, in the same transaction.
+    const seen = (await requestIn(t.store, "running")).id;
+    const off = onDeadLetter(flaky.name, (message, reason) => [
+      plan(seen, "die", { actor: "worker", reason: `${message.id} ${reason} ${JSON.stringify(message.payload)}`, now: NOW }),
+    ]);
     const retried: number[] = [];
-    const offRetry = onRetry(flaky.name, (_db, message) => retried.push(message.id));
+    const offRetry = onRetry(flaky.name, (message) => {
+      retried.push(message.id);
+      return [];
+    });
     try {
-      const { id } = enqueue(t.db, flaky.name, { n: 7 }, { now: NOW });
-      t.db.$client.prepare("UPDATE messages SET max_retries = 1 WHERE id = ?").run(id);
-      const first = claim(t.db, { workerId: "w", limit: 1, now: NOW })[0]!;
-      fail(t.db, first, "once", { now: NOW, random: () => 0 });
+      const { id } = await enqueue(t.store, flaky.name, { n: 7 }, { now: NOW });
+      await updateMessage(t.store, id, { maxRetries: 1 });
+      const first = (await claim(t.store, { workerId: "w", limit: 1, now: NOW }))[0]!;
+      await fail(t.store, first, "once", { now: NOW, random: () => 0 });
       expect(retried).toEqual([id]);
-      const second = claim(t.db, { workerId: "w", limit: 1, now: NOW + 60_000 })[0]!;
-      fail(t.db, second, "twice", { now: NOW + 60_000 });
-      expect(t.db.$client.prepare("SELECT * FROM seen").all()).toEqual([
-        { message_id: id, reason: "retries_exhausted", payload: '{"n":7}' },
+      const second = (await claim(t.store, { workerId: "w", limit: 1, now: NOW + 60_000 }))[0]!;
+      await fail(t.store, second, "twice", { now: NOW + 60_000 });
+      expect((await t.store.listEvents(seen)).map((e) => [e.toStatus, e.reason])).toEqual([
+        ["dead", `${id} retries_exhausted {"n":7}`],
       ]);
     } finally {
       off();
@@ -101,16 +107,16 @@ describe("fail", () => {
     }
   });
 
-  it("rolls the dead-lettering back when the hook throws: the message is still held, not lost", () => {
+  it("rolls the dead-lettering back when the hook throws: the message is still held, not lost", async () => {
     const off = onDeadLetter(flaky.name, () => {
       throw new Error("hook failed");
     });
     try {
-      const { id } = enqueue(t.db, flaky.name, { n: 1 }, { now: NOW });
-      t.db.$client.prepare("UPDATE messages SET max_retries = 0 WHERE id = ?").run(id);
-      const [m] = claim(t.db, { workerId: "w", limit: 1, now: NOW });
-      expect(() => fail(t.db, m!, "x", { now: NOW })).toThrow(/hook failed/);
-      expect(messageRow(t.db, id).state).toBe("leased");
+      const { id } = await enqueue(t.store, flaky.name, { n: 1 }, { now: NOW });
+      await updateMessage(t.store, id, { maxRetries: 0 });
+      const [m] = await claim(t.store, { workerId: "w", limit: 1, now: NOW });
+      await expect(fail(t.store, m!, "x", { now: NOW })).rejects.toThrow(/hook failed/);
+      expect((await messageRow(t.store, id)).state).toBe("leased");
     } finally {
       off();
     }

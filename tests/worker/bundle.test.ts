@@ -40,9 +40,9 @@ describe("the worker's bundle", () => {
   it("gives stack traces that name the TypeScript function, file and line", async () => {
     const worker = runLog(t).worker();
     await worker.ready();
-    const { id } = enqueue(t.db, testThrow.name, null);
-    await eventually(() => messageRow(t.db, id).state === "dead", "the failing message dead");
-    expect(messageRow(t.db, id).lastError).toMatch(
+    const { id } = await enqueue(t.store, testThrow.name, null);
+    await eventually(async () => (await messageRow(t.store, id)).state === "dead", "the failing message dead");
+    expect((await messageRow(t.store, id)).lastError).toMatch(
       /^Error: test_throw failed on purpose\n\s+at failOnPurpose \(.*tests\/worker\/fixtures\/actors\.ts:\d+:\d+\)/,
     );
     expect(await worker.stop()).toBe(0);

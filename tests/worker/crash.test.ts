@@ -15,33 +15,39 @@ const t = useTempDb({ teardown: killWorkers });
 describe("a worker killed with SIGKILL mid-run", () => {
   it("loses nothing: its messages come back as their actors say once the lease runs out", async () => {
     const log = runLog(t);
-    const retry = [1, 2, 3].map(() => enqueue(t.db, testSleep.name, { ms: 60_000 }).id);
-    const once = [1, 2].map(() => enqueue(t.db, testSleepOnce.name, { ms: 60_000 }).id);
+    const retry: number[] = [];
+    for (let i = 0; i < 3; i++) retry.push((await enqueue(t.store, testSleep.name, { ms: 60_000 })).id);
+    const once: number[] = [];
+    for (let i = 0; i < 2; i++) once.push((await enqueue(t.store, testSleepOnce.name, { ms: 60_000 })).id);
+    const state = async (id: number) => (await messageRow(t.store, id)).state;
     const victim = log.worker({ supervisor: false });
     await eventually(() => log.runs().length === 5, "all five messages running");
 
     victim.proc.kill("SIGKILL");
     expect(await victim.exited).toBe("SIGKILL");
     const killedAt = Date.now();
-    expect([...retry, ...once].map((id) => messageRow(t.db, id).state)).toEqual(Array(5).fill("leased"));
+    expect(await Promise.all([...retry, ...once].map(state))).toEqual(Array(5).fill("leased"));
 
     const interrupted: number[] = [];
-    const off = onDeadLetter(testSleepOnce.name, (_db, m, reason) => reason === "interrupted" && interrupted.push(m.id));
+    const off = onDeadLetter(testSleepOnce.name, (m, reason) => {
+      if (reason === "interrupted") interrupted.push(m.id);
+      return [];
+    });
     try {
       // Time is injected: this is what any worker's maintenance does once the lease has run out.
-      expect(reclaim(t.db, killedAt + LEASE_MS - 1_000)).toEqual({ retried: [], dead: [] });
-      expect(reclaim(t.db, killedAt + LEASE_MS + 1)).toEqual({ retried: retry, dead: once });
+      expect(await reclaim(t.store, killedAt + LEASE_MS - 1_000)).toEqual({ retried: [], dead: [] });
+      expect(await reclaim(t.store, killedAt + LEASE_MS + 1)).toEqual({ retried: retry, dead: once });
     } finally {
       off();
     }
     expect(interrupted).toEqual(once);
-    for (const id of once) expect(messageRow(t.db, id)).toMatchObject({ state: "dead", attempts: 1, deadReason: "interrupted" });
+    for (const id of once) expect(await messageRow(t.store, id)).toMatchObject({ state: "dead", attempts: 1, deadReason: "interrupted" });
 
     const rescuer = log.worker({ supervisor: false });
-    await eventually(() => retry.every((id) => messageRow(t.db, id).state === "done"), "the retried messages done");
+    await eventually(async () => (await Promise.all(retry.map(state))).every((s) => s === "done"), "the retried messages done");
     expect(await rescuer.stop(), rescuer.output()).toBe(0);
-    for (const id of retry) expect(messageRow(t.db, id)).toMatchObject({ state: "done", attempts: 2, deadReason: null });
-    for (const id of once) expect(messageRow(t.db, id).state).toBe("dead"); // never run a second time
+    for (const id of retry) expect(await messageRow(t.store, id)).toMatchObject({ state: "done", attempts: 2, deadReason: null });
+    for (const id of once) expect(await state(id)).toBe("dead"); // never run a second time
     expect(log.runs().filter((r) => once.includes(r.id))).toHaveLength(2);
   });
 });

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { enqueueMany } from "../../lib/queue/enqueue";
 import { listWorkers } from "../../lib/queue/workers";
 import { eventually } from "../support/eventually";
+import { countMessages } from "../support/message-row";
 import { useTempDb } from "../support/use-temp-db";
 import { killWorkers } from "../support/worker-process";
 import { testRecord } from "./fixtures/actors";
@@ -9,27 +10,28 @@ import { runLog } from "./run-log";
 
 const t = useTempDb({ teardown: killWorkers });
 
-const count = (state: string) =>
-  t.db.$client.prepare("SELECT count(*) FROM messages WHERE state = ?").pluck().get(state) as number;
+const count = (state: "done") => countMessages(t.store, state);
 
 describe("two worker processes", () => {
   it("drain 10,000 messages with none lost and none run twice", async () => {
     const log = runLog(t);
     const worker = log.worker({ args: ["--processes", "2"] });
     await worker.ready(2);
-    const ids = enqueueMany(
-      t.db,
-      Array.from({ length: 10_000 }, (_, n) => ({ actor: testRecord.name, payload: { n } })),
+    const ids = (
+      await enqueueMany(
+        t.store,
+        Array.from({ length: 10_000 }, (_, n) => ({ actor: testRecord.name, payload: { n } })),
+      )
     ).map((e) => e.id);
 
-    await eventually(() => count("done") === 10_000, "all 10,000 messages done", 120_000);
+    await eventually(async () => (await count("done")) === 10_000, "all 10,000 messages done", 120_000);
     expect(await worker.stop(), worker.output()).toBe(0);
 
     const runs = log.runs();
     expect(runs).toHaveLength(10_000);
     expect(new Set(runs.map((r) => r.id))).toEqual(new Set(ids));
     expect(runs.every((r) => r.attempt === 1)).toBe(true);
-    const workers = listWorkers(t.db);
+    const workers = await listWorkers(t.store);
     expect(workers).toHaveLength(2);
     expect(workers.every((w) => w.processed > 0 && w.stoppedAt !== null)).toBe(true);
     expect(workers.reduce((sum, w) => sum + w.processed, 0)).toBe(10_000);

@@ -1,13 +1,16 @@
-import { beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import * as z from "zod";
+import type { Store } from "../../lib/db/store";
 import { defineActor } from "../../lib/queue/actors";
 import { enqueue } from "../../lib/queue/enqueue";
 import { reclaim } from "../../lib/queue/reclaim";
 import { bind, TimeLimitExceeded, type Handlers } from "../../worker/handler";
 import { WorkerLoop } from "../../worker/loop";
 import { eventually } from "../support/eventually";
-import { messageRow } from "../support/message-row";
+import { messageRow, updateMessage } from "../support/message-row";
+import { TEST_STORE } from "../support/temp-db";
 import { useTempDb } from "../support/use-temp-db";
+import { requestIn, succeedPlan } from "../queue/request-row";
 
 const recorder = defineActor({ name: "test_loop_recorder", payload: z.object({ n: z.number() }) });
 const failing = defineActor({ name: "test_loop_failing", payload: z.null(), minBackoffMs: 60_000 });
@@ -21,49 +24,64 @@ const t = useTempDb({
     loop = undefined;
   },
 });
-beforeEach(() => t.db.$client.exec("CREATE TABLE results (n INTEGER)"));
 
 function run(handlers: Handlers): WorkerLoop {
-  loop = new WorkerLoop({ db: t.db, workerId: "test", handlers, concurrency: 2, groupLimit: 1, pollMs: 50 });
+  loop = new WorkerLoop({ store: t.store, workerId: "test", handlers, concurrency: 2, groupLimit: 1, pollMs: 50 });
   loop.start();
   return loop;
 }
 
-const results = () => t.db.$client.prepare("SELECT n FROM results").pluck().all();
+// A handler's own writes: each run records its `n` as the output of a running request (made by
+// `resultSlot`), in the transaction that completes its message.
+const slots: string[] = [];
+async function resultSlot(): Promise<string> {
+  const { id } = await requestIn(t.store, "running");
+  slots.push(id);
+  return id;
+}
+const record = (requestId: string, n: number) => [succeedPlan(requestId, String(n))];
+const results = async () => {
+  const rows = await Promise.all(slots.map((id) => t.store.getRequest(id)));
+  return rows.filter((r) => r?.status === "succeeded").map((r) => Number(r!.output));
+};
 
 describe("the worker loop", () => {
   it("commits a handler's own writes together with the message's completion", async () => {
+    slots.length = 0;
+    const slot = await resultSlot();
     run(
       bind(recorder, async ({ n }, ctx) => {
-        expect(ctx.settle((db) => void db.$client.prepare("INSERT INTO results VALUES (?)").run(n))).toBe(true);
+        expect(await ctx.settle(record(slot, n))).toBe(true);
       }),
     );
-    const { id } = enqueue(t.db, recorder.name, { n: 42 });
-    await eventually(() => messageRow(t.db, id).state === "done", "the message done");
-    expect(results()).toEqual([42]);
+    const { id } = await enqueue(t.store, recorder.name, { n: 42 });
+    await eventually(async () => (await messageRow(t.store, id)).state === "done", "the message done");
+    expect(await results()).toEqual([42]);
     expect(loop!.stats()).toMatchObject({ processed: 1, failed: 0, inFlight: 0 });
   });
 
   it("drops a handler's writes when its lease was lost meanwhile", async () => {
+    slots.length = 0;
+    const slot = await resultSlot();
     let proceed!: () => void;
     const blocked = new Promise<void>((resolve) => (proceed = resolve));
     const settled: boolean[] = [];
     run(
       bind(recorder, async ({ n }, ctx) => {
         if (ctx.attempt === 1) await blocked;
-        settled.push(ctx.settle((db) => void db.$client.prepare("INSERT INTO results VALUES (?)").run(n)));
+        settled.push(await ctx.settle(record(slot, n)));
       }),
     );
-    const { id } = enqueue(t.db, recorder.name, { n: 1 });
-    await eventually(() => messageRow(t.db, id).state === "leased", "the message running");
+    const { id } = await enqueue(t.store, recorder.name, { n: 1 });
+    await eventually(async () => (await messageRow(t.store, id)).state === "leased", "the message running");
     // As if this worker had stalled past its lease: the lease runs out and maintenance reclaims it.
-    t.db.$client.prepare("UPDATE messages SET lease_expires_at = ? WHERE id = ?").run(Date.now() - 1, id);
-    expect(reclaim(t.db).retried).toEqual([id]);
+    await updateMessage(t.store, id, { leaseExpiresAt: Date.now() - 1 });
+    expect((await reclaim(t.store)).retried).toEqual([id]);
     await eventually(() => settled.length === 1, "the second attempt settled");
     proceed();
     await eventually(() => settled.length === 2, "the first attempt settled");
     expect(settled).toEqual([true, false]);
-    expect(results()).toEqual([1]);
+    expect(await results()).toEqual([1]);
   });
 
   it("schedules a retry with backoff when the handler throws", async () => {
@@ -73,9 +91,9 @@ describe("the worker loop", () => {
       }),
     );
     const before = Date.now();
-    const { id } = enqueue(t.db, failing.name, null);
-    await eventually(() => messageRow(t.db, id).lastError !== null, "the failure recorded");
-    const m = messageRow(t.db, id);
+    const { id } = await enqueue(t.store, failing.name, null);
+    await eventually(async () => (await messageRow(t.store, id)).lastError !== null, "the failure recorded");
+    const m = await messageRow(t.store, id);
     expect(m).toMatchObject({ state: "ready", attempts: 1, deadReason: null });
     expect(m.lastError).toMatch(/^Error: tmux server not running/);
     expect(m.runAt).toBeGreaterThanOrEqual(before + 60_000);
@@ -91,41 +109,58 @@ describe("the worker loop", () => {
         throw ctx.signal.reason;
       }),
     );
-    const { id } = enqueue(t.db, slow.name, null);
-    await eventually(() => messageRow(t.db, id).state === "dead", "the message dead");
+    const { id } = await enqueue(t.store, slow.name, null);
+    await eventually(async () => (await messageRow(t.store, id)).state === "dead", "the message dead");
     expect(reason).toBeInstanceOf(TimeLimitExceeded);
-    expect(messageRow(t.db, id)).toMatchObject({ deadReason: "time_limit", attempts: 1 });
-    expect(messageRow(t.db, id).lastError).toMatch(/Time limit of 50 ms exceeded/);
+    expect(await messageRow(t.store, id)).toMatchObject({ deadReason: "time_limit", attempts: 1 });
+    expect((await messageRow(t.store, id)).lastError).toMatch(/Time limit of 50 ms exceeded/);
   });
 
   it("runs a delayed message when it comes due, without being woken", async () => {
-    run(bind(recorder, async ({ n }, ctx) => void ctx.settle((db) => void db.$client.prepare("INSERT INTO results VALUES (?)").run(n))));
+    slots.length = 0;
+    const slot = await resultSlot();
+    run(bind(recorder, async ({ n }, ctx) => void (await ctx.settle(record(slot, n)))));
     await new Promise((resolve) => setImmediate(resolve));
     // Written by another connection after the loop went idle, as the web process would.
-    const { openDb } = await import("../../lib/db/client");
-    const web = openDb(t.file);
-    enqueue(web, recorder.name, { n: 7 }, { delayMs: 300 });
-    web.$client.close();
-    await eventually(() => results().length === 1, "the delayed message run");
-    expect(results()).toEqual([7]);
+    const web = await openOther();
+    try {
+      await enqueue(web, recorder.name, { n: 7 }, { delayMs: 300 });
+    } finally {
+      await web.close();
+    }
+    await eventually(async () => (await results()).length === 1, "the delayed message run");
+    expect(await results()).toEqual([7]);
   });
 
-  it("keeps trying to record a failure the database refused, instead of holding the message for good", async () => {
-    // A real SQLite error on the write that records the failure (as a lock held past busy_timeout would be).
-    t.db.$client.exec(
-      "CREATE TRIGGER refuse_dead BEFORE UPDATE OF state ON messages WHEN NEW.state = 'dead' BEGIN SELECT RAISE(ABORT, 'disk on fire'); END",
-    );
-    run(
-      bind(doomed, async () => {
-        throw new Error("doomed to fail");
-      }),
-    );
-    const { id } = enqueue(t.db, doomed.name, null);
-    await eventually(() => loop!.stats().failed === 1, "the run failed");
-    expect(messageRow(t.db, id).state).toBe("leased"); // still this worker's, its lease kept alive
+  // A real SQLite error on the write that records the failure (as a lock held past busy_timeout would be).
+  it.skipIf(TEST_STORE !== "sqlite")(
+    "keeps trying to record a failure the database refused, instead of holding the message for good",
+    async () => {
+      t.db.$client.exec(
+        "CREATE TRIGGER refuse_dead BEFORE UPDATE OF state ON messages WHEN NEW.state = 'dead' BEGIN SELECT RAISE(ABORT, 'disk on fire'); END",
+      );
+      run(
+        bind(doomed, async () => {
+          throw new Error("doomed to fail");
+        }),
+      );
+      const { id } = await enqueue(t.store, doomed.name, null);
+      await eventually(() => loop!.stats().failed === 1, "the run failed");
+      expect((await messageRow(t.store, id)).state).toBe("leased"); // still this worker's, its lease kept alive
 
-    t.db.$client.exec("DROP TRIGGER refuse_dead");
-    await eventually(() => messageRow(t.db, id).state === "dead", "the failure recorded once the database accepts it");
-    expect(messageRow(t.db, id).lastError).toMatch(/^Error: doomed to fail/);
-  });
+      t.db.$client.exec("DROP TRIGGER refuse_dead");
+      await eventually(async () => (await messageRow(t.store, id)).state === "dead", "the failure recorded once the database accepts it");
+      expect((await messageRow(t.store, id)).lastError).toMatch(/^Error: doomed to fail/);
+    },
+  );
 });
+
+/** A second store on the test's database, as another process would open it. */
+async function openOther(): Promise<Store> {
+  if (TEST_STORE === "sqlite") {
+    const { openSqliteStore } = await import("../../lib/db/sqlite/store");
+    return openSqliteStore(t.env.GATEHOUSE_DB!);
+  }
+  const { openPostgresStore } = await import("../../lib/db/postgres/store");
+  return openPostgresStore(t.env.GATEHOUSE_DATABASE_URL!, { migrate: false, poolSize: 1 });
+}

@@ -13,7 +13,7 @@ export interface RunLog {
 }
 
 /** The runs that fixture actors (tests/worker/fixtures/actors.ts) record, in a file beside the database. */
-export function runLog(t: { dir: string; file: string }): RunLog {
+export function runLog(t: { dir: string; env: Record<string, string> }): RunLog {
   const file = path.join(t.dir, "runs.log");
   return {
     file,
@@ -30,7 +30,7 @@ export function runLog(t: { dir: string; file: string }): RunLog {
     worker: (opts = {}) =>
       startWorker({
         ...opts,
-        db: t.file,
+        db: t.env,
         args: [...(opts.args ?? []), "--handlers", FIXTURES],
         env: { GATEHOUSE_TEST_RUN_LOG: file, ...opts.env },
       }),

@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { enqueue } from "../../lib/queue/enqueue";
 import { listWorkers } from "../../lib/queue/workers";
 import { eventually } from "../support/eventually";
+import { countMessages } from "../support/message-row";
 import { useTempDb } from "../support/use-temp-db";
 import { killWorkers, startWorker } from "../support/worker-process";
 import { testRecord } from "./fixtures/actors";
@@ -11,36 +12,42 @@ import { runLog } from "./run-log";
 
 const t = useTempDb({ teardown: killWorkers });
 
-const live = () => listWorkers(t.db).filter((w) => w.stoppedAt === null);
+const live = async () => (await listWorkers(t.store)).filter((w) => w.stoppedAt === null);
 
 describe("the supervisor", () => {
   it("restarts a worker process that dies", async () => {
-    const worker = startWorker({ db: t.file, args: ["--processes", "2"] });
+    const worker = startWorker({ db: t.env, args: ["--processes", "2"] });
     await worker.ready(2);
-    const [victim] = live();
+    const [victim] = await live();
     process.kill(victim!.pid, "SIGKILL");
     await worker.ready(3);
     expect(worker.output()).toMatch(new RegExp(`worker process ${victim!.pid} died`));
-    const pids = live().map((w) => w.pid);
+    const pids = (await live()).map((w) => w.pid);
     expect(pids).toHaveLength(3); // the killed one never recorded its stop
     expect(await worker.stop(), worker.output()).toBe(0);
-    expect(listWorkers(t.db).filter((w) => w.stoppedAt === null).map((w) => w.pid)).toEqual([victim!.pid]);
+    expect((await listWorkers(t.store)).filter((w) => w.stoppedAt === null).map((w) => w.pid)).toEqual([victim!.pid]);
   });
 
   it("rolls the workers over on SIGHUP with a claiming worker at every moment, losing nothing", async () => {
     const log = runLog(t);
     const worker = log.worker({ args: ["--processes", "2"] });
     await worker.ready(2);
-    const before = live();
+    const before = await live();
 
     let n = 0;
     const ids: number[] = [];
-    const feeder = setInterval(() => ids.push(enqueue(t.db, testRecord.name, { n: n++ }).id), 5);
+    const feeding = new Set<Promise<void>>();
+    const feeder = setInterval(() => {
+      const fed = enqueue(t.store, testRecord.name, { n: n++ }).then((e) => void ids.push(e.id));
+      feeding.add(fed);
+      void fed.finally(() => feeding.delete(fed));
+    }, 5);
     worker.proc.kill("SIGHUP");
     await worker.printed(/rolling restart done/);
     clearInterval(feeder);
+    await Promise.all(feeding);
 
-    const all = listWorkers(t.db);
+    const all = await listWorkers(t.store);
     const fresh = all.filter((w) => !before.some((b) => b.id === w.id));
     expect(fresh).toHaveLength(2);
     // Whenever an old worker stopped, another worker had already started and was still running.
@@ -53,8 +60,8 @@ describe("the supervisor", () => {
       expect(cover.length).toBeGreaterThan(0);
     }
 
-    const done = () => t.db.$client.prepare("SELECT count(*) FROM messages WHERE state = 'done'").pluck().get() as number;
-    await eventually(() => done() === ids.length, "every message fed during the restart done");
+    const done = () => countMessages(t.store, "done");
+    await eventually(async () => (await done()) === ids.length, "every message fed during the restart done");
     const runs = log.runs();
     expect(runs).toHaveLength(ids.length);
     expect(new Set(runs.map((r) => r.id))).toEqual(new Set(ids));
@@ -76,12 +83,12 @@ export const handlers = bind(testRecord, async () => appendFileSync(${JSON.strin
       );
     const answered = () => (existsSync(answers) ? readFileSync(answers, "utf8").split("\n").filter(Boolean) : []);
     const ask = async (expected: string[]) => {
-      enqueue(t.db, testRecord.name, { n: 0 });
+      await enqueue(t.store, testRecord.name, { n: 0 });
       await eventually(() => answered().join() === expected.join(), `answers ${expected.join()}`);
     };
 
     version("v1");
-    const worker = startWorker({ db: t.file, args: ["--handlers", module] });
+    const worker = startWorker({ db: t.env, args: ["--handlers", module] });
     await worker.ready();
     await ask(["v1"]);
 

@@ -21,25 +21,25 @@ describe("a message for an actor the claiming worker does not have", () => {
     const log = runLog(t);
     const worker = log.worker();
     await worker.ready();
-    const lost = enqueue(t.db, orphan.name, { note: "keep me" }).id;
-    const after = enqueue(t.db, testRecord.name, { n: 1 }).id;
+    const lost = (await enqueue(t.store, orphan.name, { note: "keep me" })).id;
+    const after = (await enqueue(t.store, testRecord.name, { n: 1 })).id;
 
-    await eventually(() => messageRow(t.db, after).state === "done", "the next message done");
-    expect(messageRow(t.db, lost)).toMatchObject({ state: "dead", attempts: 1 });
-    const [dead] = listDead(t.db);
+    await eventually(async () => (await messageRow(t.store, after)).state === "done", "the next message done");
+    expect(await messageRow(t.store, lost)).toMatchObject({ state: "dead", attempts: 1 });
+    const [dead] = await listDead(t.store);
     expect(dead).toMatchObject({ id: lost, actor: "test_orphan", reason: "unknown_actor", payload: { note: "keep me" } });
     expect(dead?.lastError).toMatch(/No handler for actor "test_orphan" in worker .* \(it handles: .*noop.*test_record/);
     // The worker logs it after the dead letter commits; the pipe may deliver it a moment later.
     await worker.printed(/no handler for actor "test_orphan", dead-lettered/);
 
     // Still dead, claimed once, after the worker has gone on working.
-    enqueue(t.db, testRecord.name, { n: 2 });
+    await enqueue(t.store, testRecord.name, { n: 2 });
     await eventually(() => log.runs().length === 2, "another message run");
-    expect(messageRow(t.db, lost)).toMatchObject({ state: "dead", attempts: 1 });
+    expect(await messageRow(t.store, lost)).toMatchObject({ state: "dead", attempts: 1 });
     expect(await worker.stop(), worker.output()).toBe(0);
   });
 
-  it("cannot even be enqueued when the enqueuing process does not know the actor", () => {
-    expect(() => enqueue(t.db, "test_never_declared", {})).toThrow(/Unknown actor "test_never_declared"/);
+  it("cannot even be enqueued when the enqueuing process does not know the actor", async () => {
+    await expect(enqueue(t.store, "test_never_declared", {})).rejects.toThrow(/Unknown actor "test_never_declared"/);
   });
 });
