@@ -3,6 +3,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { enqueueMany } from "../../lib/queue/enqueue";
 import { eventually } from "../support/eventually";
+import { messageRows } from "../support/message-row";
 import { useTempDb } from "../support/use-temp-db";
 import { killWorkers, startWorker } from "../support/worker-process";
 import { testSleep, testSleepOnce } from "./fixtures/actors";
@@ -10,25 +11,20 @@ import { runLog } from "./run-log";
 
 const t = useTempDb({ teardown: killWorkers });
 
-const rows = () =>
-  t.db.$client.prepare("SELECT id, state, attempts, dead_reason FROM messages ORDER BY id").all() as {
-    id: number;
-    state: string;
-    attempts: number;
-    dead_reason: string | null;
-  }[];
+const rows = async () =>
+  (await messageRows(t.store)).map(({ id, state, attempts, deadReason }) => ({ id, state, attempts, dead_reason: deadReason }));
 
 describe("graceful shutdown", () => {
   it("finishes in-flight work within the grace period, leaves the rest queued, exits 0", async () => {
     const log = runLog(t);
-    const ids = enqueueMany(t.db, Array.from({ length: 10 }, () => ({ actor: testSleep.name, payload: { ms: 500 } }))).map(
-      (e) => e.id,
-    );
+    const ids = (
+      await enqueueMany(t.store, Array.from({ length: 10 }, () => ({ actor: testSleep.name, payload: { ms: 500 } })))
+    ).map((e) => e.id);
     const worker = log.worker({ args: ["--concurrency", "3"], env: { GATEHOUSE_GRACE_MS: "30000" } });
     await eventually(() => log.runs().length === 3, "three messages running");
     expect(await worker.stop(), worker.output()).toBe(0);
 
-    const after = rows();
+    const after = await rows();
     const ran = new Set(log.runs().map((r) => r.id));
     expect(ran.size).toBe(3);
     for (const r of after) {
@@ -40,7 +36,7 @@ describe("graceful shutdown", () => {
 
   it("releases what cannot finish in time: retry actors back to ready uncounted, run-once actors interrupted", async () => {
     const log = runLog(t);
-    enqueueMany(t.db, [
+    await enqueueMany(t.store, [
       { actor: testSleep.name, payload: { ms: 60_000 } },
       { actor: testSleepOnce.name, payload: { ms: 60_000 } },
     ]);
@@ -49,13 +45,13 @@ describe("graceful shutdown", () => {
     await eventually(() => log.runs().length === 2, "both messages running");
     expect(await worker.stop(), worker.output()).toBe(0);
     expect(worker.output()).toMatch(/released 2 unfinished message/);
-    expect(rows().map(({ state, attempts, dead_reason }) => ({ state, attempts, dead_reason }))).toEqual([
+    expect((await rows()).map(({ state, attempts, dead_reason }) => ({ state, attempts, dead_reason }))).toEqual([
       { state: "ready", attempts: 0, dead_reason: null },
       { state: "dead", attempts: 1, dead_reason: "interrupted" },
     ]);
 
     // Nothing lost: the next worker runs the released message again, as its first attempt.
-    const released = rows()[0]!.id;
+    const released = (await rows())[0]!.id;
     const next = log.worker({ env });
     await eventually(() => log.runs().filter((r) => r.id === released).length === 2, "the released message running again");
     expect(log.runs().at(-1)).toMatchObject({ id: released, attempt: 1 });
@@ -65,7 +61,7 @@ describe("graceful shutdown", () => {
   it("stops cleanly when asked to while still starting", async () => {
     const marker = path.join(t.dir, "starting");
     const worker = startWorker({
-      db: t.file,
+      db: t.env,
       supervisor: false,
       args: ["--handlers", "tests/worker/fixtures/slow-start.ts"],
       env: { GATEHOUSE_TEST_STARTING: marker },
