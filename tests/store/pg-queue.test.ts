@@ -1,39 +1,11 @@
 // The PostgreSQL queue store, method by method, until the contract suite runs every store through
 // the same tests: what SQLite's queue does (lib/db/sqlite/queue), the PostgreSQL way.
 import { describe, expect, it } from "vitest";
-import type { ClaimRequest, NewMessage, QueueReactions } from "@/lib/db/store";
-import { onPostgres, usePgStore } from "../support/pg";
+import type { QueueReactions } from "@/lib/db/store";
+import { claimReq, message, onPostgres, QUEUE_NOW, quiet, usePgStore } from "../support/pg";
 import { movePlan, requestRow, submission } from "./pg-requests-fixture";
 
-const NOW = 1_700_000_000_000;
-
-export function message(over: Partial<NewMessage> = {}): NewMessage {
-  return {
-    queue: "default",
-    actor: "noop",
-    payload: "{}",
-    priority: 1,
-    runAt: NOW,
-    maxRetries: 2,
-    onLeaseLost: "retry",
-    groupKey: null,
-    idempotencyKey: null,
-    createdAt: NOW,
-    ...over,
-  };
-}
-
-export const claimReq = (over: Partial<ClaimRequest & { token: string }> = {}): ClaimRequest & { token: string } => ({
-  workerId: "w1",
-  limit: 10,
-  groupLimit: 1,
-  leaseMs: 6_000,
-  now: NOW,
-  token: `t${Math.random()}`,
-  ...over,
-});
-
-export const quiet: QueueReactions = { changed: () => [], requeued: () => [], discarded: () => [] };
+const NOW = QUEUE_NOW;
 
 describe.skipIf(!onPostgres)("PostgreSQL queue store", () => {
   const store = usePgStore();

@@ -10,7 +10,7 @@ import { afterEach, beforeEach, inject } from "vitest";
 import { connectPg, type Pg } from "../../lib/db/postgres/client";
 import { migratePg } from "../../lib/db/postgres/migrate";
 import { openPostgresStore } from "../../lib/db/postgres/store";
-import type { Store } from "../../lib/db/store";
+import type { ClaimRequest, NewMessage, QueueReactions, Store } from "../../lib/db/store";
 
 /** The migrated database every test database is copied from (CREATE DATABASE … TEMPLATE). */
 export const TEMPLATE_DB = "gatehouse_template";
@@ -182,3 +182,38 @@ export function usePgStore(opts: { poolSize?: number; statementTimeoutMs?: numbe
 
 /** Whether this run has a PostgreSQL cluster (GATEHOUSE_TEST_STORE=postgres). */
 export const onPostgres = process.env.GATEHOUSE_TEST_STORE === "postgres";
+
+// ── Queue fixtures of the PostgreSQL-only tests (tests/store/pg-*.test.ts) ──
+
+export const QUEUE_NOW = 1_700_000_000_000;
+
+/** A message as lib/queue/enqueue resolves one, due at QUEUE_NOW. */
+export function message(over: Partial<NewMessage> = {}): NewMessage {
+  return {
+    queue: "default",
+    actor: "noop",
+    payload: "{}",
+    priority: 1,
+    runAt: QUEUE_NOW,
+    maxRetries: 2,
+    onLeaseLost: "retry",
+    groupKey: null,
+    idempotencyKey: null,
+    createdAt: QUEUE_NOW,
+    ...over,
+  };
+}
+
+/** A claim at QUEUE_NOW by worker w1 under a new token. */
+export const claimReq = (over: Partial<ClaimRequest & { token: string }> = {}): ClaimRequest & { token: string } => ({
+  workerId: "w1",
+  limit: 10,
+  groupLimit: 1,
+  leaseMs: 6_000,
+  now: QUEUE_NOW,
+  token: `t${Math.random()}`,
+  ...over,
+});
+
+/** Reactions that want nothing done. */
+export const quiet: QueueReactions = { changed: () => [], requeued: () => [], discarded: () => [] };
