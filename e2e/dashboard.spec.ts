@@ -100,7 +100,7 @@ test("an approved command's output and exit code appear on its detail page", asy
 
 test("a dead letter is requeued from the Dead letters tab", async ({ page }) => {
   const command = uniqueCommand("make deploy");
-  const id = insertDeadLetter(e2eState().dbFile, { agentId: e2eState().agentId, session: e2eState().session, command, lastError: "interrupted" });
+  const id = await insertDeadLetter(e2eState().db, { agentId: e2eState().agentId, session: e2eState().session, command, lastError: "interrupted" });
   await login(page, "alice");
   await page.goto("/requests?tab=dead");
   const row = page.getByTestId("request-row").filter({ hasText: command });

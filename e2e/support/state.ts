@@ -1,7 +1,8 @@
 /** What global setup started, handed to the tests through the environment. */
 export interface E2EState {
   url: string;
-  dbFile: string;
+  /** The environment naming the database: GATEHOUSE_DB, and GATEHOUSE_DATABASE_URL on PostgreSQL. */
+  db: Record<string, string>;
   socket: string;
   session: string;
   agentId: string;

@@ -3,9 +3,10 @@ import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { LEASE_MS } from "../../lib/queue/lease";
 import { reclaim } from "../../lib/queue/reclaim";
-import { enqueueExecution } from "../../lib/requests/lifecycle";
+import { execution } from "../../lib/requests/lifecycle";
 import { registerRequestQueueHooks } from "../../lib/requests/queue-hooks";
 import { listEvents } from "../../lib/requests/read";
+import { sql } from "../api/sql";
 import { eventually } from "../support/eventually";
 import { linesOf, world, type World } from "./harness";
 
@@ -23,7 +24,7 @@ afterEach(async () => {
 /** The request's execution message(s). */
 const executions = (requestId: string) => w.messages("execute_approved_command", requestId);
 
-const trail = (id: string) => listEvents(w.t.db, id).map((e) => `${e.actor}:${e.fromStatus ?? ""}->${e.toStatus}`);
+const trail = async (id: string) => (await listEvents(w.t.store, id)).map((e) => `${e.actor}:${e.fromStatus ?? ""}->${e.toStatus}`);
 
 const jobWindows = async (session: string) =>
   (await w.server.tmux.exec(["list-windows", "-t", `=${session}`, "-F", "#{window_name}"])).split("\n").filter((n) => n.startsWith("job-"));
@@ -45,15 +46,15 @@ function processesRunning(text: string): number[] {
 describe("execute_approved_command", () => {
   it("runs an approved command in its session's new window: exit 0 is succeeded, with the output", async () => {
     const worker = w.worker();
-    const r = w.approved(`printf 'hello %s\\n' "$(whoami)" | tr a-z A-Z; pwd`);
+    const r = await w.approved(`printf 'hello %s\\n' "$(whoami)" | tr a-z A-Z; pwd`);
     const done = await w.reaches(r.id, "succeeded");
     expect(done).toMatchObject({ exitCode: 0, outputTruncated: false, attempts: 1, lastError: null });
     expect(done.output).toMatch(/^HELLO \S+\n/);
     expect(done.output?.split("\n")[1]).toBe(w.server.dir);
     expect(done.startedAt).not.toBeNull();
     expect(done.finishedAt).toBeGreaterThanOrEqual(done.startedAt!);
-    expect(trail(r.id)).toEqual(["agent:agent-1:->pending", "alice:pending->queued", "worker:queued->running", "worker:running->succeeded"]);
-    expect(executions(r.id)).toMatchObject([{ state: "done", attempts: 1 }]);
+    expect(await trail(r.id)).toEqual(["agent:agent-1:->pending", "alice:pending->queued", "worker:queued->running", "worker:running->succeeded"]);
+    expect(await executions(r.id)).toMatchObject([{ state: "done", attempts: 1 }]);
     // The wrapper writes the exit code just before it exits and its window closes.
     await eventually(async () => (await jobWindows("agent-a")).length === 0, "the job's window to close");
     expect(await worker.stop()).toBe(0);
@@ -61,14 +62,14 @@ describe("execute_approved_command", () => {
 
   it("exit 3 is a result: failed with code 3 and the output, delivered, not retried", async () => {
     w.worker();
-    const r = w.approved("echo 'cannot build' >&2; exit 3");
+    const r = await w.approved("echo 'cannot build' >&2; exit 3");
     expect(await w.reaches(r.id, "failed")).toMatchObject({ exitCode: 3, output: "cannot build\n", attempts: 1, lastError: null });
-    expect(executions(r.id)).toMatchObject([{ state: "done", attempts: 1 }]);
+    expect(await executions(r.id)).toMatchObject([{ state: "done", attempts: 1 }]);
   });
 
   it("a command past the request's time limit is stopped and failed, with no exit code", async () => {
     w.worker();
-    const r = w.approved("echo started; sleep 60", { timeoutSec: 1 });
+    const r = await w.approved("echo started; sleep 60", { timeoutSec: 1 });
     const done = await w.reaches(r.id, "failed");
     expect(done).toMatchObject({ exitCode: null, output: "started\n" });
     expect(done.lastError).toBe("stopped at its time limit of 1 s");
@@ -77,33 +78,33 @@ describe("execute_approved_command", () => {
 
   it("a request without a cwd runs where its session's pane is", async () => {
     w.worker();
-    const r = w.approved("pwd", { cwd: null });
+    const r = await w.approved("pwd", { cwd: null });
     expect((await w.reaches(r.id, "succeeded")).output).toBe(`${w.server.dir}\n`);
   });
 
   it("a missing session is retried with backoff, then the request is dead with the error", async () => {
     w.worker();
-    const r = w.approved("echo never", { session: "missing" });
-    const retrying = await eventually(() => {
-      const row = w.request(r.id);
+    const r = await w.approved("echo never", { session: "missing" });
+    const retrying = await eventually(async () => {
+      const row = await w.request(r.id);
       return row.attempts === 1 && row.status === "queued" && row.lastError !== null && row;
     }, "the first failure recorded and a retry scheduled");
     expect(retrying.lastError).toMatch(/^TmuxError: tmux session "missing" does not exist on tmux socket "gh-test-\w+"$/);
-    const [first] = executions(r.id);
+    const [first] = await executions(r.id);
     expect(first).toMatchObject({ state: "ready", attempts: 1 });
-    expect(trail(r.id).slice(-2)).toEqual(["worker:queued->running", "worker:running->queued"]);
+    expect((await trail(r.id)).slice(-2)).toEqual(["worker:queued->running", "worker:running->queued"]);
 
     // Time is injected: the message as it is after 20 failed attempts, its last retry due now.
-    w.t.db.$client.prepare("UPDATE messages SET attempts = max_retries, run_at = 0 WHERE id = ?").run(first!.id);
+    await sql(w.t.store, "UPDATE messages SET attempts = max_retries, run_at = 0 WHERE id = ?", [first!.id]);
     const dead = await w.reaches(r.id, "dead");
     expect(dead.attempts).toBe(2);
     expect(dead.lastError).toMatch(/^retries_exhausted: TmuxError: tmux session "missing" does not exist on tmux socket "gh-test-\w+"$/);
-    expect(executions(r.id)).toMatchObject([{ state: "dead", deadReason: "retries_exhausted" }]);
+    expect(await executions(r.id)).toMatchObject([{ state: "dead", deadReason: "retries_exhausted" }]);
   });
 
   it("with GATEHOUSE_CREATE_SESSIONS on, a missing session is created and the command runs in it", async () => {
     w.worker({ env: { GATEHOUSE_CREATE_SESSIONS: "1" } });
-    const r = w.approved("echo created", { session: "missing" });
+    const r = await w.approved("echo created", { session: "missing" });
     expect(await w.reaches(r.id, "succeeded")).toMatchObject({ exitCode: 0, output: "created\n", attempts: 1 });
     expect(await w.server.tmux.hasSession("missing")).toBe(true);
   });
@@ -111,18 +112,18 @@ describe("execute_approved_command", () => {
   it("a worker killed mid-command leaves the request dead as interrupted; the command is stopped and never run again", async () => {
     const runs = path.join(w.server.dir, "runs");
     const victim = w.worker({ supervisor: false });
-    const r = w.approved(`echo run >> ${runs}; sleep 30`);
+    const r = await w.approved(`echo run >> ${runs}; sleep 30`);
     await eventually(() => linesOf(runs).length === 1, "the command to start");
     victim.proc.kill("SIGKILL");
     await victim.exited;
-    expect(w.request(r.id).status).toBe("running");
+    expect((await w.request(r.id)).status).toBe("running");
 
     // Time is injected: what any worker's maintenance does once the dead worker's lease ran out.
-    expect(reclaim(w.t.db, Date.now() + LEASE_MS + 1).dead).toEqual([executions(r.id)[0]!.id]);
-    const dead = w.request(r.id);
+    expect((await reclaim(w.t.store, Date.now() + LEASE_MS + 1)).dead).toEqual([(await executions(r.id))[0]!.id]);
+    const dead = await w.request(r.id);
     expect(dead.status).toBe("dead");
     expect(dead.lastError).toMatch(/^interrupted: /);
-    expect(trail(r.id).at(-1)).toBe("worker:running->dead");
+    expect((await trail(r.id)).at(-1)).toBe("worker:running->dead");
 
     // A new worker stops the orphaned command, delivers the dead notice, and runs nothing again.
     w.worker();
@@ -131,17 +132,17 @@ describe("execute_approved_command", () => {
     expect(notice.text).toContain("(interrupted: The lease ran out");
     expect(notice.text).toContain("a supervisor can requeue it");
     expect(linesOf(runs)).toEqual(["run"]);
-    expect(executions(r.id)).toMatchObject([{ state: "dead", deadReason: "interrupted", attempts: 1 }]);
+    expect(await executions(r.id)).toMatchObject([{ state: "dead", deadReason: "interrupted", attempts: 1 }]);
   });
 
   it("a worker stopped mid-command stops the command too, and the request is dead as interrupted", async () => {
     const marker = path.join(w.server.dir, "still-running");
     const worker = w.worker({ supervisor: false });
     // The loop would write the marker every 0.1 s for as long as the command lives; it ignores SIGTERM.
-    const r = w.approved(`trap '' TERM HUP; while true; do date +%s%N > ${marker}; sleep 0.1; done`);
+    const r = await w.approved(`trap '' TERM HUP; while true; do date +%s%N > ${marker}; sleep 0.1; done`);
     await eventually(() => linesOf(marker).length === 1, "the command to start");
     expect(await worker.stop()).toBe(0); // GATEHOUSE_GRACE_MS=0: gives the message up at once
-    const dead = w.request(r.id);
+    const dead = await w.request(r.id);
     expect(dead.status).toBe("dead");
     expect(dead.lastError).toMatch(/^interrupted: /);
     await eventually(async () => (await jobWindows("agent-a")).length === 0, "the job's window to close");
@@ -150,11 +151,11 @@ describe("execute_approved_command", () => {
 
   it("a second execution message for the same request does not run it again", async () => {
     const runs = path.join(w.server.dir, "runs");
-    const r = w.approved(`echo run >> ${runs}`);
-    enqueueExecution(w.t.db, r, Date.now()); // as when a request is requeued twice over
+    const r = await w.approved(`echo run >> ${runs}`);
+    await w.t.store.enqueue([execution(r, Date.now())]); // as when a request is requeued twice over
     w.worker();
     await w.reaches(r.id, "succeeded");
-    await eventually(() => executions(r.id).every((m) => m.state === "done"), "both messages settled");
+    await eventually(async () => (await executions(r.id)).every((m) => m.state === "done"), "both messages settled");
     expect(linesOf(runs)).toEqual(["run"]);
   });
 });
@@ -168,13 +169,13 @@ describe("per-session serialization", () => {
     const log = path.join(w.server.dir, "log");
     const gate = path.join(w.server.dir, "gate");
     w.worker({ args: ["--processes", "2", "--concurrency", "4"] });
-    const a1 = w.approved(gated(log, "a1", gate), { session: "agent-a" });
-    const a2 = w.approved(gated(log, "a2", gate), { session: "agent-a" });
-    const b1 = w.approved(gated(log, "b1", gate), { session: "agent-b" });
+    const a1 = await w.approved(gated(log, "a1", gate), { session: "agent-a" });
+    const a2 = await w.approved(gated(log, "a2", gate), { session: "agent-a" });
+    const b1 = await w.approved(gated(log, "b1", gate), { session: "agent-b" });
     // b1 starts while a1 still runs: sessions run in parallel.
     await eventually(() => linesOf(log).length === 2, "a1 and b1 to start");
     expect(linesOf(log).sort()).toEqual(["start-a1", "start-b1"]);
-    expect(w.request(a2.id).status).toBe("queued");
+    expect((await w.request(a2.id)).status).toBe("queued");
     writeFileSync(gate, "");
     await Promise.all([a1, a2, b1].map((r) => w.reaches(r.id, "succeeded")));
     const order = linesOf(log).filter((l) => l.endsWith("a1") || l.endsWith("a2"));
@@ -185,7 +186,7 @@ describe("per-session serialization", () => {
     const log = path.join(w.server.dir, "log");
     const gate = path.join(w.server.dir, "gate");
     w.worker({ env: { GATEHOUSE_SESSION_CONCURRENCY: "2" }, args: ["--concurrency", "4"] });
-    const both = [w.approved(gated(log, "a1", gate)), w.approved(gated(log, "a2", gate))];
+    const both = [await w.approved(gated(log, "a1", gate)), await w.approved(gated(log, "a2", gate))];
     await eventually(() => linesOf(log).length === 2, "both commands of agent-a to start");
     writeFileSync(gate, "");
     await Promise.all(both.map((r) => w.reaches(r.id, "succeeded")));

@@ -1,24 +1,25 @@
-// The world of the actor tests: a fresh SQLite file, a private tmux server (`-L gh-test-<random>
-// -f /dev/null`) with the agent's sessions, and real worker processes pointed at both.
+// The world of the actor tests: a fresh database of the store under test, a private tmux server
+// (`-L gh-test-<random> -f /dev/null`) with the agent's sessions, and real worker processes pointed
+// at both.
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { and, eq, sql } from "drizzle-orm";
 import { createAgent, type AgentIdentity } from "../../lib/auth/agents";
 import type { UserIdentity } from "../../lib/auth/users";
-import { messages, type Message, type Request as RequestRow } from "../../lib/db/schema";
+import type { Request as RequestRow } from "../../lib/db/rows";
 import { approveRequest, getRequest } from "../../lib/requests/lifecycle";
 import type { RequestStatus } from "../../lib/requests/statuses";
 import { submitRequest, type NewRequest } from "../../lib/requests/submit";
 import { readInbox, type InboxEntry } from "../../lib/tmux/notify";
+import { messagesOf, type MessageRow } from "../api/sql";
 import { eventually } from "../support/eventually";
-import { tempDb } from "../support/temp-db";
+import { tempStore, type TempStore } from "../support/temp-db";
 import { killWorkers, startWorker, type WorkerProcess, type WorkerProcessOptions } from "../support/worker-process";
 import { privateServer, type PrivateServer } from "../tmux/private-server";
 
 export const alice: UserIdentity = { id: "u-alice", name: "alice", role: "supervisor" };
 
 export interface World {
-  t: ReturnType<typeof tempDb>;
+  t: TempStore;
   server: PrivateServer;
   agent: AgentIdentity;
   /** What worker processes need to reach this database, tmux server and job directory. */
@@ -26,14 +27,14 @@ export interface World {
   jobsDir: string;
   inboxDir: string;
   /** Submits (pending, no auto-approval) and approves as alice: the command is queued. */
-  approved(command: string, extra?: Partial<NewRequest>): RequestRow;
-  submitted(command: string, extra?: Partial<NewRequest>): RequestRow;
-  request(id: string): RequestRow;
+  approved(command: string, extra?: Partial<NewRequest>): Promise<RequestRow>;
+  submitted(command: string, extra?: Partial<NewRequest>): Promise<RequestRow>;
+  request(id: string): Promise<RequestRow>;
   /** Resolves with the request once it has reached `status`. */
   reaches(id: string, status: RequestStatus, timeoutMs?: number): Promise<RequestRow>;
   inbox(session: string): Promise<InboxEntry[]>;
   /** The queue messages of `actor` about request `requestId`, oldest first. */
-  messages(actor: string, requestId: string): Message[];
+  messages(actor: string, requestId: string): Promise<MessageRow[]>;
   worker(opts?: Partial<WorkerProcessOptions>): WorkerProcess;
   stop(): Promise<void>;
 }
@@ -42,18 +43,20 @@ export interface World {
 export const SESSIONS = ["agent-a", "agent-b", "missing"] as const;
 
 export async function world(): Promise<World> {
-  const t = tempDb("gatehouse-actors-");
+  const t = await tempStore("gatehouse-actors-");
   const server = await privateServer();
   await server.session("agent-a");
   await server.session("agent-b");
-  const agent = createAgent(t.db, { id: "agent-1", sessions: [...SESSIONS] }).agent;
+  const agent = (await createAgent(t.store, { id: "agent-1", sessions: [...SESSIONS] })).agent;
   const jobsDir = path.join(t.dir, "jobs");
+  // The inbox is next to GATEHOUSE_DB, so the workers get one in the temp dir on PostgreSQL too.
+  const db = { GATEHOUSE_DB: path.join(t.dir, "gatehouse.db"), ...t.env };
   const env = { GATEHOUSE_TMUX_SOCKET: server.tmux.socket ?? "", GATEHOUSE_JOBS_DIR: jobsDir, GATEHOUSE_GRACE_MS: "0" };
-  const submitted = (command: string, extra: Partial<NewRequest> = {}) =>
-    submitRequest(t.db, agent, { session: "agent-a", command, priority: "NORMAL", autoApprove: false, cwd: server.dir, ...extra })
+  const submitted = async (command: string, extra: Partial<NewRequest> = {}) =>
+    (await submitRequest(t.store, agent, { session: "agent-a", command, priority: "NORMAL", autoApprove: false, cwd: server.dir, ...extra }))
       .request;
-  const request = (id: string) => {
-    const row = getRequest(t.db, id);
+  const request = async (id: string) => {
+    const row = await getRequest(t.store, id);
     if (!row) throw new Error(`no request ${id}`);
     return row;
   };
@@ -65,26 +68,21 @@ export async function world(): Promise<World> {
     jobsDir,
     inboxDir: path.join(t.dir, "inbox"),
     submitted,
-    approved: (command, extra) => approveRequest(t.db, submitted(command, extra).id, alice),
+    approved: async (command, extra) => approveRequest(t.store, (await submitted(command, extra)).id, alice),
     request,
     reaches: (id, status, timeoutMs = 30_000) =>
-      eventually(() => {
-        const row = request(id);
+      eventually(async () => {
+        const row = await request(id);
         return row.status === status && row;
       }, `request ${id} to be ${status}`, timeoutMs),
     inbox: (session) => readInbox(path.join(t.dir, "inbox"), session),
-    messages: (actor, requestId) =>
-      t.db
-        .select()
-        .from(messages)
-        .where(and(eq(messages.actor, actor), sql`json_extract(${messages.payload}, '$.requestId') = ${requestId}`))
-        .orderBy(messages.id)
-        .all(),
-    worker: (opts = {}) => startWorker({ db: t.file, ...opts, env: { ...env, ...opts.env } }),
+    messages: async (actor, requestId) =>
+      (await messagesOf(t.store, actor)).filter((m) => (JSON.parse(m.payload) as { requestId?: string }).requestId === requestId),
+    worker: (opts = {}) => startWorker({ db, ...opts, env: { ...env, ...opts.env } }),
     async stop() {
       await killWorkers();
       await server.stop();
-      t.cleanup();
+      await t.cleanup();
     },
   };
 }

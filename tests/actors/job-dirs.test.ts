@@ -4,7 +4,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { sweepJobDirs } from "../../lib/requests/job-dirs";
 import { jobDirFor } from "../../lib/tmux/paths";
 import { loadConfig } from "../../lib/config";
-import { agent, requestIn } from "../requests/fixtures";
+import { agent, requestIn, type FixtureState } from "../requests/fixtures";
 import { useTempDb } from "../support/use-temp-db";
 
 const t = useTempDb();
@@ -26,26 +26,32 @@ function jobDir(name: string, ageMs: number): void {
 }
 
 describe("sweepJobDirs", () => {
-  it("removes old directories of ended or unknown requests, keeps queued and running ones and recent ones", () => {
-    const who = agent(t.db);
-    const ended = ["succeeded", "failed", "dead"].map((s) => requestIn(t.db, who, s as "succeeded").id);
-    const [queued, running, recent] = [requestIn(t.db, who, "queued"), requestIn(t.db, who, "running"), requestIn(t.db, who, "succeeded")].map((r) => r.id);
+  it("removes old directories of ended or unknown requests, keeps queued and running ones and recent ones", async () => {
+    const who = await agent(t.store);
+    const ids = async (states: readonly FixtureState[]) => {
+      const made: string[] = [];
+      for (const s of states) made.push((await requestIn(t.store, who, s)).id);
+      return made;
+    };
+    const ended = await ids(["succeeded", "failed", "dead"]);
+    const [queued, running, recent] = await ids(["queued", "running", "succeeded"]);
     for (const id of [...ended, queued!, running!]) jobDir(id, 25 * HOUR);
     jobDir(recent!, 23 * HOUR);
     jobDir("01ORPHANEDJOBWITHNOREQUEST", 48 * HOUR);
 
-    expect(sweepJobDirs(t.db, { root, retentionMs: 24 * HOUR, now: NOW })).toBe(4);
+    expect(await sweepJobDirs(t.store, { root, retentionMs: 24 * HOUR, now: NOW })).toBe(4);
     expect(readdirSync(root).sort()).toEqual([queued, recent, running].sort());
-    expect(sweepJobDirs(t.db, { root, retentionMs: 24 * HOUR, now: NOW })).toBe(0);
+    expect(await sweepJobDirs(t.store, { root, retentionMs: 24 * HOUR, now: NOW })).toBe(0);
   });
 
-  it("does nothing before any job ran (no jobs directory)", () => {
-    expect(sweepJobDirs(t.db, { root, retentionMs: 0, now: NOW })).toBe(0);
+  it("does nothing before any job ran (no jobs directory)", async () => {
+    expect(await sweepJobDirs(t.store, { root, retentionMs: 0, now: NOW })).toBe(0);
     expect(existsSync(root)).toBe(false);
   });
 
   it("sweeps where the worker writes and the detail page reads: jobDirFor's directory", () => {
-    const settings = loadConfig({ GATEHOUSE_DB: t.file });
+    // Job directories go next to GATEHOUSE_DB, which names the data directory on PostgreSQL too.
+    const settings = loadConfig({ GATEHOUSE_DB: path.join(t.dir, "gatehouse.db"), ...t.env });
     expect(path.dirname(jobDirFor("01ABC", settings))).toBe(root);
   });
 });

@@ -19,8 +19,10 @@ const windows = async () =>
 
 it("stops job commands whose request is no longer running, and nothing else", async () => {
   const root = path.join(t.dir, "jobs");
-  const who = agent(t.db, "agent-1", { sessions: ["agent-a"] });
-  const [running, dead, kept] = (["running", "dead", "succeeded"] as const).map((s) => requestIn(t.db, who, s).id);
+  const who = await agent(t.store, "agent-1", { sessions: ["agent-a"] });
+  const ids: string[] = [];
+  for (const s of ["running", "dead", "succeeded"] as const) ids.push((await requestIn(t.store, who, s)).id);
+  const [running, dead, kept] = ids;
   /** Starts a job as a worker would, and resolves once its window exists. */
   const start = (id: string, command: string, keepWindow = false) =>
     new Promise<{ done: Promise<unknown> }>((started) => {
@@ -32,8 +34,8 @@ it("stops job commands whose request is no longer running, and nothing else", as
   await (await start(kept!, "true", true)).done; // finished, its window kept for inspection
   await server.tmux.exec(["new-window", "-d", "-t", "=agent-a:", "-n", "job-build", "--", "sleep", "60"]); // the agent's own
 
-  expect(await stopOrphanedJobs(t.db, server.tmux, root)).toEqual([dead]);
+  expect(await stopOrphanedJobs(t.store, server.tmux, root)).toEqual([dead]);
   await eventually(async () => !(await windows()).includes(`job-${dead}`), "the orphan's window to close");
   expect(await windows()).toEqual(["bash", "job-build", `job-${kept}`, `job-${running}`].sort());
-  expect(await stopOrphanedJobs(t.db, server.tmux, root)).toEqual([]);
+  expect(await stopOrphanedJobs(t.store, server.tmux, root)).toEqual([]);
 });

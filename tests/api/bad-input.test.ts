@@ -43,18 +43,18 @@ const submissions: [string, string | object][] = [
 ];
 
 it.each(submissions)("POST /api/requests refuses %s and writes nothing", async (_name, body) => {
-  const before = api.counts();
+  const before = await api.counts();
   const r = await api.call("POST", "/api/requests", {
     token: api.tokens.agent,
     ...(typeof body === "string" ? { raw: body, headers: { "content-type": "application/json" } } : { body }),
   });
   expect([400, 403, 413, 422]).toContain(r.status);
   expect(r.body.error.code).toMatch(/^[a-z_]+$/);
-  expect(api.counts()).toEqual(before);
+  expect(await api.counts()).toEqual(before);
 });
 
 it("unicode and SQL-ish text that is valid is stored exactly and changes nothing else", async () => {
-  const before = api.counts();
+  const before = await api.counts();
   const weird = ["echo 'héllo wörld ✓ 日本語 🚀'", ...SQLISH.map((s) => `echo ${JSON.stringify(s)}`), "printf '\\x1b[31mred\\x1b[0m'"];
   for (const command of weird) {
     const r = await api.call("POST", "/api/requests", { token: api.tokens.agent, body: submission({ command, reason: command }) });
@@ -62,7 +62,7 @@ it("unicode and SQL-ish text that is valid is stored exactly and changes nothing
     expect(r.body.command).toBe(command);
     expect((await api.call("GET", `/api/requests/${r.body.id}`, { token: api.tokens.agent })).body.command).toBe(command);
   }
-  const after = api.counts();
+  const after = await api.counts();
   expect(after.requests).toBe(before.requests + weird.length);
   expect(after.users).toBe(before.users);
   expect(after.rules).toBe(before.rules);
@@ -82,13 +82,13 @@ const decisions: [string, string, object | string][] = [
 ];
 
 it.each(decisions)("%s is refused and writes nothing", async (_name, action, body) => {
-  const before = api.counts();
+  const before = await api.counts();
   const r = await api.call("POST", `/api/requests/${pendingId}/${action}`, {
     token: api.tokens.alice,
     ...(typeof body === "string" ? { raw: body } : { body }),
   });
   expect([400, 422]).toContain(r.status);
-  expect(api.counts()).toEqual(before);
+  expect(await api.counts()).toEqual(before);
   expect((await api.call("GET", `/api/requests/${pendingId}`, { token: api.tokens.alice })).body.status).toBe("pending");
 });
 
@@ -97,10 +97,10 @@ it.each([
   ["an id with a NUL byte", "/api/requests/%00/approve"],
   ["a very long id", `/api/requests/${"z".repeat(5000)}/approve`],
 ])("approving %s is a 404 and writes nothing", async (_name, path) => {
-  const before = api.counts();
+  const before = await api.counts();
   const r = await api.call("POST", path, { token: api.tokens.alice, body: {} });
   expect(r.status).toBe(404);
-  expect(api.counts()).toEqual(before);
+  expect(await api.counts()).toEqual(before);
 });
 
 it.each([
@@ -113,10 +113,10 @@ it.each([
   ["a rule with a NUL byte", "/api/rules", { kind: "allow", pattern: "ls\u0000" }],
   ["a rule with SQL in the session", "/api/rules", { kind: "allow", pattern: "ls", session: SQLISH[0] }],
 ])("%s is refused and writes nothing", async (_name, path, body) => {
-  const before = api.counts();
+  const before = await api.counts();
   const r = await api.call("POST", path, { token: api.tokens.admin, body });
   expect(r.status).toBe(422);
-  expect(api.counts()).toEqual(before);
+  expect(await api.counts()).toEqual(before);
 });
 
 it.each([

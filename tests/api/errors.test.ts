@@ -16,9 +16,9 @@ function expectError(reply: Reply, status: number, code: string) {
 
 /** Runs `fn` and checks that it wrote nothing anywhere. */
 async function writesNothing(fn: () => Promise<void>) {
-  const before = api.counts();
+  const before = await api.counts();
   await fn();
-  expect(api.counts()).toEqual(before);
+  expect(await api.counts()).toEqual(before);
 }
 
 describe("every error status of API.md, over real HTTP, writing nothing", () => {
@@ -136,11 +136,11 @@ describe("rate limit", () => {
       for (let i = 0; i < 3; i++) {
         expect((await limited.call("POST", "/api/requests", { token: limited.tokens.agent, body: submission() })).status).toBe(201);
       }
-      const before = limited.counts();
+      const before = await limited.counts();
       const over = await limited.call("POST", "/api/requests", { token: limited.tokens.agent, body: submission() });
       expectError(over, 429, "rate_limited");
       expect(Number(over.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
-      expect(limited.counts()).toEqual(before);
+      expect(await limited.counts()).toEqual(before);
       // Another agent has its own allowance.
       expect((await limited.call("POST", "/api/requests", { token: limited.tokens.other, body: submission({ session: "claude-frontend" }) })).status).toBe(201);
     } finally {

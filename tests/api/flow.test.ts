@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { markRunning } from "../../lib/requests/lifecycle";
-import { openDb } from "../../lib/db/client";
 import { startApi, submission, type Api } from "./harness";
+import { openStoreAt, sql } from "./sql";
 
 let api: Api;
 beforeAll(async () => {
@@ -72,9 +72,9 @@ describe("agents", () => {
     await api.call("POST", `/api/requests/${r.body.id}/approve`, { token: api.tokens.alice, body: {} });
     const waiting = api.call("GET", `/api/requests/${r.body.id}?wait=30`, { token: api.tokens.agent });
     await new Promise((res) => setTimeout(res, 300));
-    const worker = openDb(api.file);
-    markRunning(worker, r.body.id as string);
-    worker.$client.close();
+    const worker = await openStoreAt(api.env);
+    await markRunning(worker, r.body.id as string);
+    await worker.close();
     const answer = await waiting;
     expect(answer.body).toMatchObject({ status: "running", attempts: 1 });
   });
@@ -155,10 +155,10 @@ describe("supervisors", () => {
   it("requeue and discard dead letters", async () => {
     const dead = await post({ command: "make dead" });
     await api.call("POST", `/api/requests/${dead.body.id}/approve`, { token: api.tokens.alice, body: {} });
-    api.db.$client.prepare("UPDATE requests SET status = 'dead' WHERE id = ?").run(dead.body.id);
+    await sql(api.store, "UPDATE requests SET status = 'dead' WHERE id = ?", [dead.body.id]);
     const again = await api.call("POST", `/api/requests/${dead.body.id}/requeue`, { token: api.tokens.alice });
     expect(again.body.status).toBe("queued");
-    api.db.$client.prepare("UPDATE requests SET status = 'dead' WHERE id = ?").run(dead.body.id);
+    await sql(api.store, "UPDATE requests SET status = 'dead' WHERE id = ?", [dead.body.id]);
     const gone = await api.call("POST", `/api/requests/${dead.body.id}/discard`, { token: api.tokens.alice });
     expect(gone.body.status).toBe("dead");
     expect(gone.body.discardedAt).not.toBeNull();

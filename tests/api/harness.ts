@@ -1,19 +1,30 @@
-// One real Gatehouse web server per test file: a temp database with a few users and agents, and
-// `next start` serving it. Calls go over real HTTP.
+// One real Gatehouse web server per test file: a temp database of the store under test
+// (GATEHOUSE_TEST_STORE) with a few users and agents, and `next start` serving it. Calls go over
+// real HTTP.
+import path from "node:path";
 import { createAgent } from "../../lib/auth/agents";
 import { createUser, issueUserToken } from "../../lib/auth/users";
-import type { Db } from "../../lib/db/client";
+import type { Store } from "../../lib/db/store";
 import { ensureBuild, startApp, type RunningApp } from "../support/next-server";
-import { tempDb } from "../support/temp-db";
+import { tempStore } from "../support/temp-db";
+import { sql } from "./sql";
 
 export interface Api {
   app: RunningApp;
-  db: Db;
-  file: string;
+  /** The server's database, through this process's own connection. */
+  store: Store;
+  /**
+   * The environment that points a process (worker, CLI) at the server's database: GATEHOUSE_DB or
+   * GATEHOUSE_DATABASE_URL, and GATEHOUSE_DB in `dir` either way, since the data directory
+   * (inbox/, jobs/) is the one that holds GATEHOUSE_DB.
+   */
+  env: Record<string, string>;
+  /** The test's temp dir: the data directory. */
+  dir: string;
   tokens: { admin: string; alice: string; viewer: string; agent: string; other: string; trusted: string };
   passwords: { alice: string };
   call: (method: string, path: string, opts?: CallOptions) => Promise<Reply>;
-  counts: () => Counts;
+  counts: () => Promise<Counts>;
   close: () => Promise<void>;
 }
 
@@ -37,20 +48,21 @@ export type Counts = Record<(typeof TABLES)[number], number>;
 
 export async function startApi(env: Record<string, string> = {}): Promise<Api> {
   await ensureBuild();
-  const t = tempDb("gatehouse-api-");
-  const db = t.db;
-  const admin = await createUser(db, { name: "admin", role: "admin", password: "admin-password" });
-  const alice = await createUser(db, { name: "alice", role: "supervisor", password: "alice-password" });
-  const viewer = await createUser(db, { name: "vic", role: "viewer", password: "viewer-password" });
+  const t = await tempStore("gatehouse-api-");
+  const store = t.store;
+  const dbEnv = { GATEHOUSE_DB: path.join(t.dir, "gatehouse.db"), ...t.env };
+  const admin = await createUser(store, { name: "admin", role: "admin", password: "admin-password" });
+  const alice = await createUser(store, { name: "alice", role: "supervisor", password: "alice-password" });
+  const viewer = await createUser(store, { name: "vic", role: "viewer", password: "viewer-password" });
   const tokens = {
-    admin: issueUserToken(db, admin.id),
-    alice: issueUserToken(db, alice.id),
-    viewer: issueUserToken(db, viewer.id),
-    agent: createAgent(db, { id: "backend-api", sessions: ["claude-backend-api", "claude-shared"] }).token,
-    other: createAgent(db, { id: "frontend", sessions: ["claude-frontend"] }).token,
-    trusted: createAgent(db, { id: "oncall", sessions: ["claude-oncall"], autoApprove: true }).token,
+    admin: await issueUserToken(store, admin.id),
+    alice: await issueUserToken(store, alice.id),
+    viewer: await issueUserToken(store, viewer.id),
+    agent: (await createAgent(store, { id: "backend-api", sessions: ["claude-backend-api", "claude-shared"] })).token,
+    other: (await createAgent(store, { id: "frontend", sessions: ["claude-frontend"] })).token,
+    trusted: (await createAgent(store, { id: "oncall", sessions: ["claude-oncall"], autoApprove: true })).token,
   };
-  const app = await startApp({ GATEHOUSE_DB: t.file, ...env });
+  const app = await startApp({ ...dbEnv, ...env });
 
   const call = async (method: string, path: string, opts: CallOptions = {}): Promise<Reply> => {
     const headers: Record<string, string> = { ...opts.headers };
@@ -71,22 +83,23 @@ export async function startApi(env: Record<string, string> = {}): Promise<Api> {
     return { status: res.status, headers: res.headers, body: parsed };
   };
 
-  const counts = () =>
+  const counts = async () =>
     Object.fromEntries(
-      TABLES.map((table) => [table, (db.$client.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n]),
+      await Promise.all(TABLES.map(async (table) => [table, Number((await sql<{ n: number }>(store, `SELECT count(*) AS n FROM ${table}`))[0]!.n)])),
     ) as Counts;
 
   return {
     app,
-    db,
-    file: t.file,
+    store,
+    env: dbEnv,
+    dir: t.dir,
     tokens,
     passwords: { alice: "alice-password" },
     call,
     counts,
     close: async () => {
       await app.stop();
-      t.cleanup();
+      await t.cleanup();
     },
   };
 }

@@ -12,7 +12,7 @@ afterAll(async () => {
 });
 
 it("the worker expires a pending request after the TTL, and the agent's ?wait hears of it from across processes", async () => {
-  const worker = startWorker({ db: api.file, env: { GATEHOUSE_PENDING_TTL_SEC: "1" } });
+  const worker = startWorker({ db: api.env, env: { GATEHOUSE_PENDING_TTL_SEC: "1" } });
   await worker.ready();
   const r = await api.call("POST", "/api/requests", { token: api.tokens.agent, body: submission({ command: "make slow-decision" }) });
   expect(r.body.status).toBe("pending");

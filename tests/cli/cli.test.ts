@@ -2,9 +2,9 @@ import { execFile, execFileSync, spawn } from "node:child_process";
 import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openDb } from "../../lib/db/client";
 import { markFinished, markRunning } from "../../lib/requests/lifecycle";
 import { startApi, type Api } from "../api/harness";
+import { openStoreAt, sql } from "../api/sql";
 
 const BIN = path.resolve(__dirname, "../../bin/gatehouse.js");
 let api: Api;
@@ -24,7 +24,7 @@ function cli(args: string[], opts: { env?: Record<string, string>; input?: strin
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [BIN, ...args], {
       cwd: "/tmp",
-      env: { ...process.env, GATEHOUSE_URL: api.app.url, GATEHOUSE_DB: api.file, TMUX: "", TMUX_PANE: "", ...opts.env },
+      env: { ...process.env, GATEHOUSE_URL: api.app.url, ...api.env, TMUX: "", TMUX_PANE: "", ...opts.env },
     });
     let stdout = "";
     let stderr = "";
@@ -40,19 +40,23 @@ beforeAll(() => {
   asAgent.GATEHOUSE_TOKEN = api.tokens.agent;
 });
 
-async function until<T>(fn: () => T | undefined): Promise<T> {
+async function until<T>(fn: () => Promise<T | undefined>): Promise<T> {
   for (let i = 0; i < 300; i++) {
-    const v = fn();
+    const v = await fn();
     if (v !== undefined) return v;
     await new Promise((r) => setTimeout(r, 50));
   }
   throw new Error("timed out");
 }
 
-const newest = (command: string) =>
-  api.db.$client.prepare("SELECT id, status, session, command, cwd FROM requests WHERE command = ? ORDER BY id DESC").get(command) as
-    | { id: string; status: string; session: string; command: string; cwd: string }
-    | undefined;
+const newest = async (command: string) =>
+  (
+    await sql<{ id: string; status: string; session: string; command: string; cwd: string }>(
+      api.store,
+      "SELECT id, status, session, command, cwd FROM requests WHERE command = ? ORDER BY id DESC LIMIT 1",
+      [command],
+    )
+  )[0];
 
 describe("gatehouse agent add / user add", () => {
   it("agent add prints a token, once, that authenticates as that agent", async () => {
@@ -82,7 +86,7 @@ describe("gatehouse submit", () => {
   it("--no-wait prints the request id; several words are quoted so each stays one word", async () => {
     const r = await cli(["submit", "--session", "claude-backend-api", "--no-wait", "--", "echo", "a b", "it's"], { env: asAgent });
     expect(r.code).toBe(0);
-    const row = newest("echo 'a b' 'it'\\''s'");
+    const row = await newest("echo 'a b' 'it'\\''s'");
     expect(row?.id).toBe(r.stdout.trim());
     expect(row?.cwd).toBe("/tmp");
   });
@@ -92,10 +96,10 @@ describe("gatehouse submit", () => {
     const row = await until(() => newest("make check"));
     expect(row.status).toBe("pending");
     await api.call("POST", `/api/requests/${row.id}/approve`, { token: api.tokens.alice, body: {} });
-    const worker = openDb(api.file);
-    markRunning(worker, row.id);
-    markFinished(worker, row.id, { exitCode: 3, output: "3 checks failed\n", outputTruncated: false });
-    worker.$client.close();
+    const worker = await openStoreAt(api.env);
+    await markRunning(worker, row.id);
+    await markFinished(worker, row.id, { exitCode: 3, output: "3 checks failed\n", outputTruncated: false });
+    await worker.close();
     const r = await running;
     expect(r.stdout).toBe("3 checks failed\n");
     expect(r.code).toBe(3);
@@ -126,7 +130,7 @@ describe("gatehouse submit", () => {
         env: { ...asAgent, TMUX: `${socketPath},${pid},0`, TMUX_PANE: pane! },
       });
       expect(r.code, r.stderr).toBe(0);
-      expect(newest("make from-tmux")?.session).toBe("claude-shared");
+      expect((await newest("make from-tmux"))?.session).toBe("claude-shared");
     } finally {
       await promisify(execFile)("tmux", ["-L", socket, "kill-server"]).catch(() => undefined);
     }

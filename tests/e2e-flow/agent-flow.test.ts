@@ -20,7 +20,7 @@ beforeAll(async () => {
   await server.session(SESSION);
   const env = { GATEHOUSE_TMUX_SOCKET: server.tmux.socket ?? "", GATEHOUSE_JOBS_DIR: path.join(server.dir, "jobs") };
   api = await startApi(env);
-  worker = startWorker({ db: api.file, env });
+  worker = startWorker({ db: api.env, env });
   await worker.ready();
 }, 600_000);
 afterAll(async () => {
@@ -70,7 +70,7 @@ it("an approved command runs in the agent's tmux session; its wait returns the o
   expect(last).toMatchObject({ status: "succeeded", exitCode: 0, output: `compiled 12 files\nin ${server.dir}\n`, decision: { by: "alice" } });
 
   const inbox = await eventually(async () => {
-    const entries = (await readInbox(path.join(path.dirname(api.file), "inbox"), SESSION)).filter((e) => e.text.includes(id));
+    const entries = (await readInbox(path.join(api.dir, "inbox"), SESSION)).filter((e) => e.text.includes(id));
     return entries.length === 2 && entries.map((e) => e.text);
   }, "the approval and the result in the agent's inbox");
   expect(inbox[0]).toContain("approved by alice");
