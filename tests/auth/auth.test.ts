@@ -7,17 +7,23 @@ import { takeToken } from "../../lib/auth/rate-limit";
 import { hashToken } from "../../lib/auth/tokens";
 import { createUser, issueUserToken, verifyLogin } from "../../lib/auth/users";
 import { createWebSession, endWebSession, SESSION_TTL_MS, userBySessionCookie } from "../../lib/auth/web-sessions";
-import { openDb, type Db } from "../../lib/db/client";
+import { loadConfig } from "../../lib/config";
+import { openStore } from "../../lib/db/open";
+import type { Store } from "../../lib/db/store";
 import { ApiError } from "../../lib/http/errors";
+import { TEST_STORE } from "../support/temp-db";
 import { useTempDb } from "../support/use-temp-db";
 
 const t = useTempDb();
-let db: Db;
-beforeEach(() => (db = t.db));
+let db: Store;
+beforeEach(() => (db = t.store));
 
-function statusOf(fn: () => unknown): number | "ok" {
+/** The same database opened again, as another process would. */
+const otherProcess = () => openStore(loadConfig(t.env));
+
+async function statusOf(fn: () => Promise<unknown>): Promise<number | "ok"> {
   try {
-    fn();
+    await fn();
     return "ok";
   } catch (err) {
     if (err instanceof ApiError) return err.status;
@@ -47,85 +53,86 @@ describe("passwords", () => {
 
 describe("tokens", () => {
   it("are stored only as hashes", async () => {
-    const { token } = createAgent(db, { id: "a1", sessions: ["s"] });
+    const { token } = await createAgent(db, { id: "a1", sessions: ["s"] });
     const user = await createUser(db, { name: "bot", role: "viewer", password: "bot-password" });
-    const userToken = issueUserToken(db, user.id);
-    const dump = JSON.stringify(db.$client.prepare("SELECT * FROM agents").all()) + JSON.stringify(db.$client.prepare("SELECT * FROM users").all());
+    const userToken = await issueUserToken(db, user.id);
+    // Every agent and every user (there is one of each) as stored.
+    const dump = JSON.stringify(await db.listAgents()) + JSON.stringify([await db.userByName("bot")]);
     expect(dump).not.toContain(token);
     expect(dump).not.toContain(userToken);
     expect(dump).toContain(hashToken(token));
   });
 
   it("an agent token identifies its agent and sessions; a user token its user", async () => {
-    const { token } = createAgent(db, { id: "a1", sessions: ["s1", "s2"] });
-    expect(authenticate(db, req({ authorization: `Bearer ${token}` }))).toEqual({
+    const { token } = await createAgent(db, { id: "a1", sessions: ["s1", "s2"] });
+    expect(await authenticate(db, req({ authorization: `Bearer ${token}` }))).toEqual({
       kind: "agent",
       agent: { id: "a1", sessions: ["s1", "s2"], autoApprove: false },
     });
     const user = await createUser(db, { name: "ops", role: "admin", password: "ops-password" });
-    const userToken = issueUserToken(db, user.id);
-    expect(authenticate(db, req({ authorization: `Bearer ${userToken}` }))).toMatchObject({ kind: "user", via: "token", user: { name: "ops" } });
-    const replaced = issueUserToken(db, user.id);
-    expect(statusOf(() => authenticate(db, req({ authorization: `Bearer ${userToken}` })))).toBe(401);
-    expect(statusOf(() => authenticate(db, req({ authorization: `Bearer ${replaced}` })))).toBe("ok");
+    const userToken = await issueUserToken(db, user.id);
+    expect(await authenticate(db, req({ authorization: `Bearer ${userToken}` }))).toMatchObject({ kind: "user", via: "token", user: { name: "ops" } });
+    const replaced = await issueUserToken(db, user.id);
+    expect(await statusOf(() => authenticate(db, req({ authorization: `Bearer ${userToken}` })))).toBe(401);
+    expect(await statusOf(() => authenticate(db, req({ authorization: `Bearer ${replaced}` })))).toBe("ok");
   });
 
   it("agents can never act as people, and people never as agents", async () => {
-    const { token } = createAgent(db, { id: "a1", sessions: ["s"] });
+    const { token } = await createAgent(db, { id: "a1", sessions: ["s"] });
     const user = await createUser(db, { name: "admin", role: "admin", password: "admin-password" });
-    const userToken = issueUserToken(db, user.id);
-    expect(statusOf(() => requireUser(db, req({ authorization: `Bearer ${token}` }), "viewer"))).toBe(403);
-    expect(statusOf(() => requireAgent(db, req({ authorization: `Bearer ${userToken}` })))).toBe(403);
+    const userToken = await issueUserToken(db, user.id);
+    expect(await statusOf(() => requireUser(db, req({ authorization: `Bearer ${token}` }), "viewer"))).toBe(403);
+    expect(await statusOf(() => requireAgent(db, req({ authorization: `Bearer ${userToken}` })))).toBe(403);
   });
 
   it("roles rank viewer < supervisor < admin", async () => {
-    const viewer = issueUserToken(db, (await createUser(db, { name: "v", role: "viewer", password: "viewer-pass" })).id);
-    const sup = issueUserToken(db, (await createUser(db, { name: "s", role: "supervisor", password: "super-pass" })).id);
+    const viewer = await issueUserToken(db, (await createUser(db, { name: "v", role: "viewer", password: "viewer-pass" })).id);
+    const sup = await issueUserToken(db, (await createUser(db, { name: "s", role: "supervisor", password: "super-pass" })).id);
     const as = (token: string) => req({ authorization: `Bearer ${token}` }, "POST");
-    expect(statusOf(() => requireUser(db, as(viewer), "viewer"))).toBe("ok");
-    expect(statusOf(() => requireUser(db, as(viewer), "supervisor"))).toBe(403);
-    expect(statusOf(() => requireUser(db, as(sup), "supervisor"))).toBe("ok");
-    expect(statusOf(() => requireUser(db, as(sup), "admin"))).toBe(403);
+    expect(await statusOf(() => requireUser(db, as(viewer), "viewer"))).toBe("ok");
+    expect(await statusOf(() => requireUser(db, as(viewer), "supervisor"))).toBe(403);
+    expect(await statusOf(() => requireUser(db, as(sup), "supervisor"))).toBe("ok");
+    expect(await statusOf(() => requireUser(db, as(sup), "admin"))).toBe(403);
   });
 });
 
 describe("cookie sessions", () => {
   it("are signed: a changed id or signature names nobody", async () => {
     const user = await createUser(db, { name: "alice", role: "supervisor", password: "alice-password" });
-    const cookie = createWebSession(db, user.id);
-    expect(userBySessionCookie(db, cookie)?.name).toBe("alice");
+    const cookie = await createWebSession(db, user.id);
+    expect((await userBySessionCookie(db, cookie))?.name).toBe("alice");
     const [id, sig] = cookie.split(".");
-    expect(userBySessionCookie(db, `${id}x.${sig}`)).toBeNull();
-    expect(userBySessionCookie(db, `${id}.${sig!.slice(1)}A`)).toBeNull();
-    expect(userBySessionCookie(db, id!)).toBeNull();
+    expect(await userBySessionCookie(db, `${id}x.${sig}`)).toBeNull();
+    expect(await userBySessionCookie(db, `${id}.${sig!.slice(1)}A`)).toBeNull();
+    expect(await userBySessionCookie(db, id!)).toBeNull();
   });
 
   it("expire, and end at logout", async () => {
     const user = await createUser(db, { name: "alice", role: "supervisor", password: "alice-password" });
     const now = Date.now();
-    const cookie = createWebSession(db, user.id, now);
-    expect(userBySessionCookie(db, cookie, now + SESSION_TTL_MS - 1)).not.toBeNull();
-    expect(userBySessionCookie(db, cookie, now + SESSION_TTL_MS)).toBeNull();
-    endWebSession(db, cookie);
-    expect(userBySessionCookie(db, cookie, now)).toBeNull();
+    const cookie = await createWebSession(db, user.id, now);
+    expect(await userBySessionCookie(db, cookie, now + SESSION_TTL_MS - 1)).not.toBeNull();
+    expect(await userBySessionCookie(db, cookie, now + SESSION_TTL_MS)).toBeNull();
+    await endWebSession(db, cookie);
+    expect(await userBySessionCookie(db, cookie, now)).toBeNull();
   });
 
   it("keep working across processes: the signing secret is made once per database", async () => {
     const user = await createUser(db, { name: "alice", role: "supervisor", password: "alice-password" });
-    const cookie = createWebSession(db, user.id);
-    const other = openDb(t.file);
-    expect(userBySessionCookie(other, cookie)?.name).toBe("alice");
-    other.$client.close();
+    const cookie = await createWebSession(db, user.id);
+    const other = await otherProcess();
+    expect((await userBySessionCookie(other, cookie))?.name).toBe("alice");
+    await other.close();
   });
 
   it("must come with the dashboard's Origin on changes; reads need none", async () => {
     const user = await createUser(db, { name: "alice", role: "supervisor", password: "alice-password" });
-    const cookie = `gatehouse_session=${createWebSession(db, user.id)}`;
+    const cookie = `gatehouse_session=${await createWebSession(db, user.id)}`;
     const host = "127.0.0.1:3000";
-    expect(statusOf(() => authenticate(db, req({ cookie, host })))).toBe("ok");
-    expect(statusOf(() => authenticate(db, req({ cookie, host }, "POST")))).toBe(403);
-    expect(statusOf(() => authenticate(db, req({ cookie, host, origin: "http://evil.example" }, "POST")))).toBe(403);
-    expect(statusOf(() => authenticate(db, req({ cookie, host, origin: `http://${host}` }, "POST")))).toBe("ok");
+    expect(await statusOf(() => authenticate(db, req({ cookie, host })))).toBe("ok");
+    expect(await statusOf(() => authenticate(db, req({ cookie, host }, "POST")))).toBe(403);
+    expect(await statusOf(() => authenticate(db, req({ cookie, host, origin: "http://evil.example" }, "POST")))).toBe(403);
+    expect(await statusOf(() => authenticate(db, req({ cookie, host, origin: `http://${host}` }, "POST")))).toBe("ok");
   });
 });
 
@@ -149,10 +156,13 @@ describe("first start", () => {
   });
 
   it("two processes starting at once make one admin", async () => {
-    const other = openDb(t.file);
+    const other = await otherProcess();
     const results = await Promise.all([ensureAdmin(db, "admin-password"), ensureAdmin(other, "admin-password")]);
-    other.$client.close();
+    await other.close();
     expect(results.filter((r) => r.created)).toHaveLength(1);
-    expect(db.$client.prepare("SELECT count(*) AS n FROM users WHERE role = 'admin'").get()).toEqual({ n: 1 });
+    if (TEST_STORE === "sqlite") {
+      expect(t.db.$client.prepare("SELECT count(*) AS n FROM users WHERE role = 'admin'").get()).toEqual({ n: 1 });
+    }
+    expect(await db.userByName("admin")).toMatchObject({ role: "admin" });
   });
 });

@@ -1,8 +1,11 @@
 import type { AgentIdentity } from "../../lib/auth/agents";
 import { createAgent } from "../../lib/auth/agents";
 import type { UserIdentity } from "../../lib/auth/users";
-import type { Db } from "../../lib/db/client";
-import type { Request as RequestRow } from "../../lib/db/schema";
+import { config } from "../../lib/config";
+import type { Request as RequestRow } from "../../lib/db/rows";
+import type { Store } from "../../lib/db/store";
+import { actorSpec } from "../../lib/queue/actors";
+import { claim, type Claimed } from "../../lib/queue/claim";
 import {
   approveRequest,
   cancelRequest,
@@ -20,17 +23,18 @@ import { submitRequest, type NewRequest } from "../../lib/requests/submit";
 export const alice: UserIdentity = { id: "u-alice", name: "alice", role: "supervisor" };
 export const bob: UserIdentity = { id: "u-bob", name: "bob", role: "supervisor" };
 
-export function agent(db: Db, id = "backend-api", opts: { sessions?: string[]; autoApprove?: boolean } = {}): AgentIdentity {
-  return createAgent(db, { id, sessions: opts.sessions ?? ["claude-backend-api"], autoApprove: opts.autoApprove }).agent;
+export async function agent(store: Store, id = "backend-api", opts: { sessions?: string[]; autoApprove?: boolean } = {}): Promise<AgentIdentity> {
+  return (await createAgent(store, { id, sessions: opts.sessions ?? ["claude-backend-api"], autoApprove: opts.autoApprove })).agent;
 }
 
-export function submit(db: Db, who: AgentIdentity, input: Partial<NewRequest> = {}, now?: number): RequestRow {
-  return submitRequest(
-    db,
+export async function submit(store: Store, who: AgentIdentity, input: Partial<NewRequest> = {}, now?: number): Promise<RequestRow> {
+  const submitted = await submitRequest(
+    store,
     who,
     { session: who.sessions[0]!, command: "npm run build", priority: "NORMAL", autoApprove: false, ...input },
     { now },
-  ).request;
+  );
+  return submitted.request;
 }
 
 /** Every state a request can be in, plus a discarded dead letter. */
@@ -38,42 +42,79 @@ export const FIXTURE_STATES = [...["pending", "queued", "running", "succeeded", 
 export type FixtureState = RequestStatus | "discarded";
 
 /** A request driven through the real lifecycle into `state`. */
-export function requestIn(db: Db, who: AgentIdentity, state: FixtureState): RequestRow {
+export async function requestIn(store: Store, who: AgentIdentity, state: FixtureState): Promise<RequestRow> {
   const now = Date.now();
-  const r = submit(db, who, {}, now);
-  const run = () => {
-    approveRequest(db, r.id, alice);
-    return markRunning(db, r.id);
+  if (state === "expired") {
+    // Submitted one TTL ago, so that it is due now: the requests the test made before it (at their
+    // Date.now()) are not due yet, and only this one expires.
+    const r = await submit(store, who, {}, now - config().GATEHOUSE_PENDING_TTL_SEC * 1000);
+    await expirePending(store, r.expiresAt);
+    return (await getRequest(store, r.id))!;
+  }
+  const r = await submit(store, who, {}, now);
+  const run = async () => {
+    await approveRequest(store, r.id, alice);
+    return markRunning(store, r.id);
   };
   switch (state) {
     case "pending":
       return r;
     case "queued":
-      return approveRequest(db, r.id, alice);
+      return approveRequest(store, r.id, alice);
     case "running":
       return run();
     case "succeeded":
-      run();
-      return markFinished(db, r.id, { exitCode: 0, output: "ok\n", outputTruncated: false });
+      await run();
+      return markFinished(store, r.id, { exitCode: 0, output: "ok\n", outputTruncated: false });
     case "failed":
-      run();
-      return markFinished(db, r.id, { exitCode: 3, output: "boom\n", outputTruncated: false });
+      await run();
+      return markFinished(store, r.id, { exitCode: 3, output: "boom\n", outputTruncated: false });
     case "rejected":
-      return rejectRequest(db, r.id, alice, "not now");
-    case "expired": {
-      // Only this request is due at time 1; the others in the test's database are not.
-      db.$client.prepare("UPDATE requests SET expires_at = 0 WHERE id = ?").run(r.id);
-      expirePending(db, 1);
-      return getRequest(db, r.id)!;
-    }
+      return rejectRequest(store, r.id, alice, "not now");
     case "cancelled":
-      return cancelRequest(db, r.id, who.id);
+      return cancelRequest(store, r.id, who.id);
     case "dead":
-      run();
-      return markDead(db, r.id, "interrupted");
+      await run();
+      return markDead(store, r.id, "interrupted");
     case "discarded":
-      run();
-      markDead(db, r.id, "interrupted");
-      return discardRequest(db, r.id, alice);
+      await run();
+      await markDead(store, r.id, "interrupted");
+      return discardRequest(store, r.id, alice);
   }
+}
+
+// Reading the queue through the store. These tests run no worker, and each actor has a queue of
+// its own (commands, notifications), so an actor's messages are all of its queue's.
+
+/** How many messages `actor` has on its queue (ready, leased or dead awaiting triage). */
+export async function messageCount(store: Store, actor: string): Promise<number> {
+  const queue = actorSpec(actor).queue;
+  const row = (await store.queueCounts()).find((q) => q.queue === queue);
+  return row ? row.ready + row.leased + row.dead : 0;
+}
+
+/** How many messages there are on every queue (ready, leased or dead awaiting triage). */
+export async function allMessageCount(store: Store): Promise<number> {
+  return (await store.queueCounts()).reduce((n, q) => n + q.ready + q.leased + q.dead, 0);
+}
+
+/**
+ * The ready messages of `actor`, oldest first, with payload, priority and group key: read by
+ * claiming every one of them (one of each group per claim), so they are leased afterwards and a
+ * second call sees only newer ones.
+ */
+export async function takeMessages(store: Store, actor: string): Promise<Claimed[]> {
+  const queue = actorSpec(actor).queue;
+  const taken: Claimed[] = [];
+  const later = Date.now() + 365 * 24 * 3600_000;
+  for (;;) {
+    const batch = await claim(store, { workerId: "test-reader", queues: [queue], limit: 1000, groupLimit: 1_000_000, now: later });
+    if (!batch.length) return taken.filter((m) => m.actor === actor).sort((a, b) => a.id - b.id);
+    taken.push(...batch);
+  }
+}
+
+/** The payloads of takeMessages. */
+export async function takePayloads(store: Store, actor: string): Promise<Record<string, unknown>[]> {
+  return (await takeMessages(store, actor)).map((m) => m.payload as Record<string, unknown>);
 }

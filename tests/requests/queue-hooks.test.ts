@@ -6,58 +6,58 @@ import { approveRequest, getRequest, markRunning } from "../../lib/requests/life
 import { registerRequestQueueHooks } from "../../lib/requests/queue-hooks";
 import { listEvents } from "../../lib/requests/read";
 import { useTempDb } from "../support/use-temp-db";
-import { agent, alice, submit } from "./fixtures";
+import { agent, alice, submit, takePayloads } from "./fixtures";
 
 const t = useTempDb();
 beforeEach(() => registerRequestQueueHooks());
 
-function approvedAndClaimed() {
-  const r = submit(t.db, agent(t.db));
-  approveRequest(t.db, r.id, alice);
-  const [message] = claim(t.db, { workerId: "w1", queues: ["commands"], limit: 1 });
+async function approvedAndClaimed() {
+  const r = await submit(t.store, await agent(t.store));
+  await approveRequest(t.store, r.id, alice);
+  const [message] = await claim(t.store, { workerId: "w1", queues: ["commands"], limit: 1 });
   if (!message) throw new Error("nothing claimed");
   return { r, message };
 }
 
-it("a dead-lettered execution message makes its request dead, with the reason, in the same transaction", () => {
-  const { r, message } = approvedAndClaimed();
-  markRunning(t.db, r.id);
-  expect(deadLetter(t.db, message, "interrupted", new Error("worker died"))).toBe(true);
-  const row = getRequest(t.db, r.id);
+it("a dead-lettered execution message makes its request dead, with the reason, in the same transaction", async () => {
+  const { r, message } = await approvedAndClaimed();
+  await markRunning(t.store, r.id);
+  expect(await deadLetter(t.store, message, "interrupted", new Error("worker died"))).toBe(true);
+  const row = await getRequest(t.store, r.id);
   expect(row?.status).toBe("dead");
   expect(row?.lastError).toMatch(/^interrupted/);
-  expect(listEvents(t.db, r.id).at(-1)).toMatchObject({ actor: "worker", fromStatus: "running", toStatus: "dead" });
-  const notified = t.db.$client.prepare("SELECT payload FROM messages WHERE actor = 'notify_session'").pluck().all() as string[];
-  expect(notified.map((p) => JSON.parse(p).event)).toContain("dead");
+  expect((await listEvents(t.store, r.id)).at(-1)).toMatchObject({ actor: "worker", fromStatus: "running", toStatus: "dead" });
+  const notified = await takePayloads(t.store, "notify_session");
+  expect(notified.map((p) => p.event)).toContain("dead");
 });
 
-it("a message for an actor no worker handles still ends its request as dead (never lost, never stuck queued)", () => {
-  const { r, message } = approvedAndClaimed();
-  deadLetter(t.db, message, "unknown_actor", "no handler for execute_approved_command");
-  expect(getRequest(t.db, r.id)).toMatchObject({ status: "dead", lastError: "unknown_actor: no handler for execute_approved_command" });
+it("a message for an actor no worker handles still ends its request as dead (never lost, never stuck queued)", async () => {
+  const { r, message } = await approvedAndClaimed();
+  await deadLetter(t.store, message, "unknown_actor", "no handler for execute_approved_command");
+  expect(await getRequest(t.store, r.id)).toMatchObject({ status: "dead", lastError: "unknown_actor: no handler for execute_approved_command" });
 });
 
-it("a retry scheduled after a failure before the command started puts the request back to queued", () => {
-  const { r, message } = approvedAndClaimed();
-  markRunning(t.db, r.id);
-  const outcome = fail(t.db, message, new Error("tmux: no server running"));
+it("a retry scheduled after a failure before the command started puts the request back to queued", async () => {
+  const { r, message } = await approvedAndClaimed();
+  await markRunning(t.store, r.id);
+  const outcome = await fail(t.store, message, new Error("tmux: no server running"));
   expect(outcome?.state).toBe("ready");
-  const row = getRequest(t.db, r.id);
+  const row = await getRequest(t.store, r.id);
   expect(row?.status).toBe("queued");
   expect(row?.lastError).toMatch(/^Error: tmux: no server running/);
 });
 
-it("requeueing or discarding the dead message in the queue's own triage takes the request along", () => {
-  const { r, message } = approvedAndClaimed();
-  markRunning(t.db, r.id);
-  deadLetter(t.db, message, "interrupted", "worker died");
-  expect(requeueDead(t.db, message.id)).toBe(true);
-  expect(getRequest(t.db, r.id)).toMatchObject({ status: "queued", finishedAt: null });
-  const [again] = claim(t.db, { workerId: "w1", queues: ["commands"], limit: 1 });
-  markRunning(t.db, r.id);
-  deadLetter(t.db, again!, "interrupted", "worker died again");
-  expect(discardDead(t.db, again!.id)).toBe(true);
-  const row = getRequest(t.db, r.id);
+it("requeueing or discarding the dead message in the queue's own triage takes the request along", async () => {
+  const { r, message } = await approvedAndClaimed();
+  await markRunning(t.store, r.id);
+  await deadLetter(t.store, message, "interrupted", "worker died");
+  expect(await requeueDead(t.store, message.id)).toBe(true);
+  expect(await getRequest(t.store, r.id)).toMatchObject({ status: "queued", finishedAt: null });
+  const [again] = await claim(t.store, { workerId: "w1", queues: ["commands"], limit: 1 });
+  await markRunning(t.store, r.id);
+  await deadLetter(t.store, again!, "interrupted", "worker died again");
+  expect(await discardDead(t.store, again!.id)).toBe(true);
+  const row = await getRequest(t.store, r.id);
   expect(row?.status).toBe("dead");
   expect(row?.discardedAt).not.toBeNull();
 });
