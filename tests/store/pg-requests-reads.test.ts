@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { insertMessages } from "@/lib/db/postgres/queue/enqueue";
+import { authStore } from "@/lib/db/postgres/auth-store";
 import { location, readStore } from "@/lib/db/postgres/read-store";
 import { requestStore } from "@/lib/db/postgres/request-store";
-import { executionMessage, onPostgres, requestRow, submission, usePg } from "./pg-requests-fixture";
+import { approvePlan, executionMessage, onPostgres, requestRow, submission, usePg } from "./pg-requests-fixture";
 
 describe.skipIf(!onPostgres)("PostgreSQL reads", () => {
   const pg = usePg();
@@ -23,6 +24,27 @@ describe.skipIf(!onPostgres)("PostgreSQL reads", () => {
     ]);
     expect(await store.statuses([])).toEqual([]);
     expect(await store.idsWithStatus([late.id, decided.id, later.id], ["rejected", "expired"])).toEqual([decided.id]);
+  });
+
+  it("answers a key with a NUL in it (which PostgreSQL text cannot hold) as SQLite does: no such row", async () => {
+    const store = requestStore(pg());
+    const row = requestRow();
+    await store.insertRequest(submission(row));
+    const nul = `${row.id}\0`;
+
+    expect(await store.getRequest(nul)).toBeUndefined();
+    expect(await store.listEvents(nul)).toEqual([]);
+    expect(await store.statuses([nul, row.id])).toEqual([{ id: row.id, status: "pending" }]);
+    expect(await store.idsWithStatus([nul], ["pending"])).toEqual([]);
+    expect(await store.deleteRule("r\0")).toBeUndefined();
+    expect(await authStore(pg()).userByName("admin\0")).toBeUndefined();
+    const plan = approvePlan(nul, 1);
+    expect(await store.apply([plan])).toEqual({ ok: false, plan, current: undefined });
+    expect((await store.listRequests({ q: "echo\0" })).items).toEqual([]);
+    expect((await store.listRequests({ agent: "agent-1\0" })).items).toEqual([]);
+    // As bytes, "ID" < "ID\0x" and nothing lies between: newest first the page starts at ID itself.
+    expect((await store.listRequests({ cursor: `${row.id}\0x` })).items.map((r) => r.id)).toEqual([row.id]);
+    expect((await store.listRequests({ cursor: `${row.id}\0x`, sort: "oldest" })).items).toEqual([]);
   });
 
   it("reads the oldest pending request's time and the recent commands, counted", async () => {

@@ -1,7 +1,7 @@
 import type { Pg } from "./client";
 import type { Agent, User } from "../rows";
 import type { AuthStore, SessionUser } from "../store";
-import { AGENT_COLUMNS, AGENT_KEYS, USER_COLUMNS, USER_KEYS, insertStatement } from "./rows";
+import { AGENT_COLUMNS, AGENT_KEYS, USER_COLUMNS, USER_KEYS, insertStatement, unstorable } from "./rows";
 
 /** Agents, users, browser sessions and meta values, in PostgreSQL; each method one transaction or one statement. */
 export function authStore(pg: Pg): AuthStore {
@@ -24,7 +24,8 @@ export function authStore(pg: Pg): AuthStore {
       return (await pg.query("UPDATE users SET token_hash = $2 WHERE id = $1 RETURNING id", [userId, hash])).length === 1;
     },
     userByTokenHash: (hash) => first<User>(`SELECT ${USER_COLUMNS} FROM users WHERE token_hash = $1`, [hash]),
-    userByName: (name) => first<User>(`SELECT ${USER_COLUMNS} FROM users WHERE name = $1`, [name]),
+    // The name comes from a login form as typed.
+    userByName: async (name) => (unstorable(name) ? undefined : first<User>(`SELECT ${USER_COLUMNS} FROM users WHERE name = $1`, [name])),
     async hasAdmin() {
       return (await pg.query("SELECT 1 FROM users WHERE role = 'admin' LIMIT 1")).length === 1;
     },

@@ -86,6 +86,13 @@ export const USER_KEYS: Every<User> = {
   createdAt: true,
 };
 
+/**
+ * PostgreSQL text cannot hold a NUL character and refuses any parameter with one, where SQLite
+ * simply finds no row. No stored key contains one, so a lookup by such a key answers "none"
+ * without asking (ids from URLs, names from a login form, list filters).
+ */
+export const unstorable = (text: string): boolean => text.includes("\0");
+
 /** Select lists (and RETURNING lists) that yield each row type as it is. */
 export const REQUEST_COLUMNS = selectList(REQUEST_KEYS);
 export const REQUEST_LIST_COLUMNS = selectList(REQUEST_LIST_KEYS);

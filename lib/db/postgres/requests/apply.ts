@@ -2,7 +2,7 @@ import type { PgTx } from "../client";
 import type { Request } from "../../rows";
 import type { Applied, Effects, Plan } from "../../store";
 import { insertMessages } from "../queue/enqueue";
-import { REQUEST_COLUMNS } from "../rows";
+import { REQUEST_COLUMNS, unstorable } from "../rows";
 import { insertEvents } from "./events";
 import { assignments } from "./patch";
 import { rememberRule } from "./rules";
@@ -37,7 +37,9 @@ export async function applyPlans(c: PgTx, plans: readonly Plan[]): Promise<Appli
 async function applyPlan(c: PgTx, plan: Plan): Promise<Request | undefined> {
   // The row lock makes the check and the UPDATE one decision: a concurrent transition of the same
   // request waits here until this transaction ends, then reads the status it left.
-  const [current] = await c.query<Request>(`SELECT ${REQUEST_COLUMNS} FROM requests WHERE id = $1 FOR UPDATE`, [plan.requestId]);
+  const [current] = unstorable(plan.requestId)
+    ? []
+    : await c.query<Request>(`SELECT ${REQUEST_COLUMNS} FROM requests WHERE id = $1 FOR UPDATE`, [plan.requestId]);
   const allowed = current && plan.from.includes(current.status) && !(plan.undiscarded && current.discardedAt !== null);
   const row = current && allowed ? await update(c, plan, current) : undefined;
   if (!current || !row) {

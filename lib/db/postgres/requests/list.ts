@@ -1,7 +1,7 @@
 import type { PgTx } from "../client";
 import type { Request } from "../../rows";
 import type { ListPage, ListQuery, RequestListRow } from "../../store";
-import { REQUEST_COLUMNS, REQUEST_LIST_COLUMNS } from "../rows";
+import { REQUEST_COLUMNS, REQUEST_LIST_COLUMNS, unstorable } from "../rows";
 
 // Keyset pages on the id (a ULID: creation order), as lib/requests/list.ts defines them. Unlike
 // SQLite, PostgreSQL plans `status = ANY(…) AND … AND id < $cursor ORDER BY id DESC LIMIT n` well
@@ -32,11 +32,19 @@ function conditions(query: ListQuery, newest: boolean, values: unknown[]): strin
     const like = param(likeText(query.q));
     terms.push(`(command ILIKE ${like} ESCAPE '\\' OR reason ILIKE ${like} ESCAPE '\\')`);
   }
-  if (query.cursor) terms.push(`id ${newest ? "<" : ">"} ${param(query.cursor)}`);
+  if (query.cursor) {
+    // A cursor with a NUL in it sorts just after its text up to the NUL, and no id lies between.
+    const [cursor, inclusive] = unstorable(query.cursor) ? [query.cursor.slice(0, query.cursor.indexOf("\0")), newest] : [query.cursor, false];
+    terms.push(`id ${newest ? "<" : ">"}${inclusive ? "=" : ""} ${param(cursor)}`);
+  }
   return terms;
 }
 
 async function page<Row extends { id: string }>(c: PgTx, query: ListQuery, columns: string): Promise<ListPage<Row>> {
+  // No stored text holds a NUL (see unstorable): such a filter matches nothing.
+  if ([query.agent, query.session, query.q].some((v) => v !== undefined && unstorable(v))) {
+    return { items: [], nextCursor: null, partial: false };
+  }
   const limit = Math.min(Math.max(query.limit ?? 50, 1), 200);
   const newest = (query.sort ?? "newest") === "newest";
   const values: unknown[] = [];

@@ -1,9 +1,10 @@
 import type { PgTx } from "../client";
 import type { Request, RequestEvent } from "../../rows";
 import type { RequestStatus } from "../../../requests/statuses";
-import { EVENT_COLUMNS, REQUEST_COLUMNS } from "../rows";
+import { EVENT_COLUMNS, REQUEST_COLUMNS, unstorable } from "../rows";
 
 export async function getRequest(c: PgTx, id: string): Promise<Request | undefined> {
+  if (unstorable(id)) return undefined;
   const [row] = await c.query<Request>(`SELECT ${REQUEST_COLUMNS} FROM requests WHERE id = $1`, [id]);
   return row;
 }
@@ -18,19 +19,21 @@ export async function duePending(c: PgTx, now: number, limit: number): Promise<s
 }
 
 export function statuses(c: PgTx, ids: readonly string[]): Promise<{ id: string; status: RequestStatus }[]> {
-  if (ids.length === 0) return Promise.resolve([]);
-  return c.query<{ id: string; status: RequestStatus }>("SELECT id, status FROM requests WHERE id = ANY($1::text[]) ORDER BY id", [[...ids]]);
+  const keys = ids.filter((id) => !unstorable(id));
+  if (keys.length === 0) return Promise.resolve([]);
+  return c.query<{ id: string; status: RequestStatus }>("SELECT id, status FROM requests WHERE id = ANY($1::text[]) ORDER BY id", [keys]);
 }
 
 export async function idsWithStatus(c: PgTx, ids: readonly string[], wanted: readonly RequestStatus[]): Promise<string[]> {
-  if (ids.length === 0 || wanted.length === 0) return [];
+  const keys = ids.filter((id) => !unstorable(id));
+  if (keys.length === 0 || wanted.length === 0) return [];
   const rows = await c.query<{ id: string }>("SELECT id FROM requests WHERE id = ANY($1::text[]) AND status = ANY($2::text[]) ORDER BY id", [
-    [...ids],
+    keys,
     [...wanted],
   ]);
   return rows.map((r) => r.id);
 }
 
 /** The audit trail of one request, oldest first. */
-export const listEvents = (c: PgTx, requestId: string): Promise<RequestEvent[]> =>
-  c.query<RequestEvent>(`SELECT ${EVENT_COLUMNS} FROM request_events WHERE request_id = $1 ORDER BY id`, [requestId]);
+export const listEvents = async (c: PgTx, requestId: string): Promise<RequestEvent[]> =>
+  unstorable(requestId) ? [] : c.query<RequestEvent>(`SELECT ${EVENT_COLUMNS} FROM request_events WHERE request_id = $1 ORDER BY id`, [requestId]);

@@ -1,7 +1,7 @@
 import type { Pg, PgTx } from "../client";
 import type { Rule } from "../../rows";
 import type { NewRule } from "../../store";
-import { RULE_COLUMNS, RULE_KEYS, insertStatement } from "../rows";
+import { RULE_COLUMNS, RULE_KEYS, insertStatement, unstorable } from "../rows";
 
 // Policy rules, in the order the policy reads them within a kind: oldest first, then by id. The
 // id is compared bytewise (COLLATE "C"), as SQLite does, whatever the database's collation: the
@@ -17,6 +17,7 @@ export async function addRule(pg: PgTx, rule: NewRule): Promise<Rule> {
 }
 
 export async function deleteRule(pg: PgTx, id: string): Promise<Rule | undefined> {
+  if (unstorable(id)) return undefined;
   const [row] = await pg.query<Rule>(`DELETE FROM rules WHERE id = $1 RETURNING ${RULE_COLUMNS}`, [id]);
   return row;
 }
