@@ -80,6 +80,31 @@ export function isConnectionError(err: unknown): boolean {
   return /Connection terminated|connection error|not queryable|timeout exceeded when trying to connect/i.test(message);
 }
 
+/**
+ * Runs `fn` on one pooled connection held throughout, then gives it back, or destroys it when it
+ * broke or `fn` called `discard` (its session state is in doubt).
+ */
+export async function withConnection<T>(
+  pool: pg.Pool,
+  fn: (client: pg.PoolClient, discard: () => void) => Promise<T>,
+): Promise<T> {
+  const client = await pool.connect();
+  let broken = false;
+  const discard = () => void (broken = true);
+  // A checked-out connection's socket error is emitted on it, where the pool no longer listens:
+  // unhandled, it would end the process. The query in flight rejects with it anyway.
+  client.on("error", discard);
+  try {
+    return await fn(client, discard);
+  } catch (err) {
+    if (isConnectionError(err)) broken = true;
+    throw err;
+  } finally {
+    client.off("error", discard);
+    client.release(broken);
+  }
+}
+
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Opens a pool on `url` (connections are made on first use). */
@@ -96,27 +121,25 @@ export function connectPg(url: string, opts: PgOptions): Pg {
 
   /** One try of a transaction: its value, or the error after which it may run again. */
   async function once<T>(fn: (c: PgTx) => Promise<T>): Promise<{ value: T } | { retry: unknown }> {
-    let client: pg.PoolClient;
-    try {
-      client = await pool.connect();
-    } catch (err) {
-      if (isConnectionError(err)) return { retry: err };
-      throw err;
-    }
     let commitSent = false;
     try {
-      await client.query("BEGIN");
-      const value = await fn({ query: (text, params) => query(client, text, params) });
-      commitSent = true;
-      await client.query("COMMIT");
-      client.release();
+      const value = await withConnection(pool, async (client, discard) => {
+        await client.query("BEGIN");
+        try {
+          const result = await fn({ query: (text, params) => query(client, text, params) });
+          commitSent = true;
+          await client.query("COMMIT");
+          return result;
+        } catch (err) {
+          // After a failed COMMIT the transaction is over already; before, it must be ended here.
+          if (!commitSent) await client.query("ROLLBACK").catch(discard);
+          throw err;
+        }
+      });
       return { value };
     } catch (err) {
-      const lost = isConnectionError(err);
-      if (lost) client.release(true);
-      else await client.query("ROLLBACK").then(() => client.release(), () => client.release(true));
       // A serialization failure or deadlock, even in answer to COMMIT, means PostgreSQL rolled back.
-      if (RETRIED_CODES.has(codeOf(err) ?? "") || (lost && !commitSent)) return { retry: err };
+      if (RETRIED_CODES.has(codeOf(err) ?? "") || (isConnectionError(err) && !commitSent)) return { retry: err };
       throw err;
     }
   }

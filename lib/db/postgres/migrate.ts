@@ -1,7 +1,7 @@
 import path from "node:path";
 import { drizzle } from "drizzle-orm/node-postgres";
 import { migrate } from "drizzle-orm/node-postgres/migrator";
-import type { Pg } from "./client";
+import { withConnection, type Pg } from "./client";
 
 /** Where the committed PostgreSQL migrations live (drizzle-kit writes them; every process applies them). */
 export const PG_MIGRATIONS = path.join(process.cwd(), "drizzle", "postgres");
@@ -14,25 +14,20 @@ export const PG_MIGRATIONS = path.join(process.cwd(), "drizzle", "postgres");
  * take longer than any query should).
  */
 export async function migratePg(pg: Pg, migrationsFolder = PG_MIGRATIONS): Promise<void> {
-  const client = await pg.pool.connect();
-  let broken = false;
-  try {
-    await client.query("SET statement_timeout = 0");
-    await client.query("SELECT pg_advisory_lock(hashtext('gatehouse.migrate'))");
+  await withConnection(pg.pool, async (client, discard) => {
     try {
-      await migrate(drizzle({ client }), { migrationsFolder });
-    } finally {
-      await client.query("SELECT pg_advisory_unlock(hashtext('gatehouse.migrate'))");
-    }
-  } catch (err) {
-    // A connection whose lock or settings are in doubt goes, not back to the pool.
-    broken = true;
-    throw err;
-  } finally {
-    if (broken) client.release(true);
-    else {
+      await client.query("SET statement_timeout = 0");
+      await client.query("SELECT pg_advisory_lock(hashtext('gatehouse.migrate'))");
+      try {
+        await migrate(drizzle({ client }), { migrationsFolder });
+      } finally {
+        await client.query("SELECT pg_advisory_unlock(hashtext('gatehouse.migrate'))");
+      }
       await client.query("RESET statement_timeout");
-      client.release();
+    } catch (err) {
+      // A connection whose lock or settings are in doubt goes, not back to the pool.
+      discard();
+      throw err;
     }
-  }
+  });
 }
