@@ -1,4 +1,6 @@
+import path from "node:path";
 import { agentAdd, userAdd } from "./admin";
+import { dbCopy } from "./db-copy";
 import { parseArgs, UsageError } from "./args";
 import { submit } from "./submit";
 
@@ -6,9 +8,13 @@ const USAGE = `usage:
   gatehouse agent add ID --sessions a,b [--auto-approve]   register an agent; prints its token once
   gatehouse user add NAME --role viewer|supervisor|admin [--token]
                                                            add a person (password on stdin)
+  gatehouse db copy --to postgres://… [--from FILE]       copy a SQLite database into an empty PostgreSQL one
   gatehouse submit [--session S] [--priority P] [--reason R] [--no-wait] -- COMMAND...
                                                            run a command through Gatehouse and wait
-environment: GATEHOUSE_URL (default http://127.0.0.1:3000), GATEHOUSE_TOKEN, GATEHOUSE_DB`;
+environment: GATEHOUSE_URL (default http://127.0.0.1:3000), GATEHOUSE_TOKEN, GATEHOUSE_DB, GATEHOUSE_DATABASE_URL`;
+
+/** The package root: migrations and the default database are found from here. */
+const ROOT = path.resolve(import.meta.dirname, "../..");
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
@@ -27,6 +33,7 @@ export async function main(argv: string[]): Promise<number> {
   const [group, verb, ...rest] = argv;
   try {
     if (group === "agent" && verb === "add") return await agentAdd(parseArgs(rest, ["auto-approve"]), out, err);
+    if (group === "db" && verb === "copy") return await dbCopy(parseArgs(rest, []), ROOT, out, err);
     if (group === "user" && verb === "add") return await userAdd(parseArgs(rest, ["token"]), readStdin, out, err);
     if (group === "submit") {
       const controller = new AbortController();
