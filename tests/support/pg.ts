@@ -57,7 +57,7 @@ function freePort(): Promise<number> {
  * nothing in it must survive a crash) with a migrated template database. `stop()` is synchronous so that it
  * can also run at process exit.
  */
-export async function startPgCluster(): Promise<PgCluster> {
+export async function startPgCluster(opts: { durable?: boolean } = {}): Promise<PgCluster> {
   const bin = binDir();
   const dir = mkdtempSync(path.join(tmpdir(), "gatehouse-pg-"));
   if (process.getuid?.() === 0) {
@@ -68,13 +68,16 @@ export async function startPgCluster(): Promise<PgCluster> {
   const data = path.join(dir, "data");
   run(path.join(bin, "initdb"), ["-D", data, "-A", "trust", "-U", "postgres", "-E", "UTF8", "--locale=C", "--no-sync"]);
   const port = await freePort();
-  const settings = [
-    `-p ${port}`, `-k ${dir}`, "-c listen_addresses=127.0.0.1", "-c fsync=off", "-c synchronous_commit=off",
-    "-c full_page_writes=off", "-c max_connections=300",
-    // Minimal WAL: CREATE DATABASE … STRATEGY FILE_COPY then copies the template's files without
-    // logging them, several times faster than the default per-block copy.
-    "-c wal_level=minimal", "-c max_wal_senders=0",
-  ];
+  // Benchmarks (durable) keep PostgreSQL's default durability, as a real server and the peers have.
+  const fast = opts.durable
+    ? []
+    : [
+        "-c fsync=off", "-c synchronous_commit=off", "-c full_page_writes=off",
+        // Minimal WAL: CREATE DATABASE … STRATEGY FILE_COPY then copies the template's files without
+        // logging them, several times faster than the default per-block copy.
+        "-c wal_level=minimal", "-c max_wal_senders=0",
+      ];
+  const settings = [`-p ${port}`, `-k ${dir}`, "-c listen_addresses=127.0.0.1", "-c max_connections=300", ...fast];
   run(path.join(bin, "pg_ctl"), ["-D", data, "-o", settings.join(" "), "-l", path.join(dir, "log"), "-w", "start"]);
   let stopped = false;
   const cluster: PgCluster = {
@@ -122,7 +125,8 @@ export function withDatabase(url: string, database: string): string {
   return u.toString();
 }
 
-function baseUrl(): string {
+/** The URL of the run's cluster (its `postgres` database). */
+export function baseUrl(): string {
   const url = process.env[PG_URL_ENV] ?? inject("pgBaseUrl");
   if (!url) throw new Error("No test PostgreSQL cluster: run the tests with GATEHOUSE_TEST_STORE=postgres");
   return url;
