@@ -36,9 +36,9 @@ function startChild(url: string): { child: ChildProcess; ready: Promise<void>; s
     stdio: ["pipe", "pipe", "pipe"],
   });
   let err = "";
-  child.stderr!.on("data", (d: Buffer) => (err += d.toString()));
+  child.stderr.on("data", (d: Buffer) => (err += d.toString()));
   const ready = (async () => {
-    for await (const line of createInterface({ input: child.stdout! })) if (line === "ready") return;
+    for await (const line of createInterface({ input: child.stdout })) if (line === "ready") return;
     throw new Error(`child exited before it was ready: ${err}`);
   })();
   return { child, ready, stderr: () => err };
