@@ -48,6 +48,7 @@ describe("a worker killed with SIGKILL mid-run", () => {
     for (const id of once) expect(await messageRow(t.store, id)).toMatchObject({ state: "dead", attempts: 1, deadReason: "interrupted" });
 
     const rescuer = log.worker({ supervisor: false });
+    await rescuer.ready(); // its start (a bundle build) is not what this waits for below
     await eventually(async () => (await Promise.all(retry.map(state))).every((s) => s === "done"), "the retried messages done");
     expect(await rescuer.stop(), rescuer.output()).toBe(0);
     for (const id of retry) expect(await messageRow(t.store, id)).toMatchObject({ state: "done", attempts: 2, deadReason: null });

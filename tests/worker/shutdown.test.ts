@@ -53,6 +53,7 @@ describe("graceful shutdown", () => {
     // Nothing lost: the next worker runs the released message again, as its first attempt.
     const released = (await rows())[0]!.id;
     const next = log.worker({ env });
+    await next.ready(); // its start (a bundle build) is not what this waits for below
     await eventually(() => log.runs().filter((r) => r.id === released).length === 2, "the released message running again");
     expect(log.runs().at(-1)).toMatchObject({ id: released, attempt: 1 });
     expect(await next.stop(), next.output()).toBe(0);
