@@ -16,13 +16,12 @@ import { readFileSync } from "node:fs";
 import http from "node:http";
 import { createAgent } from "../lib/auth/agents";
 import { createUser, issueUserToken } from "../lib/auth/users";
-import type { Db } from "../lib/db/sqlite/client";
 import { newId } from "../lib/ids";
 import { PRIORITIES, type RequestStatus } from "../lib/requests/statuses";
 import { ensureBuild, startApp, type RunningApp } from "../tests/support/next-server";
-import { tempDb } from "../tests/support/temp-db";
+import { sqliteScratch, type MakeScratch, type Scratch } from "./support/scratch";
 import { startWorker } from "../tests/support/worker-process";
-import { percentile, round, type BenchGroup } from "./support/figures";
+import { percentile, round, type BenchGroup, type Emit } from "./support/figures";
 
 const AGENTS = 8;
 const IN_FLIGHT = 16;
@@ -93,43 +92,34 @@ function statusAt(x: number): RequestStatus {
   return "succeeded";
 }
 
-/** A week of history: 1,000,000 requests from 20 agents in 40 sessions, oldest first. */
-export function seed(db: Db, rows: number): number {
-  const insert = db.$client.prepare(
-    `INSERT INTO requests (id, agent_id, session, command, cwd, reason, priority, status, created_at, expires_at,
-       decided_by, decided_at, queued_at, started_at, finished_at, exit_code, attempts)
-     VALUES (?, ?, ?, ?, '/repo', 'seeded', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  );
+const SEED_COLUMNS = [
+  "id", "agent_id", "session", "command", "cwd", "reason", "priority", "status", "created_at", "expires_at",
+  "decided_by", "decided_at", "queued_at", "started_at", "finished_at", "exit_code", "attempts",
+] as const;
+
+/** Row `i` of `rows` in a week of history ending at `end`. */
+function seedRow(i: number, rows: number, end: number): unknown[] {
+  const from = end - 7 * 86_400_000;
+  const created = from + Math.floor(((end - from) * i) / rows);
+  const status = statusAt((i * 7919) % 10_000 / 10_000);
+  const decided = status === "pending" ? null : created + 2_000;
+  const queued = ["queued", "running", "succeeded", "failed", "dead"].includes(status) ? decided : null;
+  const started = ["running", "succeeded", "failed", "dead"].includes(status) ? created + 2_050 : null;
+  const finished = ["succeeded", "failed", "dead", "rejected", "expired", "cancelled"].includes(status) ? created + 5_000 : null;
+  return [
+    newId(created), `agent-${i % 20}`, `session-${i % 40}`, `npm run task-${i % 1000}`, "/repo", "seeded", PRIORITIES[i % 5], status,
+    created, created + 86_400_000, decided === null ? null : status === "expired" ? "system" : "alice", decided, queued, started,
+    finished, status === "succeeded" ? 0 : status === "failed" ? 1 : null, started === null ? 0 : 1,
+  ];
+}
+
+/** A week of history: `rows` requests from 20 agents in 40 sessions, oldest first; rows per second. */
+export async function seed(t: Scratch, rows: number): Promise<number> {
   const start = performance.now();
   const end = Date.now() - 60_000;
-  const from = end - 7 * 86_400_000;
-  db.$client.transaction(() => {
-    for (let i = 0; i < rows; i++) {
-      const created = from + Math.floor(((end - from) * i) / rows);
-      const status = statusAt((i * 7919) % 10_000 / 10_000);
-      const decided = status === "pending" ? null : created + 2_000;
-      const queued = ["queued", "running", "succeeded", "failed", "dead"].includes(status) ? decided : null;
-      const started = ["running", "succeeded", "failed", "dead"].includes(status) ? created + 2_050 : null;
-      const finished = ["succeeded", "failed", "dead", "rejected", "expired", "cancelled"].includes(status) ? created + 5_000 : null;
-      insert.run(
-        newId(created),
-        `agent-${i % 20}`,
-        `session-${i % 40}`,
-        `npm run task-${i % 1000}`,
-        PRIORITIES[i % 5],
-        status,
-        created,
-        created + 86_400_000,
-        decided === null ? null : status === "expired" ? "system" : "alice",
-        decided,
-        queued,
-        started,
-        finished,
-        status === "succeeded" ? 0 : status === "failed" ? 1 : null,
-        started === null ? 0 : 1,
-      );
-    }
-  })();
+  await t.insertRows("requests", SEED_COLUMNS, function* () {
+    for (let i = 0; i < rows; i++) yield seedRow(i, rows, end);
+  });
   return rows / ((performance.now() - start) / 1000);
 }
 
@@ -198,13 +188,14 @@ async function waitersCpu(app: RunningApp, token: string, session: string, n: nu
   return pct;
 }
 
-const api: BenchGroup = async (emit) => {
+/** The API figures on the store `scratch` makes; the PostgreSQL group (api-pg) names them with `_pg`. */
+export async function apiFigures(emit: Emit, scratch: MakeScratch): Promise<void> {
   await ensureBuild();
   const env = { GATEHOUSE_AGENT_RATE_PER_MIN: "100000000" };
 
   // POST throughput, worker running.
   {
-    const t = tempDb("gatehouse-bench-api-");
+    const t = await scratch("gatehouse-bench-api-");
     const tokens: string[] = [];
     for (let i = 0; i < AGENTS; i++) tokens.push((await createAgent(t.store, { id: `bench-${i}`, sessions: [`bench-${i}`] })).token);
     const worker = startWorker({ db: t.env, env });
@@ -226,11 +217,11 @@ const api: BenchGroup = async (emit) => {
 
   // Lists and stats with 1,000,000 requests.
   {
-    const t = tempDb("gatehouse-bench-list-");
+    const t = await scratch("gatehouse-bench-list-");
     const user = await createUser(t.store, { name: "bench", role: "viewer", password: "bench-password" });
     const token = await issueUserToken(t.store, user.id);
-    emit("api_seed_rows_per_s", Math.round(seed(t.db, ROWS)), "rows/s");
-    t.db.$client.pragma("wal_checkpoint(TRUNCATE)");
+    emit("api_seed_rows_per_s", Math.round(await seed(t, ROWS)), "rows/s");
+    await t.settle();
     const app = await startApp({ ...t.env, ...env });
     try {
       const deep = await cursorDeep(app, token, 20);
@@ -252,6 +243,8 @@ const api: BenchGroup = async (emit) => {
       await t.cleanup();
     }
   }
-};
+}
+
+const api: BenchGroup = (emit) => apiFigures(emit, sqliteScratch);
 
 export default api;

@@ -8,7 +8,7 @@
 import { createUser } from "../lib/auth/users";
 import { SESSION_COOKIE, createWebSession } from "../lib/auth/web-sessions";
 import { ensureBuild, startApp } from "../tests/support/next-server";
-import { tempDb } from "../tests/support/temp-db";
+import { sqliteScratch } from "./support/scratch";
 import { seed } from "./api";
 import { percentile, round, type BenchGroup } from "./support/figures";
 
@@ -30,13 +30,13 @@ async function p95(url: string, cookie: string, paths: string[], rounds: number)
 
 const dashboard: BenchGroup = async (emit) => {
   await ensureBuild();
-  const t = tempDb("gatehouse-bench-dashboard-");
+  const t = await sqliteScratch("gatehouse-bench-dashboard-");
   try {
     const user = await createUser(t.store, { name: "bench", role: "viewer", password: "bench-password" });
     const cookie = `${SESSION_COOKIE}=${await createWebSession(t.store, user.id)}`;
     console.error("bench: seeding 1,000,000 requests ...");
-    seed(t.db, ROWS);
-    t.db.$client.pragma("wal_checkpoint(TRUNCATE)");
+    await seed(t, ROWS);
+    await t.settle();
     const app = await startApp(t.env);
     try {
       const deep = await (async () => {

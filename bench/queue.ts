@@ -20,13 +20,12 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { enqueue, enqueueMany } from "../lib/queue/enqueue";
 import { listWorkers } from "../lib/queue/workers";
 import { eventually } from "../tests/support/eventually";
-import { tempDb } from "../tests/support/temp-db";
 import { startWorker, type WorkerProcess } from "../tests/support/worker-process";
 import { percentile, round, type BenchGroup, type Emit } from "./support/figures";
 import { benchLatency } from "./support/queue-handlers";
+import { sqliteScratch, type MakeScratch, type Scratch } from "./support/scratch";
 
 const HANDLERS = "bench/support/queue-handlers.ts";
-type Scratch = ReturnType<typeof tempDb>;
 
 async function fill(t: Scratch, n: number): Promise<void> {
   for (let i = 0; i < n; i += 10_000) {
@@ -51,30 +50,20 @@ async function enqueueBulk(t: Scratch, total: number): Promise<number> {
 }
 
 /** Runs `n` no-op messages through a fresh worker; messages per second from first claim to last completion. */
-async function endToEnd(n: number, args: string[]) {
-  const t = tempDb("gatehouse-bench-");
+async function endToEnd(scratch: MakeScratch, n: number, args: string[]) {
+  const t = await scratch("gatehouse-bench-");
   try {
     await fill(t, n);
     const worker = startWorker({ db: t.env, args });
-    await eventually(() => drained(t), "the queue drained", 120_000);
-    const span = t.db.$client.prepare("SELECT min(started_at) AS a, max(finished_at) AS b FROM messages").get() as {
-      a: number;
-      b: number;
-    };
+    await eventually(() => t.drained(), "the queue drained", 300_000);
+    const span = await t.span();
     console.error(`bench: worker ${args.join(" ")}: RSS ${round(await rssMb((await listWorkers(t.store))[0]!.pid), 1)} MB after the run`);
     await worker.stop();
-    return n / (Math.max(span.b - span.a, 1) / 1000);
+    return n / (Math.max(span.last - span.first, 1) / 1000);
   } finally {
     await t.cleanup();
   }
 }
-
-// Each read uses a partial index: the bench must not load the machine it measures.
-const drained = (t: Scratch) =>
-  t.db.$client
-    .prepare("SELECT NOT EXISTS (SELECT 1 FROM messages WHERE state = 'ready') AND NOT EXISTS (SELECT 1 FROM messages WHERE state = 'leased')")
-    .pluck()
-    .get() === 1;
 
 /** utime + stime of a process, in ms. */
 function cpuMs(pid: number): number {
@@ -101,8 +90,8 @@ async function idleAndMemory(emit: Emit, worker: WorkerProcess, t: Scratch): Pro
   emit("idle_cpu_pct", round((used / (performance.now() - start)) * 100), "%");
 }
 
-async function latency(emit: Emit): Promise<void> {
-  const t = tempDb("gatehouse-bench-");
+async function latency(emit: Emit, scratch: MakeScratch): Promise<void> {
+  const t = await scratch("gatehouse-bench-");
   const log = `${t.dir}/latency.log`;
   try {
     const worker = startWorker({ db: t.env, args: ["--handlers", HANDLERS], env: { GATEHOUSE_BENCH_LATENCY_LOG: log } });
@@ -116,7 +105,7 @@ async function latency(emit: Emit): Promise<void> {
       for (; sent < due; sent++) await enqueue(t.store, benchLatency.name, { t: Number(process.hrtime.bigint()) });
       await sleep(1);
     }
-    await eventually(() => drained(t), "the latency run drained", 60_000);
+    await eventually(() => t.drained(), "the latency run drained", 60_000);
     await idleAndMemory(emit, worker, t);
     await worker.stop();
     const ms = readFileSync(log, "utf8").split("\n").filter(Boolean).map(Number).sort((a, b) => a - b);
@@ -127,8 +116,9 @@ async function latency(emit: Emit): Promise<void> {
   }
 }
 
-const queue: BenchGroup = async (emit) => {
-  const t = tempDb("gatehouse-bench-");
+/** The queue figures on the store `scratch` makes; the PostgreSQL group (queue-pg) names them with `_pg`. */
+export async function queueFigures(emit: Emit, scratch: MakeScratch): Promise<void> {
+  const t = await scratch("gatehouse-bench-");
   try {
     await enqueueSingle(t, 300); // warm-up: JIT, page cache
     emit("enqueue_single_per_s", Math.round(await enqueueSingle(t, 2_000)), "jobs/s");
@@ -137,10 +127,12 @@ const queue: BenchGroup = async (emit) => {
   } finally {
     await t.cleanup();
   }
-  emit("e2e_one_per_s", Math.round(await endToEnd(50_000, ["--concurrency", "1"])), "jobs/s");
-  emit("e2e_batch_per_s", Math.round(await endToEnd(300_000, ["--concurrency", "256"])), "jobs/s");
-  emit("e2e_two_procs_per_s", Math.round(await endToEnd(300_000, ["--concurrency", "256", "--processes", "2"])), "jobs/s");
-  await latency(emit);
-};
+  emit("e2e_one_per_s", Math.round(await endToEnd(scratch, 50_000, ["--concurrency", "1"])), "jobs/s");
+  emit("e2e_batch_per_s", Math.round(await endToEnd(scratch, 300_000, ["--concurrency", "256"])), "jobs/s");
+  emit("e2e_two_procs_per_s", Math.round(await endToEnd(scratch, 300_000, ["--concurrency", "256", "--processes", "2"])), "jobs/s");
+  await latency(emit, scratch);
+}
+
+const queue: BenchGroup = (emit) => queueFigures(emit, sqliteScratch);
 
 export default queue;
