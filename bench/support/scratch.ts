@@ -55,7 +55,14 @@ export async function postgresScratches(): Promise<{ make: MakeScratch; url: str
   const { openPostgresStore } = await import("../../lib/db/postgres/store");
   const cluster = await startPgCluster({ durable: true });
   process.env[PG_URL_ENV] = cluster.url;
+  // No cluster outlives the bench, however it ends.
   process.once("exit", () => cluster.stop());
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.once(signal, () => {
+      cluster.stop();
+      process.exit(130);
+    });
+  }
   const make: MakeScratch = async (prefix) => {
     const url = await freshPgDatabase();
     const store = await openPostgresStore(url, { migrate: false });
