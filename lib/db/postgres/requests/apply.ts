@@ -55,7 +55,9 @@ async function applyPlan(c: PgTx, plan: Plan): Promise<Request | undefined> {
 /** The guarded UPDATE: still `WHERE status = <what was read>`, so it can never act on a stale read. */
 async function update(c: PgTx, plan: Plan, current: Request): Promise<Request | undefined> {
   const values: unknown[] = [plan.requestId, current.status];
-  const sets = [`status = $${values.push(plan.to)}`, ...assignments(plan.set, values)];
+  // As on SQLite, a counted attempt wins over an `attempts` in the patch (one assignment per column).
+  const patch = plan.countAttempt ? { ...plan.set, attempts: undefined } : plan.set;
+  const sets = [`status = $${values.push(plan.to)}`, ...assignments(patch, values)];
   if (plan.countAttempt) sets.push("attempts = attempts + 1");
   const discarded = plan.undiscarded ? " AND discarded_at IS NULL" : "";
   const [row] = await c.query<Request>(
