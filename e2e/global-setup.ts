@@ -16,30 +16,24 @@ import { E2E, type E2EState } from "./support/state";
 interface Database {
   /** GATEHOUSE_DB (the data directory: inbox/, jobs/) and, on PostgreSQL, GATEHOUSE_DATABASE_URL. */
   env: Record<string, string>;
-  drop(): Promise<void>;
+  /** Stops the cluster, if there is one (the database goes with it). */
+  stop(): void;
 }
 
 /** The test database: SQLite in `dir`, or a database on a cluster of its own (GATEHOUSE_TEST_STORE=postgres). */
 async function database(dir: string): Promise<Database> {
   const file = path.join(dir, "gatehouse.db");
-  if (process.env.GATEHOUSE_TEST_STORE !== "postgres") return { env: { GATEHOUSE_DB: file }, drop: async () => {} };
-  const { PG_URL_ENV, dropPgDatabase, freshPgDatabase, startPgCluster } = await import("../tests/support/pg");
+  if (process.env.GATEHOUSE_TEST_STORE !== "postgres") return { env: { GATEHOUSE_DB: file }, stop: () => {} };
+  const { PG_URL_ENV, freshPgDatabase, startPgCluster } = await import("../tests/support/pg");
   const cluster = await startPgCluster();
   // Even when the run is cut short, no postgres server outlives it.
   process.once("exit", () => cluster.stop());
   try {
     process.env[PG_URL_ENV] = cluster.url;
     const url = await freshPgDatabase();
-    return {
-      env: { GATEHOUSE_DB: file, GATEHOUSE_DATABASE_URL: url },
-      drop: async () => {
-        try {
-          await dropPgDatabase(url);
-        } finally {
-          cluster.stop();
-        }
-      },
-    };
+    // No DROP DATABASE at teardown: the whole cluster goes. (Dropping first would leave pg.ts's
+    // admin connection idle, and stopping the server under it is an unhandled pool error.)
+    return { env: { GATEHOUSE_DB: file, GATEHOUSE_DATABASE_URL: url }, stop: () => cluster.stop() };
   } catch (err) {
     cluster.stop();
     throw err;
@@ -83,7 +77,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     } catch {
       // Already gone.
     }
-    await db.drop();
+    db.stop();
     rmSync(dir, { recursive: true, force: true });
   };
 }
