@@ -73,11 +73,14 @@ function codeOf(err: unknown): string | undefined {
 export function isConnectionError(err: unknown): boolean {
   const code = codeOf(err);
   if (code !== undefined) {
-    // 08: connection exception; 57P01-03: the server is shutting down or starting.
+    // 08: connection exception; 57P01-03: the server is shutting down or starting; E…: the
+    // socket's own errors (ECONNRESET, ECONNREFUSED, EPIPE).
     return code.startsWith("08") || code === "57P01" || code === "57P02" || code === "57P03" || code.startsWith("E");
   }
   const message = err instanceof Error ? err.message : "";
-  return /Connection terminated|connection error|not queryable|timeout exceeded when trying to connect/i.test(message);
+  // Not pg's "timeout exceeded when trying to connect": that is a pool with every connection busy,
+  // which running the transaction again would only make busier.
+  return /Connection terminated|connection error|not queryable/i.test(message);
 }
 
 /**

@@ -23,9 +23,14 @@ export async function heartbeat(pg: Pg, id: string, k: WorkerCounters, now: numb
     await c.query(`UPDATE workers SET heartbeat_at = $2, in_flight = $3, processed = $4, failed = $5 WHERE id = $1`, [
       id, now, k.inFlight, k.processed, k.failed,
     ]);
+    // SKIP LOCKED: a message whose row is locked is being completed, failed or released by this
+    // worker right now, and needs no extension; waiting for it could deadlock with that settlement,
+    // which locks the worker's rows in another order.
     const [row] = await c.query<{ n: number }>(
       `WITH extended AS (
-         UPDATE messages SET lease_expires_at = $2 WHERE worker_id = $1 AND state = 'leased' RETURNING 1)
+         UPDATE messages SET lease_expires_at = $2 WHERE id IN (
+           SELECT id FROM messages WHERE worker_id = $1 AND state = 'leased' FOR UPDATE SKIP LOCKED)
+         RETURNING 1)
        SELECT count(*) AS n FROM extended`,
       [id, now + leaseMs],
     );
