@@ -11,17 +11,34 @@ import { movePlan, onPostgres, requestRow, submission, usePg } from "./pg-reques
 
 const MINUTE = 60_000;
 
-/** Every edge of DESIGN.md's state machine, as [from, to, columns set]. */
-const path = (at: number): [RequestStatus, RequestStatus, Plan["set"]][][] => [
-  [["pending", "queued", { decidedBy: "alice", decidedAt: at, queuedAt: at }], ["queued", "running", { startedAt: at + 1 }], ["running", "succeeded", { finishedAt: at + 2 }]],
-  [["pending", "queued", { decidedBy: "policy:allow", decidedAt: at, queuedAt: at }], ["queued", "running", { startedAt: at }], ["running", "queued", {}], ["queued", "running", { startedAt: at + 5 }], ["running", "failed", { finishedAt: at + 9 }], ["failed", "queued", { queuedAt: at + 9, startedAt: null, finishedAt: null }]],
-  [["pending", "rejected", { decidedBy: "bob", decidedAt: at, finishedAt: at }]],
-  [["pending", "cancelled", { decidedBy: "agent:a", decidedAt: at, finishedAt: at }]],
-  [["pending", "expired", { decidedBy: "system", decidedAt: at, finishedAt: at }]],
-  [["pending", "queued", { decidedBy: "alice", decidedAt: at, queuedAt: at }], ["queued", "dead", { finishedAt: at }], ["dead", "dead", { discardedAt: at + 1 }]],
-  [["pending", "queued", { decidedBy: "alice", decidedAt: at, queuedAt: at }], ["queued", "running", { startedAt: at }], ["running", "dead", { finishedAt: at }], ["dead", "queued", { queuedAt: at, finishedAt: null, discardedAt: null }]],
-  [],
-];
+type Step = [RequestStatus, RequestStatus, Plan["set"]];
+
+/** Requests' lives covering every edge of DESIGN.md's state machine, one step per transition. */
+const lives = (at: number): Step[][] => {
+  const approved: Step = ["pending", "queued", { decidedBy: "alice", decidedAt: at, queuedAt: at }];
+  return [
+    [approved, ["queued", "running", { startedAt: at + 1 }], ["running", "succeeded", { finishedAt: at + 2 }]],
+    [
+      ["pending", "queued", { decidedBy: "policy:allow", decidedAt: at, queuedAt: at }],
+      ["queued", "running", { startedAt: at }],
+      ["running", "queued", {}],
+      ["queued", "running", { startedAt: at + 5 }],
+      ["running", "failed", { finishedAt: at + 9 }],
+      ["failed", "queued", { queuedAt: at + 9, startedAt: null, finishedAt: null }],
+    ],
+    [["pending", "rejected", { decidedBy: "bob", decidedAt: at, finishedAt: at }]],
+    [["pending", "cancelled", { decidedBy: "agent:a", decidedAt: at, finishedAt: at }]],
+    [["pending", "expired", { decidedBy: "system", decidedAt: at, finishedAt: at }]],
+    [approved, ["queued", "dead", { finishedAt: at }], ["dead", "dead", { discardedAt: at + 1 }]],
+    [
+      approved,
+      ["queued", "running", { startedAt: at }],
+      ["running", "dead", { finishedAt: at }],
+      ["dead", "queued", { queuedAt: at, finishedAt: null, discardedAt: null }],
+    ],
+    [], // still pending
+  ];
+};
 
 describe.skipIf(!onPostgres)("PostgreSQL rollup triggers", () => {
   const pg = usePg();
@@ -31,7 +48,7 @@ describe.skipIf(!onPostgres)("PostgreSQL rollup triggers", () => {
     const reads = readStore(pg());
     const t0 = 30 * MINUTE;
     for (let round = 0; round < 3; round++) {
-      for (const [i, steps] of path(t0 + round * MINUTE + 10).entries()) {
+      for (const [i, steps] of lives(t0 + round * MINUTE + 10).entries()) {
         const row = requestRow({ createdAt: t0 + round * MINUTE + i });
         await store.insertRequest(submission(row));
         for (const [n, [from, to, set]] of steps.entries()) {
