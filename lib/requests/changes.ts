@@ -1,10 +1,11 @@
 import type { Store } from "../db/store";
 import type { RequestStatus } from "./statuses";
 
-// Long-polling (`GET /api/requests/:id?wait=N`) without busy work. A waiter costs one entry in a
-// map. The store says when requests may have changed (SQLite: its own writes at once, other
-// processes' through PRAGMA data_version; PostgreSQL: NOTIFY), and only then are the statuses of
-// every waited-on request looked up, in one query. The store is watched only while someone waits.
+// Long-polling (`GET /api/requests/:id?wait=N`) and the dashboard's live views without busy work.
+// A waiter costs one entry in a map. The store says when requests may have changed (SQLite: its own
+// writes at once, other processes' through PRAGMA data_version; PostgreSQL: NOTIFY), and only then
+// are the statuses of every waited-on request looked up, in one query, and the live views told.
+// The store is watched only while someone waits or watches.
 
 interface Waiter {
   from: RequestStatus;
@@ -14,6 +15,8 @@ interface Waiter {
 interface Watch {
   store: Store;
   waiters: Map<string, Set<Waiter>>;
+  /** Live views: told of every change. */
+  listeners: Set<() => void>;
   stop?: () => void;
   checking: boolean;
   again: boolean;
@@ -26,7 +29,7 @@ const watches = ((globalThis as unknown as { __gatehouseWatches?: Map<Store, Wat
 
 function watchOf(store: Store): Watch {
   let w = watches.get(store);
-  if (!w) watches.set(store, (w = { store, waiters: new Map(), checking: false, again: false }));
+  if (!w) watches.set(store, (w = { store, waiters: new Map(), listeners: new Set(), checking: false, again: false }));
   return w;
 }
 
@@ -54,17 +57,35 @@ export function waitForChange(store: Store, id: string, from: RequestStatus, tim
       const s = w.waiters.get(id);
       s?.delete(waiter);
       if (s?.size === 0) w.waiters.delete(id);
-      if (w.waiters.size === 0) stopWatching(w);
+      stopWatchingWhenIdle(w);
       resolve();
     }
   });
 }
 
-function startWatching(w: Watch): void {
-  w.stop ??= w.store.watchRequests(() => void check(w), CROSS_PROCESS_POLL_MS);
+/**
+ * Calls `listener` soon after requests may have changed, in this process or another (the
+ * dashboard's live views). Returns a function that stops it.
+ */
+export function onRequestsChanged(store: Store, listener: () => void): () => void {
+  const w = watchOf(store);
+  w.listeners.add(listener);
+  startWatching(w);
+  return () => {
+    w.listeners.delete(listener);
+    stopWatchingWhenIdle(w);
+  };
 }
 
-function stopWatching(w: Watch): void {
+function startWatching(w: Watch): void {
+  w.stop ??= w.store.watchRequests(() => {
+    for (const listener of w.listeners) listener();
+    if (w.waiters.size) void check(w);
+  }, CROSS_PROCESS_POLL_MS);
+}
+
+function stopWatchingWhenIdle(w: Watch): void {
+  if (w.waiters.size || w.listeners.size) return;
   w.stop?.();
   w.stop = undefined;
 }

@@ -35,28 +35,49 @@ export function openSqliteStore(file: string, opts: { migrate?: boolean } = {}):
 /** A Store over an open Drizzle handle. */
 export function sqliteStore(db: Db): SqliteStore {
   const tx = <T>(fn: () => T): T => writeTx(db, fn);
+  // A connection never sees its own commits in PRAGMA data_version: this store tells its own
+  // watchers after each write that may have changed requests (as PostgreSQL's NOTIFY reaches the
+  // writing process too), once per turn of the event loop.
+  const watchers = new Set<() => void>();
+  let telling = false;
+  const changed = <T>(result: T): T => {
+    if (watchers.size && !telling) {
+      telling = true;
+      setImmediate(() => {
+        telling = false;
+        for (const watcher of watchers) watcher();
+      });
+    }
+    return result;
+  };
+  const stops = new Set<() => void>();
   return {
     kind: "sqlite",
     db,
     file: db.$client.name,
-    close: async () => void db.$client.close(),
+    close: async () => {
+      for (const stop of stops) stop();
+      db.$client.close();
+    },
 
     enqueue: async (messages) => (messages.length > 1 ? tx(() => insertMessages(db, messages)) : insertMessages(db, messages)),
     completeAndClaim: async (finished, claim) => completeAndClaim(db, finished, claim),
     nextDueAt: async (now) => nextDueAt(db, now),
     completeMany: async (leases, now) => (leases.length ? tx(() => markDone(db, now, leases)) : 0),
     completeWith: async (lease, plans, now) =>
-      tx(() => {
-        if (markDone(db, now, [lease]) !== 1) return false;
-        applyPlans(db, plans);
-        return true;
-      }),
-    fail: async (lease, params, react) => fail(db, lease, params, react),
-    deadLetter: async (lease, reason, error, now, react) => deadLetter(db, lease, reason, error, now, react),
-    release: async (leases, now, react) => release(db, leases, now, react),
-    reclaim: async (now, limit, react) => reclaim(db, now, limit, react),
-    requeueDead: async (id, now, react) => requeueDead(db, id, now, react),
-    discardDead: async (id, now, react) => discardDead(db, id, now, react),
+      changed(
+        tx(() => {
+          if (markDone(db, now, [lease]) !== 1) return false;
+          applyPlans(db, plans);
+          return true;
+        }),
+      ),
+    fail: async (lease, params, react) => changed(fail(db, lease, params, react)),
+    deadLetter: async (lease, reason, error, now, react) => changed(deadLetter(db, lease, reason, error, now, react)),
+    release: async (leases, now, react) => changed(release(db, leases, now, react)),
+    reclaim: async (now, limit, react) => changed(reclaim(db, now, limit, react)),
+    requeueDead: async (id, now, react) => changed(requeueDead(db, id, now, react)),
+    discardDead: async (id, now, react) => changed(discardDead(db, id, now, react)),
     listDead: async (query) => listDead(db, query),
     prune: async (params) => prune(db, params),
     registerWorker: async (worker) => registerWorker(db, worker),
@@ -66,10 +87,10 @@ export function sqliteStore(db: Db): SqliteStore {
     watchForWork: (opts) => watchForWork(db, opts),
 
     getRequest: async (id) => getRequest(db, id),
-    insertRequest: async (write) => insertRequest(db, write),
+    insertRequest: async (write) => changed(insertRequest(db, write)),
     apply: async (plans) => {
       try {
-        return { ok: true, rows: tx(() => applyPlans(db, plans)) };
+        return changed({ ok: true, rows: tx(() => applyPlans(db, plans)) });
       } catch (err) {
         if (err instanceof PlanRefused) return err.refusal;
         throw err;
@@ -81,7 +102,17 @@ export function sqliteStore(db: Db): SqliteStore {
     listRequests: async (query) => listRequests(db, query),
     listRequestRows: async (query) => listRequestRows(db, query),
     listEvents: async (requestId) => requestReads.listEvents(db, requestId),
-    watchRequests: (onChange, pollMs) => requestReads.watchRequests(db, onChange, pollMs),
+    watchRequests: (onChange, pollMs) => {
+      const stopPolling = requestReads.watchRequests(db, onChange, pollMs);
+      watchers.add(onChange);
+      const stop = () => {
+        watchers.delete(onChange);
+        stopPolling();
+        stops.delete(stop);
+      };
+      stops.add(stop);
+      return stop;
+    },
     listRules: async () => rules.listRules(db),
     addRule: async (rule) => rules.addRule(db, rule),
     deleteRule: async (id) => rules.deleteRule(db, id),
