@@ -187,9 +187,16 @@ class Listener {
     let set = this.handlers.get(channel);
     if (!set) this.handlers.set(channel, (set = new Set()));
     set.add(onNotify);
-    // LISTEN twice is harmless: simpler than tracking which channels a new connection has.
-    await (await this.connected()).query(`LISTEN ${channel}`);
-    return () => this.remove(channel, onNotify);
+    const stop = () => this.remove(channel, onNotify);
+    try {
+      // LISTEN twice is harmless: simpler than tracking which channels a new connection has.
+      await (await this.connected()).query(`LISTEN ${channel}`);
+    } catch (err) {
+      // Not listening: the caller may try again, and must not leave a handler behind each time.
+      await stop();
+      throw err;
+    }
+    return stop;
   }
 
   async close(): Promise<void> {
