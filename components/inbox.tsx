@@ -8,7 +8,7 @@ import { decide, decideMany, type Action } from "./decisions";
 import { ConfirmDialog, Dialog, RejectDialog } from "./dialog";
 import { useFeedback } from "./feedback";
 import { duration } from "./format";
-import { useLive, useNow } from "./live";
+import { SAFETY_NET_MS, useLive, useNow } from "./live";
 import { toggled } from "./selection";
 import { useUser } from "./user-context";
 
@@ -29,7 +29,7 @@ export function Inbox({ initial }: { initial: Page }) {
   // When each row first appeared on this screen: the guard against approving a row that slid in
   // under the cursor a moment before the keypress.
   const [firstSeen, setFirstSeen] = useState(() => seen(new Map(), initial.items, Date.now()));
-  const { data, mutate } = useLive<Page>(`/api/dashboard/requests?tab=pending&sort=${sort}&limit=200`, sort === "oldest" ? initial : undefined, 1000, {
+  const { data, mutate } = useLive<Page>(`/api/dashboard/requests?tab=pending&sort=${sort}&limit=200`, sort === "oldest" ? initial : undefined, SAFETY_NET_MS, {
     onSuccess: (page) => setFirstSeen((m) => seen(m, page.items, Date.now())),
   });
   const items = data?.items ?? [];

@@ -25,7 +25,7 @@ export function Nav() {
   const router = useRouter();
   const user = useUser();
   const [leaving, setLeaving] = useState(false);
-  const { data } = useLive<StatsHead>("/api/stats", undefined, 2000);
+  const { data } = useLive<StatsHead>("/api/stats", undefined);
   const pending = data?.tabs.pending;
 
   const logout = async () => {

@@ -8,7 +8,7 @@ import { Figure, Panel } from "./panel";
 import { WorkersTable } from "./workers-table";
 
 export function OverviewView({ initial }: { initial: Overview }) {
-  const { data } = useLive<Overview>("/api/stats", initial, 1000);
+  const { data } = useLive<Overview>("/api/stats", initial);
   const now = useNow();
   const o = data ?? initial;
   const c = o.counts;

@@ -8,7 +8,7 @@ import { decide, type Action } from "./decisions";
 import { RejectDialog } from "./dialog";
 import { useFeedback } from "./feedback";
 import { dateTime, duration } from "./format";
-import { useLive, useNow } from "./live";
+import { SAFETY_NET_MS, useLive, useNow } from "./live";
 import { useUser } from "./user-context";
 
 const ACTIONS: Record<string, Action[]> = { pending: ["approve", "reject"], dead: ["requeue", "discard"], failed: ["requeue"] };
@@ -18,7 +18,7 @@ export function RequestDetailView({ initial }: { initial: Detail }) {
   const user = useUser();
   const now = useNow();
   const done = (TERMINAL_STATUSES as readonly string[]).includes(initial.request.status) && initial.request.status !== "dead";
-  const { data, mutate } = useLive<Detail>(`/api/dashboard/requests/${initial.request.id}`, initial, done ? 10_000 : 1000);
+  const { data, mutate } = useLive<Detail>(`/api/dashboard/requests/${initial.request.id}`, initial, done ? SAFETY_NET_MS : 1000);
   const d = data ?? initial;
   const r = d.request;
   const [rejecting, setRejecting] = useState(false);

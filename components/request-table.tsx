@@ -11,7 +11,7 @@ import { decide, decideMany, type Action } from "./decisions";
 import { ConfirmDialog } from "./dialog";
 import { useFeedback } from "./feedback";
 import { count, dateTime, duration } from "./format";
-import { useNow } from "./live";
+import { SAFETY_NET_MS, useChanges, useNow } from "./live";
 import { toggled } from "./selection";
 import { useUser } from "./user-context";
 
@@ -55,12 +55,13 @@ export function RequestTable({ tab, filters: initialFilters, initial }: { tab: L
     fetchJson,
     {
       fallbackData: [initial],
-      refreshInterval: 2000,
+      refreshInterval: SAFETY_NET_MS,
       refreshWhenHidden: false,
       revalidateFirstPage: true,
       keepPreviousData: true,
     },
   );
+  useChanges(() => void mutate());
   const pages = data ?? [initial];
   const items = pages.flatMap((p) => p.items);
   const last = pages[pages.length - 1];

@@ -12,7 +12,7 @@ const RANGE_LABELS: Record<Range, string> = { "1h": "1 hour", "24h": "24 hours",
 
 export function ThroughputView({ initial }: { initial: Stats }) {
   const [range, setRange] = useState<Range>(initial.throughput.range);
-  const { data } = useLive<Stats>(`/api/stats?range=${range}`, range === initial.throughput.range ? initial : undefined, 5000);
+  const { data } = useLive<Stats>(`/api/stats?range=${range}`, range === initial.throughput.range ? initial : undefined);
   const t = data?.throughput;
 
   return (
