@@ -18,8 +18,8 @@ async function main(extra: readonly Handlers[]): Promise<void> {
   const settings = config();
   // A stop request that arrives while the store opens is kept and handled once started.
   let stopRequest: string | undefined;
-  const early = (why: string) => () => (stopRequest ??= why);
-  for (const signal of ["SIGTERM", "SIGINT"] as const) process.on(signal, early(signal));
+  const early = { SIGTERM: () => (stopRequest ??= "SIGTERM"), SIGINT: () => (stopRequest ??= "SIGINT") };
+  for (const signal of ["SIGTERM", "SIGINT"] as const) process.on(signal, early[signal]);
   const store = await openStore(settings);
   const handlers = extra.reduce<Handlers>((all, more) => ({ ...all, ...more }), builtIn);
   const id = newId();
@@ -63,10 +63,12 @@ async function main(extra: readonly Handlers[]): Promise<void> {
       process.exit(1);
     });
   };
-  process.removeAllListeners("SIGTERM");
-  process.removeAllListeners("SIGINT");
-  process.on("SIGTERM", () => stop("SIGTERM"));
-  process.on("SIGINT", () => stop("SIGINT"));
+  // The real handlers go on before the early ones come off: with no listener in between, Node
+  // would close its signal handle and drop a signal still on its way.
+  for (const signal of ["SIGTERM", "SIGINT"] as const) {
+    process.on(signal, () => stop(signal));
+    process.off(signal, early[signal]);
+  }
   if (stopRequest) stop(stopRequest);
   // The supervisor went away (it was killed): do not run on as an orphan.
   process.on("disconnect", () => stop("supervisor gone"));

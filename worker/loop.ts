@@ -93,8 +93,10 @@ export class WorkerLoop {
           if (claimed.length < limit) this.maybeWork = false;
           for (const message of claimed) this.runMessage(message);
         }
+        // Asking when the next message is due is a round trip on PostgreSQL: a run that finishes
+        // meanwhile sets pumpAgain, and the loop goes round again instead of leaving it uncompleted.
+        if (!this.pumpAgain && !this.maybeWork && !this.stopping) await this.sleepUntilDue();
       } while (this.pumpAgain);
-      if (!this.maybeWork && !this.stopping) await this.sleepUntilDue();
     } finally {
       this.pumping = false;
       if (this.running.size === 0) this.idle?.();
