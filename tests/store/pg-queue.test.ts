@@ -2,6 +2,8 @@
 // the same tests: what SQLite's queue does (lib/db/sqlite/queue), the PostgreSQL way.
 import { describe, expect, it } from "vitest";
 import type { QueueReactions } from "@/lib/db/store";
+import { insertMessages } from "@/lib/db/postgres/queue/enqueue";
+import { eventually } from "../support/eventually";
 import { claimReq, message, onPostgres, QUEUE_NOW, quiet, usePgStore } from "../support/pg";
 import { movePlan, requestRow, submission } from "./pg-requests-fixture";
 
@@ -22,6 +24,27 @@ describe.skipIf(!onPostgres)("PostgreSQL queue store", () => {
     expect(c).toEqual({ id: a!.id, created: false });
     expect(await store().enqueue([message({ idempotencyKey: "k" })])).toEqual([{ id: a!.id, created: false }]);
     expect(await store().enqueue([])).toEqual([]);
+  });
+
+  it("answers a key another transaction was inserting at the same moment with that transaction's message", async () => {
+    let commit!: () => void;
+    const gate = new Promise<void>((resolve) => (commit = resolve));
+    let first!: (id: number) => void;
+    const inserted = new Promise<number>((resolve) => (first = resolve));
+    const holder = store().pg.tx(async (c) => {
+      first((await insertMessages(c, [message({ idempotencyKey: "k" })]))[0]!.id);
+      await gate;
+    });
+    const id = await inserted;
+    const second = store().enqueue([message({ idempotencyKey: "k" })]);
+    // The second insert waits on the first one's uncommitted key, then finds it taken.
+    await eventually(
+      async () => (await store().pg.query(`SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()`)).length,
+      "the second insert waiting",
+    );
+    commit();
+    await holder;
+    expect(await second).toEqual([{ id, created: false }]);
   });
 
   it("claims the highest priority first, FIFO within a priority, only due messages of the asked queues", async () => {

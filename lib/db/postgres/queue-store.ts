@@ -14,7 +14,7 @@ import { heartbeat, listWorkers, markWorkerStopped, registerWorker } from "./que
 /** The queue half of the PostgreSQL store: each method one transaction (or one statement). */
 export function queueStore(pg: Pg): QueueStore {
   return {
-    enqueue: async (messages) => (messages.length ? pg.tx((c) => insertMessages(c, messages)) : []),
+    enqueue: (messages) => insertMessages(pg, messages),
     completeAndClaim: (finished, claim) => completeAndClaim(pg, finished, claim),
     nextDueAt: (now) => nextDueAt(pg, now),
     completeMany: (leases, now) => completeMany(pg, leases, now),

@@ -1,11 +1,12 @@
 import type { Enqueued, NewMessage } from "../../store";
 import type { PgTx } from "../client";
-import { notifyWork } from "./wake";
+import { WORK_CHANNEL } from "./wake";
 
-// One statement for the whole batch. Ids are drawn from the sequence first, in the batch's order,
-// so each message's answer is found again by its id (RETURNING promises no order). A message whose
-// idempotency key is taken, by an older message or by one earlier in this batch, is not inserted
-// and answers with the id that holds the key.
+// One statement for the whole batch, atomic on its own. Ids are drawn from the sequence first, in
+// the batch's order, so each message's answer is found again by its id (RETURNING promises no
+// order). A message whose idempotency key is taken, by an older message or by one earlier in this
+// batch, is not inserted and answers with the id that holds the key. The NOTIFY of each queue that
+// got a message is part of the statement too (delivered at commit).
 const INSERT = `
 WITH input AS (
   SELECT nextval(pg_get_serial_sequence('messages', 'id')) AS id, t.*
@@ -18,30 +19,31 @@ WITH input AS (
   FROM input ORDER BY ord
   ON CONFLICT (idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
   RETURNING id, idempotency_key, queue
+), woke AS (
+  SELECT count(pg_notify('${WORK_CHANNEL}', q.queue)) AS queues FROM (SELECT DISTINCT queue FROM inserted) q
 )
-SELECT coalesce(i.id, same.id, old.id) AS id, i.id IS NOT NULL AS created, i.queue
-FROM input
+SELECT coalesce(i.id, same.id, old.id) AS id, i.id IS NOT NULL AS created
+FROM input CROSS JOIN woke
 LEFT JOIN inserted i ON i.id = input.id
 LEFT JOIN inserted same ON i.id IS NULL AND same.idempotency_key = input.idempotency_key
 LEFT JOIN messages old ON i.id IS NULL AND same.id IS NULL AND old.idempotency_key = input.idempotency_key
 ORDER BY input.ord`;
 
 /**
- * Writes messages inside the caller's transaction and NOTIFYs the work channel of their queues,
- * which listeners receive when that transaction commits. A message whose idempotency key is taken
- * returns the existing one (`created: false`).
+ * Writes messages in one statement (inside the caller's transaction, or alone) and NOTIFYs the
+ * work channel of their queues, which listeners receive when it commits. A message whose
+ * idempotency key is taken returns the existing one (`created: false`).
  */
 export async function insertMessages(c: PgTx, messages: readonly NewMessage[]): Promise<Enqueued[]> {
   if (!messages.length) return [];
   const column = <K extends keyof NewMessage>(key: K) => messages.map((m) => m[key]);
-  const rows = await c.query<{ id: number | null; created: boolean; queue: string | null }>(INSERT, [
+  const rows = await c.query<{ id: number | null; created: boolean }>(INSERT, [
     column("queue"), column("actor"), column("payload"), column("priority"), column("runAt"), column("maxRetries"),
     column("onLeaseLost"), column("groupKey"), column("idempotencyKey"), column("createdAt"),
   ]);
-  await notifyWork(c, rows.flatMap((r) => (r.created && r.queue !== null ? [r.queue] : [])));
-  return Promise.all(
-    rows.map(async (r, i) => ({ id: r.id ?? (await holderOf(c, messages[i]?.idempotencyKey)), created: r.created })),
-  );
+  const answers: Enqueued[] = [];
+  for (const [i, r] of rows.entries()) answers.push({ id: r.id ?? (await holderOf(c, messages[i]?.idempotencyKey)), created: r.created });
+  return answers;
 }
 
 /**
