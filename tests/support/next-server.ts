@@ -76,7 +76,7 @@ export async function startApp(env: Record<string, string>): Promise<RunningApp>
   child.stderr?.on("data", (d: Buffer) => (log += d.toString()));
   const url = `http://127.0.0.1:${port}`;
   const stop = async () => {
-    if (child.exitCode !== null) return;
+    if (child.exitCode !== null || child.signalCode !== null) return; // already gone (killed by a test)
     child.kill("SIGTERM");
     await new Promise((r) => child.once("exit", r));
   };
