@@ -5,6 +5,7 @@ import { ApiError } from "@/lib/http/errors";
 import { bytes, dateTime, duration } from "./format";
 import { useNow } from "./live";
 import { numeric, Panel, PanelTableHead } from "./panel";
+import { RunnersTable } from "./runners-table";
 import { WorkersTable } from "./workers-table";
 
 /** /api/health answers 503 with the same body when a part is down: that is data, not an error. */
@@ -17,7 +18,7 @@ async function fetchHealth(url: string): Promise<Health> {
 
 export function HealthView({ initial }: { initial: Health }) {
   const now = useNow();
-  const { data } = useSWR("/api/health", fetchHealth, { fallbackData: initial, refreshInterval: 2000, refreshWhenHidden: false });
+  const { data, mutate } = useSWR("/api/health", fetchHealth, { fallbackData: initial, refreshInterval: 2000, refreshWhenHidden: false });
   const h = data ?? initial;
   return (
     <div className="space-y-5">
@@ -41,6 +42,10 @@ export function HealthView({ initial }: { initial: Health }) {
 
       <Panel title="Workers">
         <WorkersTable workers={h.workers} now={now} />
+      </Panel>
+
+      <Panel title="Runners">
+        <RunnersTable runners={h.runners} now={now} onChange={() => void mutate()} />
       </Panel>
 
       <div className="grid gap-5 lg:grid-cols-2">

@@ -58,6 +58,12 @@ const schema = z.object({
    */
   GATEHOUSE_WAKE_POLL_MS: z._default(int(1), 100),
   /**
+   * How long a runner's claim on a command lasts without a heartbeat, in seconds: a runner that
+   * dies or loses the network has its commands ended `dead` (interrupted) this long after its last
+   * heartbeat; a server restarted within it loses nothing. (Default: 30)
+   */
+  GATEHOUSE_RUNNER_LEASE_SEC: z._default(int(2, z.maximum(3600)), 30),
+  /**
    * A PostgreSQL database to use instead of the SQLite file, as postgres://user:password@host/db.
    * (Default: unset, SQLite in GATEHOUSE_DB)
    */

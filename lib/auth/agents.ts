@@ -36,8 +36,8 @@ export async function createAgent(
   return { agent: { id, sessions, autoApprove }, token };
 }
 
-/** The sessions an agent record names (a JSON array; anything else reads as none). */
-export function sessionsOf(row: Agent): string[] {
+/** The sessions an agent or runner record names (a JSON array; anything else reads as none). */
+export function sessionsOf(row: Pick<Agent, "sessions">): string[] {
   try {
     const v: unknown = JSON.parse(row.sessions);
     return Array.isArray(v) ? v.map(String) : [];

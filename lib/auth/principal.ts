@@ -3,7 +3,8 @@ import { badRequest, forbidden, unauthorized } from "../http/errors";
 import { checkSameOrigin } from "../http/origin";
 import { agentByToken, type AgentIdentity } from "./agents";
 import { hasRole, type Role } from "./roles";
-import { AGENT_TOKEN_PREFIX } from "./tokens";
+import { runnerByToken, type RunnerIdentity } from "./runners";
+import { AGENT_TOKEN_PREFIX, RUNNER_TOKEN_PREFIX } from "./tokens";
 import { userByToken, type UserIdentity } from "./users";
 import { SESSION_COOKIE, userBySessionCookie } from "./web-sessions";
 
@@ -34,7 +35,10 @@ export async function authenticate(store: Store, req: Request): Promise<Principa
   if (header !== null) {
     const token = BEARER.exec(header.trim())?.[1];
     if (!token) throw badRequest('The Authorization header must be "Bearer <token>".');
-    if (token.startsWith(AGENT_TOKEN_PREFIX)) {
+    // A runner token opens the runner routes and nothing else (requireRunner).
+    if (token.startsWith(RUNNER_TOKEN_PREFIX)) {
+      if (await runnerByToken(store, token)) throw forbidden("A runner token can only claim and report its own sessions' work (/api/runner/…).");
+    } else if (token.startsWith(AGENT_TOKEN_PREFIX)) {
       const agent = await agentByToken(store, token);
       if (agent) return { kind: "agent", agent };
     } else {
@@ -70,4 +74,19 @@ export async function requireAgent(store: Store, req: Request): Promise<AgentIde
   const who = await authenticate(store, req);
   if (who.kind !== "agent") throw forbidden("Only agents submit requests; use an agent token.");
   return who.agent;
+}
+
+/**
+ * The calling runner, by its bearer token alone (no cookies: a runner is a program on another
+ * host). 401 for a missing, unknown or revoked token; 403 for any other kind of token.
+ */
+export async function requireRunner(store: Store, req: Request): Promise<RunnerIdentity> {
+  const token = BEARER.exec(req.headers.get("authorization")?.trim() ?? "")?.[1];
+  if (token?.startsWith(RUNNER_TOKEN_PREFIX)) {
+    const runner = await runnerByToken(store, token);
+    if (runner) return runner;
+    throw unauthorized("This runner token is not valid (revoked, mistyped, or for another Gatehouse).");
+  }
+  await authenticate(store, req);
+  throw forbidden("Only runners use this route; use a runner token.");
 }

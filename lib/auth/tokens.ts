@@ -4,6 +4,7 @@ import { newSecret } from "../ids";
 /** Token prefixes say what a token is when it turns up in a log or a config file. */
 export const AGENT_TOKEN_PREFIX = "gha_";
 export const USER_TOKEN_PREFIX = "ghu_";
+export const RUNNER_TOKEN_PREFIX = "ghr_";
 
 export function newToken(prefix: string): string {
   return prefix + newSecret(32);

@@ -1,5 +1,6 @@
 import path from "node:path";
 import { createAgent } from "../auth/agents";
+import { createRunner } from "../auth/runners";
 import { createUser, issueUserToken } from "../auth/users";
 import { ROLES, type Role } from "../auth/roles";
 import { config } from "../config";
@@ -54,6 +55,22 @@ export async function userAdd(args: Args, stdin: () => Promise<string>, out: (s:
       out(await issueUserToken(store, user.id));
       err("the token is shown only this once.");
     }
+    return 0;
+  } finally {
+    await store.close();
+  }
+}
+
+/** `gatehouse runner add NAME --sessions a,b`: prints the runner's token, once. */
+export async function runnerAdd(args: Args, out: (s: string) => void, err: (s: string) => void): Promise<number> {
+  const [id] = args.positional;
+  const sessions = option(args, "sessions")?.split(",").filter(Boolean);
+  if (!id || !sessions?.length) throw new UsageError("usage: gatehouse runner add NAME --sessions a,b");
+  const store = await openConfiguredStore();
+  try {
+    const { token } = await createRunner(store, { id, sessions });
+    out(token);
+    err(`runner ${id} runs the commands of ${sessions.join(", ")} from now on; its token is shown only this once.`);
     return 0;
   } finally {
     await store.close();

@@ -1,13 +1,17 @@
 import path from "node:path";
-import { agentAdd, userAdd } from "./admin";
+import { agentAdd, runnerAdd, userAdd } from "./admin";
 import { dbCopy } from "./db-copy";
 import { parseArgs, UsageError } from "./args";
+import { runnerStart } from "./runner";
 import { submit } from "./submit";
 
 const USAGE = `usage:
   gatehouse agent add ID --sessions a,b [--auto-approve]   register an agent; prints its token once
   gatehouse user add NAME --role viewer|supervisor|admin [--token]
                                                            add a person (password on stdin)
+  gatehouse runner add NAME --sessions a,b                 register a runner (admin); prints its token once
+  gatehouse runner --server URL --token TOKEN [--concurrency N] [--data-dir DIR]
+                                                           run this host's approved commands (on an agent host)
   gatehouse db copy --to postgres://… [--from FILE]       copy a SQLite database into an empty PostgreSQL one
   gatehouse submit [--session S] [--priority P] [--reason R] [--no-wait] -- COMMAND...
                                                            run a command through Gatehouse and wait
@@ -34,6 +38,8 @@ export async function main(argv: string[]): Promise<number> {
   try {
     if (group === "agent" && verb === "add") return await agentAdd(parseArgs(rest, ["auto-approve"]), out, err);
     if (group === "db" && verb === "copy") return await dbCopy(parseArgs(rest, []), ROOT, out, err);
+    if (group === "runner" && verb === "add") return await runnerAdd(parseArgs(rest, []), out, err);
+    if (group === "runner") return await runnerStart(parseArgs(argv.slice(1), []), process.env, err);
     if (group === "user" && verb === "add") return await userAdd(parseArgs(rest, ["token"]), readStdin, out, err);
     if (group === "submit") {
       const controller = new AbortController();

@@ -1,5 +1,6 @@
 import "server-only";
-import type { DatabaseInfo, QueueCounts, Store } from "../db/store";
+import { config } from "../config";
+import type { DatabaseInfo, QueueCounts, RunnerRecord, Store } from "../db/store";
 import { sessionsOf } from "../auth/agents";
 import { declaredActors } from "../queue/actors";
 import { workerStatuses, type WorkerStatus } from "../queue/workers";
@@ -27,11 +28,17 @@ export interface TmuxHealth {
   sessions: { name: string; attached: boolean; windows: number; agents: string[] }[];
 }
 
+/** A runner as the health page shows it: `connected` while it was seen within its lease. */
+export interface RunnerStatus extends RunnerRecord {
+  state: "connected" | "gone" | "revoked";
+}
+
 export interface Health {
   ok: boolean;
   now: number;
   db: DbHealth;
   workers: WorkerStatus[];
+  runners: RunnerStatus[];
   queues: QueueHealth[];
   tmux: TmuxHealth;
   /** Why `ok` is false, one sentence per part that is down. */
@@ -54,10 +61,24 @@ export async function health(store: Store, now = Date.now()): Promise<Health> {
     }
   }
 
+  const runners = dbHealth.ok ? runnerStatuses(await store.listRunners(), now) : [];
+  for (const r of runners) {
+    if (r.state === "gone") problems.push(`Runner ${r.id} is not connected: commands of ${r.sessions.join(", ")} will wait for it.`);
+  }
+
   const tmux = await tmuxHealth(dbHealth.ok ? store : null);
   if (!tmux.reachable) problems.push(`tmux is not reachable: ${tmux.error ?? "no server"}.`);
 
-  return { ok: problems.length === 0, now, db: dbHealth, workers, queues, tmux, problems };
+  return { ok: problems.length === 0, now, db: dbHealth, workers, runners, queues, tmux, problems };
+}
+
+function runnerStatuses(rows: RunnerRecord[], now: number): RunnerStatus[] {
+  // A connected runner is heard from at least once per lease (its heartbeat), idle or not.
+  const leaseMs = config().GATEHOUSE_RUNNER_LEASE_SEC * 1000;
+  return rows.map((r) => ({
+    ...r,
+    state: r.revokedAt !== null ? "revoked" : r.lastSeenAt !== null && now - r.lastSeenAt <= leaseMs ? "connected" : "gone",
+  }));
 }
 
 async function databaseHealth(store: Store, now: number): Promise<DbHealth> {

@@ -4,7 +4,7 @@
 // caller's. What is not SQL (the state machine's rules, policy, backoff, presentation) lives above,
 // in lib/queue, lib/requests, lib/auth and lib/dashboard, and reaches a store as plain data: a
 // Plan says which guarded transition to make and what follows from it.
-import type { Agent, Request, RequestEvent, Rule, User } from "./rows";
+import type { Agent, Request, RequestEvent, Rule, Runner, User } from "./rows";
 import type { DeadReason, LeaseLostPolicy } from "../queue/states";
 import type { RequestStatus } from "../requests/statuses";
 
@@ -351,6 +351,53 @@ export interface AuthStore {
   deleteWebSession(id: string): Promise<void>;
 }
 
+// ───────────────────────────── runners ─────────────────────────────
+
+/** The worker id under which a runner's leases are held (messages.worker_id). */
+export const runnerWorkerId = (runnerId: string): string => `runner:${runnerId}`;
+
+/** A runner as the health page lists it. */
+export interface RunnerRecord {
+  id: string;
+  sessions: string[];
+  createdAt: number;
+  lastSeenAt: number | null;
+  revokedAt: number | null;
+  /** Messages it holds now. */
+  leased: number;
+}
+
+export type RunnerInsert = { ok: true } | { ok: false; exists: true } | { ok: false; taken: string[] };
+
+/** A message a runner holds, as a report or an output chunk needs it. */
+export interface HeldMessage extends Lease {
+  actor: string;
+  payload: string;
+  /** Times claimed, this claim included. */
+  attempts: number;
+}
+
+export interface RunnerStore {
+  /**
+   * Registers a runner and gives it its message groups, in one transaction: refused when the name
+   * exists, or when another runner already has one of the groups (`taken`).
+   */
+  insertRunner(runner: Runner, groups: readonly string[]): Promise<RunnerInsert>;
+  runnerByTokenHash(hash: string): Promise<Runner | undefined>;
+  listRunners(): Promise<RunnerRecord[]>;
+  /** Marks it revoked and gives its groups back to the local worker; false when there is no live runner by that id. */
+  revokeRunner(id: string, now: number): Promise<boolean>;
+  /**
+   * Leases up to `limit` due messages of the runner's groups under `token` (the same group rules as
+   * completeAndClaim), and records that it was seen, in one transaction.
+   */
+  claimForRunner(runnerId: string, claim: Omit<ClaimRequest, "workerId" | "queues"> & { token: string }): Promise<ClaimedRow[]>;
+  /** Records that the runner was seen and extends every lease it holds; returns them. */
+  runnerHeartbeat(runnerId: string, now: number, leaseMs: number): Promise<Lease[]>;
+  /** The message, if the runner holds it under this lease now. */
+  runnerLease(runnerId: string, lease: Lease): Promise<HeldMessage | undefined>;
+}
+
 // ───────────────────────────── reads for pages ─────────────────────────────
 
 /** One minute's rollup row (see request_minutes in the schema). */
@@ -407,7 +454,7 @@ export interface ReadStore {
 }
 
 /** Everything Gatehouse asks of a database. */
-export interface Store extends QueueStore, RequestStore, AuthStore, ReadStore {
+export interface Store extends QueueStore, RequestStore, AuthStore, RunnerStore, ReadStore {
   readonly kind: StoreKind;
   close(): Promise<void>;
 }

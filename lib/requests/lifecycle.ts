@@ -86,8 +86,15 @@ async function applyPlan(store: Store, p: Plan, t: Transition): Promise<RequestR
 
 // Notices of one session go out one at a time, in order, but in a group of their own: in the
 // commands' group (the session), an approval notice would wait for the session's running command.
+const noticeGroup = (session: string) => `notify:${session}`;
+
 function notice(row: RequestRow, event: NoticeEvent, now: number): NewMessage {
-  return prepareMessage({ actor: "notify_session", payload: { requestId: row.id, session: row.session, event }, groupKey: `notify:${row.session}`, now });
+  return prepareMessage({ actor: "notify_session", payload: { requestId: row.id, session: row.session, event }, groupKey: noticeGroup(row.session), now });
+}
+
+/** The queue groups of a session's messages (its commands, its notices): what a runner of the session takes. */
+export function sessionGroups(session: string): string[] {
+  return [session, noticeGroup(session)];
 }
 
 /** The request's command on the queue: the one place an execution message is made. */

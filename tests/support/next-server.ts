@@ -63,9 +63,9 @@ export interface RunningApp {
   stop: () => Promise<void>;
 }
 
-/** Starts `next start` on a free port; resolves once it answers HTTP. */
-export async function startApp(env: Record<string, string>): Promise<RunningApp> {
-  const port = await freePort();
+/** Starts `next start` on `port` (default: a free one); resolves once it answers HTTP. */
+export async function startApp(env: Record<string, string>, port?: number): Promise<RunningApp> {
+  port ??= await freePort();
   const child = spawn(process.execPath, [NEXT_BIN, "start", "-p", String(port), "-H", "127.0.0.1"], {
     cwd: ROOT,
     env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", ...env },

@@ -1,4 +1,4 @@
-import type { Agent, Request, RequestEvent, Rule, User } from "../rows";
+import type { Agent, Request, RequestEvent, Rule, Runner, User } from "../rows";
 import type { RequestListRow } from "../store";
 
 // PostgreSQL hands rows back keyed by column name (snake_case); Gatehouse's rows are camelCase.
@@ -77,6 +77,8 @@ export const RULE_KEYS: Every<Rule> = {
 
 export const AGENT_KEYS: Every<Agent> = { id: true, tokenHash: true, sessions: true, autoApprove: true, createdAt: true };
 
+export const RUNNER_KEYS: Every<Runner> = { id: true, tokenHash: true, sessions: true, createdAt: true, lastSeenAt: true, revokedAt: true };
+
 export const USER_KEYS: Every<User> = {
   id: true,
   name: true,
@@ -100,6 +102,7 @@ export const EVENT_COLUMNS = selectList(EVENT_KEYS);
 export const RULE_COLUMNS = selectList(RULE_KEYS);
 export const AGENT_COLUMNS = selectList(AGENT_KEYS);
 export const USER_COLUMNS = selectList(USER_KEYS);
+export const RUNNER_COLUMNS = selectList(RUNNER_KEYS);
 /**
  * `INSERT INTO table (…) VALUES ($1, …), (…)` writing every key of each row, and its parameters;
  * the caller appends ON CONFLICT and RETURNING. Column names come from the key records above,

@@ -162,6 +162,26 @@ export const agents = pgTable("agents", {
   createdAt: ms().notNull(),
 });
 
+export const runners = pgTable("runners", {
+  id: text().primaryKey(),
+  tokenHash: text().notNull().unique(),
+  sessions: text().notNull(),
+  createdAt: ms().notNull(),
+  lastSeenAt: ms(),
+  revokedAt: ms(),
+});
+
+export const runnerGroups = pgTable(
+  "runner_groups",
+  {
+    groupKey: text().primaryKey(),
+    runnerId: text()
+      .notNull()
+      .references(() => runners.id, { onDelete: "cascade" }),
+  },
+  (t) => [index("runner_groups_runner").on(t.runnerId)],
+);
+
 export const users = pgTable("users", {
   id: text().primaryKey(),
   name: text().notNull().unique(),
@@ -212,6 +232,7 @@ export type RowTypesMatch = [
   Assert<Equal<typeof requests.$inferSelect, rows.Request>>,
   Assert<Equal<typeof requestEvents.$inferSelect, rows.RequestEvent>>,
   Assert<Equal<typeof agents.$inferSelect, rows.Agent>>,
+  Assert<Equal<typeof runners.$inferSelect, rows.Runner>>,
   Assert<Equal<typeof users.$inferSelect, rows.User>>,
   Assert<Equal<typeof rules.$inferSelect, rows.Rule>>,
 ];

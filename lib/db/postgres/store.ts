@@ -6,6 +6,7 @@ import { migratePg } from "./migrate";
 import { queueStore } from "./queue-store";
 import { readStore } from "./read-store";
 import { requestStore } from "./request-store";
+import { runnerStore } from "./runner-store";
 
 export interface OpenPgOptions extends Partial<PgOptions> {
   /** Apply drizzle/postgres first, under the migration lock. (Default: true) */
@@ -34,6 +35,7 @@ export async function openPostgresStore(url: string, opts: OpenPgOptions = {}): 
     ...queueStore(pg),
     ...requestStore(pg),
     ...authStore(pg),
+    ...runnerStore(pg),
     ...readStore(pg),
     close: () => pg.close(),
   };

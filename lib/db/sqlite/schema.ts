@@ -193,6 +193,38 @@ export const agents = sqliteTable("agents", {
 });
 export type Agent = typeof agents.$inferSelect;
 
+/**
+ * Runners: processes on agent hosts that run the commands of their tmux sessions, talking to the
+ * server over HTTP only. A bearer token (hashed) names one; revoking keeps the row for the record.
+ */
+export const runners = sqliteTable("runners", {
+  id: text().primaryKey(),
+  tokenHash: text().notNull().unique(),
+  /** JSON array of the tmux session names it serves. */
+  sessions: text().notNull(),
+  createdAt: integer().notNull(),
+  /** Its last claim or heartbeat: the health page's "connected". */
+  lastSeenAt: integer(),
+  revokedAt: integer(),
+});
+export type Runner = typeof runners.$inferSelect;
+
+/**
+ * Which queue message groups (lib/requests: a session's commands, `notify:` + session for its
+ * notices) a live runner takes. The local worker's claim skips every group listed here, so a tmux
+ * session belongs to exactly one place; a revoked runner's rows go, and its sessions are local again.
+ */
+export const runnerGroups = sqliteTable(
+  "runner_groups",
+  {
+    groupKey: text().primaryKey(),
+    runnerId: text()
+      .notNull()
+      .references(() => runners.id, { onDelete: "cascade" }),
+  },
+  (t) => [index("runner_groups_runner").on(t.runnerId)],
+);
+
 /** People who sign in to the dashboard. */
 export const users = sqliteTable("users", {
   id: text().primaryKey(),

@@ -18,6 +18,8 @@ import * as reads from "./reads";
 import { applyPlans, getRequest, PlanRefused } from "./requests/apply";
 import { insertRequest } from "./requests/insert";
 import { listRequestRows, listRequests } from "./requests/list";
+import { claimForRunner } from "./queue/claim-runner";
+import * as runners from "./runners";
 import * as requestReads from "./requests/reads";
 import * as rules from "./requests/rules";
 
@@ -130,6 +132,14 @@ export function sqliteStore(db: Db): SqliteStore {
     createWebSession: async (session, now) => auth.createWebSession(db, session, now),
     webSessionUser: async (id, now) => auth.webSessionUser(db, id, now),
     deleteWebSession: async (id) => auth.deleteWebSession(db, id),
+
+    insertRunner: async (runner, groups) => runners.insertRunner(db, runner, groups),
+    runnerByTokenHash: async (hash) => runners.runnerByTokenHash(db, hash),
+    listRunners: async () => runners.listRunners(db),
+    revokeRunner: async (id, now) => runners.revokeRunner(db, id, now),
+    claimForRunner: async (runnerId, claim) => claimForRunner(db, runnerId, claim),
+    runnerHeartbeat: async (id, now, leaseMs) => runners.runnerHeartbeat(db, id, now, leaseMs),
+    runnerLease: async (id, lease) => runners.runnerLease(db, id, lease),
 
     statusCounts: async () => reads.statusCounts(db),
     minutes: async (fromMinute) => reads.minutes(db, fromMinute),

@@ -13,12 +13,14 @@ const DUE = (alias: string) => `${alias}.state = 'ready' AND ${alias}.run_at <= 
 // taking from is left to it), and only then, in a new statement whose snapshot is taken after the
 // lock (READ COMMITTED), counts the group's leased messages and finds its first due one: whoever
 // held the lock before has committed, and no one else can lease from the group until we commit.
-// The groups tried are those whose first due message would be among the first $4 taken.
+// The groups tried are those whose first due message would be among the first $4 taken, leaving
+// out the groups a runner has (runner_groups): those messages are the runner's alone.
 const LOCK_GROUPS = `
 SELECT group_key AS "groupKey" FROM (
   SELECT group_key FROM (
     SELECT DISTINCT ON (m.group_key) m.group_key, m.priority, m.id FROM messages m
     WHERE ${DUE("m")} AND m.group_key IS NOT NULL
+      AND NOT EXISTS (SELECT 1 FROM runner_groups g WHERE g.group_key = m.group_key)
     ORDER BY m.group_key, m.priority DESC, m.id
   ) firsts
   WHERE (SELECT count(*) FROM messages l WHERE l.state = 'leased' AND l.group_key = firsts.group_key) < $3

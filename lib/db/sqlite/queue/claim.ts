@@ -21,11 +21,13 @@ interface Row {
 // Each condition costs ~10 µs per claim even when it short-circuits, so there is one statement per
 // combination: the queue filter only for a worker of some queues, the group conditions only while
 // some ready message has a group key (checked in the same transaction, on a partial index).
+// Groups a runner has (runner_groups: its sessions' commands and notices) are its alone.
 function claimSql(byQueue: boolean, groups: boolean): string {
   const inQueues = (alias: string) => (byQueue ? `AND ${alias}.queue IN (SELECT value FROM json_each(@queues))` : "");
   const groupRule = `
     AND (m.group_key IS NULL OR (
-      (SELECT count(*) FROM messages l WHERE l.state = 'leased' AND l.group_key = m.group_key) < @group_limit
+      NOT EXISTS (SELECT 1 FROM runner_groups g WHERE g.group_key = m.group_key)
+      AND (SELECT count(*) FROM messages l WHERE l.state = 'leased' AND l.group_key = m.group_key) < @group_limit
       AND NOT EXISTS (
         SELECT 1 FROM messages e
         WHERE e.state = 'ready' AND e.group_key = m.group_key AND e.run_at <= @now

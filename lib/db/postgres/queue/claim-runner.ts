@@ -1,0 +1,57 @@
+import { runnerWorkerId, type ClaimedRow, type ClaimRequest } from "../../store";
+import type { Pg } from "../client";
+
+// A runner's claim takes only messages of its own groups (runner_groups), under the group rules of
+// the worker's claim (lib/db/postgres/queue/claim.ts): first the advisory lock of each group it
+// means to take from, without waiting, then, in a statement whose snapshot follows the locks, the
+// group's first due message while fewer than groupLimit of the group are leased.
+const LOCK_GROUPS = `
+SELECT group_key AS "groupKey" FROM (
+  SELECT group_key FROM (
+    SELECT DISTINCT ON (m.group_key) m.group_key, m.priority, m.id FROM runner_groups g
+    JOIN messages m ON m.group_key = g.group_key AND m.state = 'ready' AND m.run_at <= $2
+    WHERE g.runner_id = $1
+    ORDER BY m.group_key, m.priority DESC, m.id
+  ) firsts
+  WHERE (SELECT count(*) FROM messages l WHERE l.state = 'leased' AND l.group_key = firsts.group_key) < $3
+  ORDER BY priority DESC, id
+  LIMIT $4
+) wanted
+WHERE pg_try_advisory_xact_lock(hashtext('gatehouse.group'), hashtext(group_key))`;
+
+const CLAIM = `
+UPDATE messages m
+SET state = 'leased', lease_token = $5, lease_expires_at = $6, worker_id = $7, attempts = m.attempts + 1, started_at = $2
+FROM (
+  SELECT c.id FROM messages c
+  WHERE c.state = 'ready' AND c.run_at <= $2 AND c.group_key = ANY($1::text[])
+    AND (SELECT count(*) FROM messages l WHERE l.state = 'leased' AND l.group_key = c.group_key) < $3
+    AND NOT EXISTS (
+      SELECT 1 FROM messages e
+      WHERE e.state = 'ready' AND e.run_at <= $2 AND e.group_key = c.group_key
+        AND (e.priority > c.priority OR (e.priority = c.priority AND e.id < c.id)))
+  ORDER BY c.priority DESC, c.id
+  LIMIT $4
+  FOR UPDATE SKIP LOCKED
+) picked
+WHERE m.id = picked.id
+RETURNING m.id, m.queue, m.actor, m.payload, m.priority, m.attempts, m.max_retries AS "maxRetries",
+  m.group_key AS "groupKey", m.created_at AS "createdAt"`;
+
+/** A runner's claim and its "last seen", in one transaction. */
+export function claimForRunner(
+  pg: Pg,
+  runnerId: string,
+  req: Omit<ClaimRequest, "workerId" | "queues"> & { token: string },
+): Promise<ClaimedRow[]> {
+  return pg.tx(async (c) => {
+    await c.query(`UPDATE runners SET last_seen_at = $2 WHERE id = $1`, [runnerId, req.now]);
+    const locked = await c.query<{ groupKey: string }>(LOCK_GROUPS, [runnerId, req.now, req.groupLimit, req.limit]);
+    if (!locked.length) return [];
+    const rows = await c.query<Omit<ClaimedRow, "leaseToken">>(CLAIM, [
+      locked.map((g) => g.groupKey), req.now, req.groupLimit, req.limit, req.token, req.now + req.leaseMs, runnerWorkerId(runnerId),
+    ]);
+    rows.sort((a, b) => b.priority - a.priority || a.id - b.id);
+    return rows.map((r) => ({ ...r, leaseToken: req.token }));
+  });
+}

@@ -1,0 +1,72 @@
+import { runnerWorkerId, type ClaimedRow, type ClaimRequest } from "../../store";
+import type { Db } from "../client";
+import { perDb } from "../per-db";
+
+interface Row {
+  id: number;
+  queue: string;
+  actor: string;
+  payload: string;
+  priority: number;
+  attempts: number;
+  max_retries: number;
+  group_key: string | null;
+  created_at: number;
+}
+
+// A runner takes only messages of its own groups (runner_groups), with the group rules of the
+// worker's claim (lib/db/sqlite/queue/claim.ts): while fewer than @group_limit of the group are
+// leased, by whoever, and only the group's first due message. The join starts from the runner's
+// few groups and reads each one's ready messages from messages_ready_group.
+const CLAIM = `
+UPDATE messages
+SET state = 'leased', lease_token = @token, lease_expires_at = @expires, worker_id = @worker,
+    attempts = attempts + 1, started_at = @now
+WHERE id IN (
+  SELECT m.id FROM runner_groups g
+  JOIN messages m ON m.group_key = g.group_key AND m.state = 'ready' AND m.run_at <= @now
+  WHERE g.runner_id = @runner
+    AND (SELECT count(*) FROM messages l WHERE l.state = 'leased' AND l.group_key = m.group_key) < @group_limit
+    AND NOT EXISTS (
+      SELECT 1 FROM messages e
+      WHERE e.state = 'ready' AND e.group_key = m.group_key AND e.run_at <= @now
+        AND (e.priority > m.priority OR (e.priority = m.priority AND e.id < m.id)))
+  ORDER BY m.priority DESC, m.id
+  LIMIT @limit)
+RETURNING id, queue, actor, payload, priority, attempts, max_retries, group_key, created_at`;
+
+const statements = perDb(({ $client: c }) => {
+  const claim = c.prepare<[Record<string, unknown>], Row>(CLAIM);
+  const seen = c.prepare<[number, string]>(`UPDATE runners SET last_seen_at = ? WHERE id = ?`);
+  return {
+    claim: c.transaction((runnerId: string, params: Record<string, unknown> & { now: number }) => {
+      seen.run(params.now, runnerId);
+      return claim.all(params);
+    }),
+  };
+});
+
+/** A runner's claim, in one IMMEDIATE transaction (two claimers never take the same message). */
+export function claimForRunner(db: Db, runnerId: string, req: Omit<ClaimRequest, "workerId" | "queues"> & { token: string }): ClaimedRow[] {
+  const rows = statements(db).claim.immediate(runnerId, {
+    token: req.token,
+    expires: req.now + req.leaseMs,
+    worker: runnerWorkerId(runnerId),
+    runner: runnerId,
+    now: req.now,
+    group_limit: req.groupLimit,
+    limit: req.limit,
+  });
+  return rows.map((r) => ({
+    id: r.id,
+    leaseToken: req.token,
+    queue: r.queue,
+    actor: r.actor,
+    payload: r.payload,
+    priority: r.priority,
+    attempts: r.attempts,
+    maxRetries: r.max_retries,
+    groupKey: r.group_key,
+    createdAt: r.created_at,
+  }));
+}

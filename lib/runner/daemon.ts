@@ -1,0 +1,201 @@
+import path from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import type { Lease } from "../db/store";
+import type { Outcome, Report, RunnerJob } from "../runners/protocol";
+import type { Tmux } from "../tmux/client";
+import { RunnerClient, ServerError } from "./client";
+import { Outbox } from "./outbox";
+import { runJob } from "./run-job";
+
+export interface RunnerOptions {
+  server: string;
+  token: string;
+  /** Jobs run at once. */
+  concurrency: number;
+  /** Holds jobs/, inbox/ and outbox/ (reports not yet accepted). */
+  dataDir: string;
+  tmux: Tmux;
+  outputCapBytes: number;
+  log: (line: string) => void;
+}
+
+/** How long the server may hold one claim while there is nothing to do, in seconds. */
+const WAIT_SEC = 25;
+/** After a failed call, wait this long, doubling up to MAX_BACKOFF_MS: no hot loop while the server is away. */
+const BACKOFF_MS = 500;
+const MAX_BACKOFF_MS = 10_000;
+
+interface Running {
+  job: RunnerJob;
+  controller: AbortController;
+  /** When it was received: a heartbeat sent before then knew nothing of it. */
+  since: number;
+}
+
+/**
+ * The runner: long-polls the server for its sessions' jobs (one open request while it has a free
+ * slot, never a polling loop), runs each on this host, and reports how each ended. A report is on
+ * disk before it is first sent and is sent until the server accepts it. The heartbeat keeps its
+ * leases; a job whose lease the server no longer lists (it ran out, the runner was partitioned)
+ * is stopped, and never started again.
+ */
+export class RunnerDaemon {
+  private readonly client: RunnerClient;
+  private readonly outbox: Outbox;
+  private readonly running = new Map<number, Running>();
+  private readonly sending = new Set<Promise<void>>();
+  private stopping = false;
+  private poll: AbortController | undefined;
+  private slotFreed: (() => void) | undefined;
+  private heartbeatTimer: NodeJS.Timeout | undefined;
+  private leaseMs = 30_000;
+  private idle: (() => void) | undefined;
+
+  constructor(private readonly opts: RunnerOptions) {
+    this.client = new RunnerClient(opts.server, opts.token);
+    this.outbox = new Outbox(path.join(opts.dataDir, "outbox"));
+  }
+
+  async start(): Promise<void> {
+    for (const report of await this.outbox.pending()) this.send(report);
+    this.scheduleHeartbeat(0);
+    void this.pollLoop();
+  }
+
+  private async pollLoop(): Promise<void> {
+    let backoff = BACKOFF_MS;
+    while (!this.stopping) {
+      const free = this.opts.concurrency - this.running.size;
+      if (free <= 0) {
+        await new Promise<void>((resolve) => (this.slotFreed = resolve));
+        continue;
+      }
+      this.poll = new AbortController();
+      try {
+        const { jobs, leaseMs } = await this.client.claim(free, WAIT_SEC, this.poll.signal);
+        this.leaseMs = leaseMs;
+        backoff = BACKOFF_MS;
+        for (const job of jobs) this.launch(job);
+      } catch (e) {
+        if (this.stopping) break;
+        if (e instanceof ServerError && e.status === 401) {
+          this.opts.log(`the server refuses this runner's token (revoked?): stopping. ${e.message}`);
+          void this.stop(0);
+          break;
+        }
+        this.opts.log(`claiming failed; trying again in ${backoff} ms: ${(e as Error).message}`);
+        await sleep(backoff);
+        backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
+      }
+    }
+  }
+
+  private launch(job: RunnerJob): void {
+    const controller = new AbortController();
+    this.running.set(job.id, { job, controller, since: Date.now() });
+    const ctx = {
+      tmux: this.opts.tmux,
+      client: this.client,
+      jobsDir: path.join(this.opts.dataDir, "jobs"),
+      inboxDir: path.join(this.opts.dataDir, "inbox"),
+      outputCapBytes: this.opts.outputCapBytes,
+      signal: controller.signal,
+    };
+    if (job.kind === "command") this.opts.log(`request ${job.requestId}: running in ${job.session}`);
+    void runJob(job, ctx).then(async (outcome) => {
+      await this.finish(job, outcome);
+      this.running.delete(job.id);
+      this.slotFreed?.();
+      if (this.running.size === 0) this.idle?.();
+    });
+  }
+
+  private async finish(job: RunnerJob, outcome: Outcome): Promise<void> {
+    if (job.kind === "command") this.opts.log(`request ${job.requestId}: ${outcome.kind}${"error" in outcome && outcome.error ? ` (${outcome.error})` : ""}`);
+    const report: Report = { id: job.id, leaseToken: job.leaseToken, outcome };
+    try {
+      await this.outbox.put(report);
+    } catch (e) {
+      this.opts.log(`could not keep the report of message ${job.id} on disk (${(e as Error).message}); sending it anyway`);
+    }
+    this.send(report);
+  }
+
+  /** Sends a report until the server accepts it (or says the lease is gone), then drops its file. */
+  private send(report: Report): void {
+    const sending = (async () => {
+      for (let backoff = BACKOFF_MS; ; backoff = Math.min(backoff * 2, MAX_BACKOFF_MS)) {
+        try {
+          const recorded = await this.client.report(report, report.outcome);
+          if (!recorded) this.opts.log(`message ${report.id}: already recorded, or its lease ran out (the server ended it)`);
+          await this.outbox.remove(report.id);
+          return;
+        } catch (e) {
+          // 4xx other than an unreachable server or a busy one: this report will never be taken.
+          if (e instanceof ServerError && e.status >= 400 && e.status < 500 && e.status !== 429 && e.status !== 401) {
+            this.opts.log(`message ${report.id}: the server refuses its report (${e.message}); dropped`);
+            await this.outbox.remove(report.id);
+            return;
+          }
+          this.opts.log(`message ${report.id}: report not accepted yet (${(e as Error).message}); trying again in ${backoff} ms`);
+          await sleep(backoff);
+        }
+      }
+    })();
+    this.sending.add(sending);
+    void sending.finally(() => this.sending.delete(sending));
+  }
+
+  private scheduleHeartbeat(ms: number): void {
+    if (this.stopping) return;
+    // Five beats per lease: a beat or two lost to a slow network never loses a lease.
+    this.heartbeatTimer = setTimeout(() => void this.heartbeat(), ms);
+  }
+
+  private async heartbeat(): Promise<void> {
+    const sentAt = Date.now();
+    try {
+      const { held, leaseMs } = await this.client.heartbeat();
+      this.leaseMs = leaseMs;
+      this.abandonLost(held, sentAt);
+    } catch (e) {
+      this.opts.log(`heartbeat failed: ${(e as Error).message}`);
+    }
+    this.scheduleHeartbeat(Math.max(200, this.leaseMs / 5));
+  }
+
+  /** Stops the jobs the server no longer lists as ours: their leases ran out and they were ended there. */
+  private abandonLost(held: readonly Lease[], sentAt: number): void {
+    const ours = new Set(held.map((l) => `${l.id}/${l.leaseToken}`));
+    for (const run of this.running.values()) {
+      if (run.since < sentAt && !ours.has(`${run.job.id}/${run.job.leaseToken}`) && !run.controller.signal.aborted) {
+        this.opts.log(`message ${run.job.id}: the server ended it (lease lost); stopping it here`);
+        run.controller.abort(new Error("the server says this runner no longer holds it (its lease ran out)"));
+      }
+    }
+  }
+
+  /**
+   * Stops claiming, lets running jobs finish for up to `graceMs`, stops the rest (reported
+   * interrupted), and waits a little for reports to be accepted; what is not stays on disk for
+   * the next start to send.
+   */
+  async stop(graceMs: number): Promise<void> {
+    if (this.stopping) return;
+    this.stopping = true;
+    this.poll?.abort();
+    this.slotFreed?.();
+    clearTimeout(this.heartbeatTimer);
+    if (this.running.size > 0) {
+      let timer: NodeJS.Timeout | undefined;
+      await new Promise<void>((resolve) => {
+        this.idle = resolve;
+        timer = setTimeout(resolve, graceMs);
+      });
+      clearTimeout(timer);
+    }
+    for (const run of this.running.values()) run.controller.abort(new Error("the runner is stopping"));
+    while (this.running.size > 0) await sleep(20);
+    await Promise.race([Promise.all(this.sending), sleep(5_000)]);
+  }
+}

@@ -1,0 +1,69 @@
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { eventually } from "../support/eventually";
+import { hosts, inboxTexts, type Hosts } from "./harness";
+
+// The web server's and the local worker's tmux: a private socket with no server behind it, so that
+// nothing here touches the user's own tmux.
+const env = { GATEHOUSE_TMUX_SOCKET: `gh-test-none-${process.pid}` };
+
+describe("runners on two hosts", () => {
+  let h: Hosts;
+  beforeAll(async () => {
+    h = await hosts(env);
+  }, 180_000);
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  it("runs each agent's commands on its own host, in that host's tmux, and delivers the notices there", async () => {
+    const onA = await h.approved("echo ran-in $TMUX");
+    const onB = await h.approved("echo ran-in $TMUX", { session: "claude-frontend" });
+    const [a, b] = await Promise.all([h.reaches(onA, "succeeded"), h.reaches(onB, "succeeded")]);
+    expect(a.output).toContain(`/${h.a.server.tmux.socket},`);
+    expect(b.output).toContain(`/${h.b.server.tmux.socket},`);
+    expect(a.exitCode).toBe(0);
+    expect(existsSync(path.join(h.a.dataDir, "jobs", onA))).toBe(true);
+    expect(existsSync(path.join(h.b.dataDir, "jobs", onA))).toBe(false);
+    expect(existsSync(path.join(h.api.dir, "jobs", onA, "exit"))).toBe(false);
+    await eventually(() => inboxTexts(h.a, "claude-backend-api").some((t) => t.startsWith(`Request ${onA} succeeded`)), "the finished notice on host a");
+    expect(inboxTexts(h.a, "claude-backend-api").some((t) => t.startsWith(`Request ${onA} approved by alice`))).toBe(true);
+    expect(inboxTexts(h.b, "claude-backend-api")).toEqual([]);
+    await eventually(() => inboxTexts(h.b, "claude-frontend").some((t) => t.startsWith(`Request ${onB} succeeded`)), "the finished notice on host b");
+  });
+
+  it("records a non-zero exit as failed, with its output", async () => {
+    const id = await h.approved("echo oops >&2; exit 3");
+    const r = await h.reaches(id, "failed");
+    expect(r.exitCode).toBe(3);
+    expect(r.output).toContain("oops");
+  });
+
+  it("runs one command at a time per session", async () => {
+    const first = await h.approved("sleep 0.6");
+    const second = await h.approved("sleep 0.1");
+    const [r1, r2] = await Promise.all([h.reaches(first, "succeeded"), h.reaches(second, "succeeded")]);
+    expect(Date.parse(r2.startedAt as string)).toBeGreaterThanOrEqual(Date.parse(r1.finishedAt as string));
+  });
+
+  it("shows a running command's output on the request page while it runs", async () => {
+    const id = await h.approved("echo first-line; sleep 3; echo second-line");
+    const live = await eventually(async () => {
+      const r = await h.api.call("GET", `/api/dashboard/requests/${id}`, { token: h.api.tokens.viewer });
+      return r.body.request?.status === "running" && (r.body.live?.output as string | undefined)?.includes("first-line") ? r.body.live : undefined;
+    }, "the first line on the request page while it runs");
+    expect(live.output).not.toContain("second-line");
+    const done = await h.reaches(id, "succeeded");
+    expect(done.output).toContain("second-line");
+  });
+
+  it("lists the runners on the health page's data, connected", async () => {
+    const r = await h.api.call("GET", "/api/health");
+    const runners = r.body.runners as { id: string; state: string; sessions: string[] }[];
+    expect(runners.map((x) => [x.id, x.state, x.sessions])).toEqual([
+      ["host-a", "connected", ["claude-backend-api", "claude-shared"]],
+      ["host-b", "connected", ["claude-frontend"]],
+    ]);
+  });
+});
