@@ -32,11 +32,11 @@ WHERE pg_try_advisory_xact_lock(hashtext('gatehouse.group'), hashtext(group_key)
 // A message with a group key is claimable only from a group locked above, while fewer than
 // groupLimit of its group are leased, and only as the first due message of its group (so one
 // batch never takes two of a group). Ungrouped messages: SKIP LOCKED alone, so claimers never
-// wait on each other's rows.
+// wait on each other's rows. The candidates are picked (and locked) once, in a MATERIALIZED CTE: a subquery joined to the
+// UPDATE could be run again by the plan, locking a different batch. The UPDATE checks the state
+// again anyway: it must never lease a message that is not ready.
 const CLAIM = `
-UPDATE messages m
-SET state = 'leased', lease_token = $6, lease_expires_at = $7, worker_id = $8, attempts = m.attempts + 1, started_at = $1
-FROM (
+WITH picked AS MATERIALIZED (
   SELECT c.id FROM messages c
   WHERE ${DUE("c")}
     AND (c.group_key IS NULL OR (
@@ -49,8 +49,11 @@ FROM (
   ORDER BY c.priority DESC, c.id
   LIMIT $4
   FOR UPDATE SKIP LOCKED
-) picked
-WHERE m.id = picked.id
+)
+UPDATE messages m
+SET state = 'leased', lease_token = $6, lease_expires_at = $7, worker_id = $8, attempts = m.attempts + 1, started_at = $1
+FROM picked
+WHERE m.id = picked.id AND m.state = 'ready'
 RETURNING m.id, m.queue, m.actor, m.payload, m.priority, m.attempts, m.max_retries AS "maxRetries",
   m.group_key AS "groupKey", m.created_at AS "createdAt"`;
 
