@@ -7,6 +7,7 @@ command -v tmux >/dev/null 2>&1 || need+=(tmux)
 [ -x /usr/bin/chromium ] || need+=(chromium)
 # tests/support/pg.ts runs initdb and pg_ctl from Debian's layout; the package's own cluster is not used.
 compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || need+=(postgresql)
+[ -x /usr/bin/promtool ] || need+=(prometheus) # promtool check metrics, in tests/dashboard/metrics.test.ts
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" -ne 0 ]; then
   echo "Missing Debian packages: ${need[*]}. Install them with: sudo apt-get install -y ${need[*]}" >&2

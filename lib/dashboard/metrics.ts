@@ -1,60 +1,74 @@
 import "server-only";
 import type { Store } from "../db/store";
-import { requestCounts } from "./counts";
+import { requestCounts, type StatusCounts } from "./counts";
 import type { Health } from "./health";
-import { throughput } from "./throughput";
+import { histogramSamples } from "./latency-histogram";
+import { healthFamilies } from "./metrics-health";
+import { exposition, type MetricFamily } from "./prometheus-text";
+import { REACHED, requestTotals, type RequestTotals } from "./request-totals";
 
-type Labels = Record<string, string | number>;
-const QUANTILES = { p50: "0.5", p95: "0.95", p99: "0.99" } as const;
+// Why not prom-client: it is built to count inside the process (inc/observe as things happen, then
+// aggregate across a cluster's workers). Here nothing is counted in the web process: each scrape
+// reads the database that every web server and worker writes, so every figure is a value to set.
+// Its Histogram can only be fed one observation at a time, not the rollups' bucket counts, so the
+// histograms would still be hand-built; what would remain is formatting, which prometheus-text.ts
+// does in a few lines and `promtool check metrics` verifies in the tests.
+//
+// Every web server reads the same database, so each reports the same figures: aggregate them
+// across instances with max (or scrape one), not sum.
 
-/** Prometheus text exposition (version 0.0.4) of Gatehouse's state, from the same reads as the pages. */
+/** Prometheus text exposition (version 0.0.4) of Gatehouse's state, read from the database at each scrape. */
 export async function prometheusMetrics(store: Store, h: Health, now = Date.now()): Promise<string> {
-  const out: string[] = [];
-  const metric = (name: string, type: "gauge" | "counter", help: string, samples: [Labels, number][]) => {
-    out.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
-    for (const [labels, value] of samples) out.push(`${name}${labelText(labels)} ${value}`);
-  };
-
-  const [counts, hour] = await Promise.all([requestCounts(store), throughput(store, "1h", now)]);
-  metric("gatehouse_requests", "gauge", "Requests by status (dead excludes discarded dead letters).",
-    Object.entries(counts).map(([status, n]) => [{ status }, n]));
-
-  metric("gatehouse_requests_last_hour", "gauge", "Requests submitted, decided, started, succeeded, failed and dead-lettered in the last hour.",
-    Object.entries(hour.totals).map(([event, n]) => [{ event }, n]));
-  const latency: [Labels, number][] = [];
-  for (const [name, p] of Object.entries(hour.latency)) {
-    for (const q of ["p50", "p95", "p99"] as const) {
-      const v = p[q];
-      if (v !== null) latency.push([{ stage: name, quantile: QUANTILES[q] }, v / 1000]);
-    }
-  }
-  metric("gatehouse_latency_seconds", "gauge",
-    "Latency quantiles since the start of the previous hour: decision (created to decided), wait (queued to started), run (started to finished).",
-    latency);
-
-  metric("gatehouse_up", "gauge", "1 when every part of Gatehouse is healthy.", [[{}, h.ok ? 1 : 0]]);
-  metric("gatehouse_worker_up", "gauge", "1 for a worker with a fresh heartbeat.",
-    h.workers.map((w) => [{ worker: w.id, host: w.host, pid: w.pid }, w.state === "up" ? 1 : 0]));
-  metric("gatehouse_worker_in_flight", "gauge", "Messages a worker is running now.",
-    h.workers.map((w) => [{ worker: w.id }, w.inFlight]));
-  metric("gatehouse_worker_processed_total", "counter", "Messages a worker has finished.",
-    h.workers.map((w) => [{ worker: w.id }, w.processed]));
-  metric("gatehouse_worker_failed_total", "counter", "Messages that failed in a worker.",
-    h.workers.map((w) => [{ worker: w.id }, w.failed]));
-  metric("gatehouse_queue_messages", "gauge", "Queue messages by state.",
-    h.queues.flatMap((q) => [[{ queue: q.queue, state: "ready" }, q.ready], [{ queue: q.queue, state: "leased" }, q.leased], [{ queue: q.queue, state: "dead" }, q.dead]] as [Labels, number][]));
-  metric("gatehouse_queue_oldest_ready_age_seconds", "gauge", "Age of the oldest ready message in a queue.",
-    h.queues.map((q) => [{ queue: q.queue }, q.oldestReadyAt === null ? 0 : Math.max(0, (now - q.oldestReadyAt) / 1000)]));
-  metric("gatehouse_queue_actors_without_consumer", "gauge", "Actors of a queue that no live worker handles.",
-    h.queues.map((q) => [{ queue: q.queue }, q.actorsWithoutConsumer.length]));
-  metric("gatehouse_db_size_bytes", "gauge", "Size of the database (the SQLite file, or the PostgreSQL database).", [[{}, h.db.sizeBytes]]);
-  if (h.db.walBytes !== undefined) metric("gatehouse_db_wal_bytes", "gauge", "Size of the SQLite write-ahead log.", [[{}, h.db.walBytes]]);
-  metric("gatehouse_tmux_up", "gauge", "1 when the tmux server answers.", [[{}, h.tmux.reachable ? 1 : 0]]);
-  metric("gatehouse_tmux_sessions", "gauge", "tmux sessions on Gatehouse's server.", [[{}, h.tmux.sessions.length]]);
-  return out.join("\n") + "\n";
+  // minutes(0) reads every minute row ever written, so a scrape costs more as history grows; a
+  // store read that sums them in SQL would make it one row.
+  const [counts, minutes, latency, oldestPendingAt] = await Promise.all([
+    requestCounts(store),
+    store.minutes(0),
+    store.latency(0),
+    store.oldestPendingAt(),
+  ]);
+  const totals = requestTotals(minutes, latency, counts);
+  return exposition([...requestFamilies(totals, counts, oldestPendingAt, now), ...healthFamilies(h, now)]);
 }
 
-function labelText(labels: Labels): string {
-  const parts = Object.entries(labels).map(([k, v]) => `${k}="${String(v).replace(/\\/g, "\\\\").replace(/\n/g, "\\n").replace(/"/g, '\\"')}"`);
-  return parts.length ? `{${parts.join(",")}}` : "";
+const MIDDLE_NOTE = "_sum is estimated from the middle of each quarter-octave rollup bucket (within about 9%); buckets and _count are exact.";
+
+function requestFamilies(totals: RequestTotals, counts: StatusCounts, oldestPendingAt: number | null, now: number): MetricFamily[] {
+  return [
+    { name: "gatehouse_requests_submitted_total", type: "counter", help: "Requests agents have submitted.", samples: [{ value: totals.submitted }] },
+    {
+      name: "gatehouse_requests_reached_total", type: "counter",
+      help: "Times a request entered a status (queued again after a retry or requeue counts again).",
+      samples: REACHED.map((status) => ({ labels: { status }, value: totals.reached[status] })),
+    },
+    {
+      name: "gatehouse_requests_decided_total", type: "counter",
+      help: "Approvals and rejections: by a policy rule or auto-approval at submission, or by a person.",
+      samples: [{ labels: { by: "person" }, value: totals.decided.person }, { labels: { by: "policy" }, value: totals.decided.policy }],
+    },
+    {
+      name: "gatehouse_request_decision_duration_seconds", type: "histogram",
+      help: `Time from submission to a person's approval or rejection (policy decisions are not in it). ${MIDDLE_NOTE}`,
+      samples: histogramSamples(totals.latency.decision),
+    },
+    {
+      name: "gatehouse_request_wait_duration_seconds", type: "histogram",
+      help: `Time from approval (enqueue) to a worker starting the command. ${MIDDLE_NOTE}`,
+      samples: histogramSamples(totals.latency.wait),
+    },
+    {
+      name: "gatehouse_request_run_duration_seconds", type: "histogram",
+      help: `Time a command ran, for those that succeeded or failed. ${MIDDLE_NOTE}`,
+      samples: histogramSamples(totals.latency.run),
+    },
+    {
+      name: "gatehouse_requests", type: "gauge",
+      help: "Requests by status now (dead leaves out discarded dead letters, which are under discarded); pending ones wait for a person.",
+      samples: Object.entries(counts).map(([status, n]) => ({ labels: { status }, value: n })),
+    },
+    {
+      name: "gatehouse_pending_oldest_age_seconds", type: "gauge", help: "How long the oldest pending request has waited for a person; 0 when none waits.",
+      samples: [{ value: oldestPendingAt === null ? 0 : Math.max(0, (now - oldestPendingAt) / 1000) }],
+    },
+  ];
 }
