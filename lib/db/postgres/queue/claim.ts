@@ -32,9 +32,9 @@ WHERE pg_try_advisory_xact_lock(hashtext('gatehouse.group'), hashtext(group_key)
 // A message with a group key is claimable only from a group locked above, while fewer than
 // groupLimit of its group are leased, and only as the first due message of its group (so one
 // batch never takes two of a group). Ungrouped messages: SKIP LOCKED alone, so claimers never
-// wait on each other's rows. The candidates are picked (and locked) once, in a MATERIALIZED CTE: a subquery joined to the
-// UPDATE could be run again by the plan, locking a different batch. The UPDATE checks the state
-// again anyway: it must never lease a message that is not ready.
+// wait on each other's rows. The candidates are picked (and locked) once, in a MATERIALIZED CTE:
+// a subquery joined to the UPDATE could be run again by the plan, locking a different batch. The
+// UPDATE checks the state again anyway: it must never lease a message that is not ready.
 const CLAIM = `
 WITH picked AS MATERIALIZED (
   SELECT c.id FROM messages c
