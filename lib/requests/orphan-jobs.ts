@@ -40,12 +40,21 @@ async function jobWindows(tmux: Tmux, jobsRoot: string): Promise<JobWindow[]> {
  * window of a finished job has its exit code and is left alone.) Returns the requests whose
  * commands were stopped.
  */
-export async function stopOrphanedJobs(store: Store, tmux: Tmux, jobsRoot: string): Promise<string[]> {
+export function stopOrphanedJobs(store: Store, tmux: Tmux, jobsRoot: string): Promise<string[]> {
+  return stopUnrecordedJobs(tmux, jobsRoot, async (ids) => new Set(await store.idsWithStatus(ids, ["running"])));
+}
+
+/**
+ * Stops the job windows under `jobsRoot` that have not written their exit code, except those whose
+ * request ids `recorded` keeps (someone is waiting to record them). A runner that starts keeps
+ * none: whatever an earlier run of it left running has no one to record it.
+ */
+export async function stopUnrecordedJobs(tmux: Tmux, jobsRoot: string, recorded: (ids: string[]) => Promise<Set<string>>): Promise<string[]> {
   // No job ever ran here: no tmux call (workers of other queues, tests and benchmarks of the queue).
   if (!existsSync(jobsRoot)) return [];
   const windows = await jobWindows(tmux, jobsRoot);
   if (!windows.length) return [];
-  const running = new Set(await store.idsWithStatus(windows.map((w) => w.requestId), ["running"]));
+  const running = await recorded(windows.map((w) => w.requestId));
   const stopped: string[] = [];
   for (const w of windows) {
     if (running.has(w.requestId) || existsSync(jobFiles(path.join(jobsRoot, w.requestId)).exit)) continue;

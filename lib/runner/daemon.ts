@@ -2,6 +2,7 @@ import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Lease } from "../db/store";
 import type { Outcome, Report, RunnerJob } from "../runners/protocol";
+import { stopUnrecordedJobs } from "../requests/orphan-jobs";
 import type { Tmux } from "../tmux/client";
 import { RunnerClient, ServerError } from "./client";
 import { Outbox } from "./outbox";
@@ -57,6 +58,13 @@ export class RunnerDaemon {
   }
 
   async start(): Promise<void> {
+    // A command an earlier run of this runner left running (it was killed) has no one to report
+    // it: its lease runs out and the server ends it dead (interrupted). It must not run on.
+    const stopped = await stopUnrecordedJobs(this.opts.tmux, path.join(this.opts.dataDir, "jobs"), async () => new Set()).catch((e: unknown) => {
+      this.opts.log(`could not look for commands left running: ${(e as Error).message}`);
+      return [];
+    });
+    if (stopped.length) this.opts.log(`stopped commands left running by an earlier run: requests ${stopped.join(", ")}`);
     for (const report of await this.outbox.pending()) this.send(report);
     this.scheduleHeartbeat(0);
     void this.pollLoop();
@@ -72,10 +80,11 @@ export class RunnerDaemon {
       }
       this.poll = new AbortController();
       try {
+        const sentAt = Date.now();
         const { jobs, leaseMs } = await this.client.claim(free, WAIT_SEC, this.poll.signal);
         this.leaseMs = leaseMs;
         backoff = BACKOFF_MS;
-        for (const job of jobs) this.launch(job);
+        for (const job of await this.stillHeld(jobs, sentAt)) this.launch(job);
       } catch (e) {
         if (this.stopping) break;
         if (e instanceof ServerError && e.status === 401) {
@@ -88,6 +97,21 @@ export class RunnerDaemon {
         backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
       }
     }
+  }
+
+  /**
+   * The jobs of a claim that may be started. An answer that took longer than half a lease may
+   * have waited out the lease on the way (this process stopped, the network partitioned, the
+   * answer sitting in a socket buffer) and the server may have ended those jobs meanwhile: a
+   * heartbeat says which are still ours, and the others are never started.
+   */
+  private async stillHeld(jobs: RunnerJob[], sentAt: number): Promise<RunnerJob[]> {
+    if (!jobs.length || Date.now() - sentAt < this.leaseMs / 2) return jobs;
+    const { held } = await this.client.heartbeat();
+    const ours = new Set(held.map((l) => `${l.id}/${l.leaseToken}`));
+    const kept = jobs.filter((j) => ours.has(`${j.id}/${j.leaseToken}`));
+    for (const j of jobs) if (!kept.includes(j)) this.opts.log(`message ${j.id}: abandoned before it started (the server ended it while its answer was on the way)`);
+    return kept;
   }
 
   private launch(job: RunnerJob): void {

@@ -18,7 +18,7 @@ export interface RunnerHost {
   proc: ChildProcess | undefined;
   output(): string;
   /** Starts (or starts again) `gatehouse runner --server URL --token TOKEN`; resolves once it is ready. */
-  start(url: string, token: string, args?: string[]): Promise<void>;
+  start(url: string, token: string, opts?: { args?: string[]; env?: Record<string, string> }): Promise<void>;
   /** Resolves when `pattern` has appeared in its output. */
   printed(pattern: RegExp): Promise<void>;
   /** Sends `signal`; resolves when it has exited (SIGSTOP/SIGCONT: at once). */
@@ -41,11 +41,11 @@ export async function runnerHost(name: string, sessions: readonly string[], root
       return proc;
     },
     output: () => out,
-    async start(url, token, args = []) {
+    async start(url, token, { args = [], env = {} } = {}) {
       const started = out.length;
       proc = spawn(process.execPath, ["bin/gatehouse.js", "runner", "--server", url, "--data-dir", dataDir, ...args], {
         cwd: ROOT,
-        env: { ...process.env, GATEHOUSE_RUNNER_TOKEN: token, GATEHOUSE_TMUX_SOCKET: server.tmux.socket ?? "", GATEHOUSE_GRACE_MS: "0" },
+        env: { ...process.env, GATEHOUSE_RUNNER_TOKEN: token, GATEHOUSE_TMUX_SOCKET: server.tmux.socket ?? "", GATEHOUSE_GRACE_MS: "0", ...env },
         stdio: ["ignore", "pipe", "pipe"],
       });
       const child = proc;
