@@ -3,6 +3,6 @@
 // build step between a change and the command.
 import { register } from "tsx/esm/api";
 
-register();
+register({ tsconfig: new URL("../tsconfig.json", import.meta.url).pathname }); // its "@/" paths, from any directory
 const { main } = await import("../lib/cli/main.ts");
 process.exitCode = await main(process.argv.slice(2));
