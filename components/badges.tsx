@@ -10,6 +10,7 @@ const STATUS_STYLE: Record<RequestStatus, string> = {
   expired: "bg-zinc-200 text-zinc-700 dark:bg-zinc-700 dark:text-zinc-300",
   cancelled: "bg-zinc-200 text-zinc-700 dark:bg-zinc-700 dark:text-zinc-300",
   dead: "bg-rose-200 text-rose-950 dark:bg-rose-500/30 dark:text-rose-100",
+  allowed: "bg-violet-100 text-violet-900 dark:bg-violet-500/20 dark:text-violet-200",
 };
 
 const PRIORITY_STYLE: Record<Priority, string> = {

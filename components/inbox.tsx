@@ -4,6 +4,7 @@ import { useEffect, useState } from "react";
 import type { ListResponse, RequestRow } from "@/lib/requests/list";
 import { PriorityBadge } from "./badges";
 import { Command } from "./command";
+import { GateMarks } from "./gate-marks";
 import { decide, decideMany, type Action } from "./decisions";
 import { ConfirmDialog, Dialog, RejectDialog } from "./dialog";
 import { useFeedback } from "./feedback";
@@ -248,6 +249,7 @@ function InboxRow(props: {
           <Link href={`/requests/${r.id}`} className="font-mono text-[11px] text-zinc-400 hover:underline">
             {r.id.slice(-8)}
           </Link>
+          <GateMarks row={r} now={props.now} />
         </div>
         <Command text={r.command} />
         {r.reason && <p className="mt-1 text-zinc-600 dark:text-zinc-300" data-testid="reason">{r.reason}</p>}

@@ -40,6 +40,7 @@ export async function approveToStart(emit: Emit, tmux: Tmux, dir: string): Promi
         cwd: dir,
         priority: "NORMAL",
         autoApprove: false,
+        kind: "run",
       });
       const approvedAt = performance.timeOrigin + performance.now(); // wall clock, as bash sees it
       await approveRequest(t.store, request.id, supervisor);

@@ -23,6 +23,7 @@ export async function insertDeadLetter(env: Record<string, string>, r: { agentId
         timeoutSec: null, autoApprove: false, idempotencyKey: null, decidedBy: "alice", decidedAt: now - 5000, decisionComment: null,
         exitCode: null, output: null, outputTruncated: false, attempts: 1, lastError: r.lastError, createdAt: now - 6000,
         expiresAt: now + 86_400_000, queuedAt: now - 5000, startedAt: now - 4000, finishedAt: now - 1000, discardedAt: null,
+        kind: "run", agentWaitedAt: null,
       },
       events: [],
       enqueue: [],

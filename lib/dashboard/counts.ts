@@ -20,7 +20,7 @@ export async function requestCounts(store: Store): Promise<StatusCounts> {
 export function tabCounts(counts: StatusCounts) {
   return {
     pending: counts.pending,
-    approved: counts.queued + counts.running + counts.succeeded + counts.failed,
+    approved: counts.queued + counts.running + counts.succeeded + counts.failed + counts.allowed,
     rejected: counts.rejected + counts.expired + counts.cancelled,
     dead: counts.dead,
   };

@@ -211,7 +211,7 @@ export interface QueueStore {
 // ───────────────────────────── requests ─────────────────────────────
 
 /** Columns a transition may set besides the status. */
-export type RequestPatch = Partial<Omit<Request, "id" | "status" | "agentId" | "session" | "command" | "createdAt">>;
+export type RequestPatch = Partial<Omit<Request, "id" | "status" | "kind" | "agentId" | "session" | "command" | "createdAt" | "agentWaitedAt">>;
 
 /** A new policy rule (ids made by the caller). */
 export type NewRule = Rule;
@@ -290,7 +290,7 @@ export interface ListPage<Row> {
 /** A request as the dashboard lists it: everything but the output and the bookkeeping. */
 export type RequestListRow = Pick<
   Request,
-  | "id" | "agentId" | "session" | "command" | "cwd" | "reason" | "priority" | "status" | "decidedBy" | "decidedAt"
+  | "id" | "kind" | "agentId" | "session" | "command" | "cwd" | "reason" | "priority" | "status" | "decidedBy" | "decidedAt" | "agentWaitedAt"
   | "decisionComment" | "exitCode" | "attempts" | "lastError" | "createdAt" | "expiresAt" | "startedAt" | "finishedAt"
 >;
 
@@ -300,6 +300,8 @@ export interface RequestStore {
   insertRequest(write: NewRequestWrite): Promise<{ request: Request; created: boolean }>;
   /** Applies plans in one transaction, in order. */
   apply(plans: readonly Plan[]): Promise<Applied>;
+  /** Notes that the request's agent is waiting on it now (a long-poll); changes nothing else. */
+  markAgentWaited(id: string, at: number): Promise<void>;
   /** Pending requests whose time is up, oldest expiry first. */
   duePending(now: number, limit: number): Promise<string[]>;
   /** Of these ids, those whose status is one of `statuses`. */

@@ -18,6 +18,10 @@ import type { RequestStatus } from "./statuses";
 /** Which statuses each transition leaves from, and where it goes. */
 export const TRANSITIONS = {
   approve: { from: ["pending"], to: "queued", verb: "approved" },
+  /** A gate request's approval: the agent runs the command itself. */
+  allow: { from: ["pending"], to: "allowed", verb: "allowed" },
+  /** What happened when the agent ran an allowed gate request. */
+  record: { from: ["allowed"], to: "allowed", verb: "given its outcome" },
   reject: { from: ["pending"], to: "rejected", verb: "rejected" },
   cancel: { from: ["pending"], to: "cancelled", verb: "cancelled" },
   expire: { from: ["pending"], to: "expired", verb: "expired" },
@@ -62,7 +66,7 @@ export function getRequest(store: Store, id: string): Promise<RequestRow | undef
 }
 
 /** Why a transition cannot happen: the current status, and who decided it if someone did. */
-function refusal(row: RequestRow, t: Transition): string {
+export function refusal(row: RequestRow, t: Transition): string {
   const spec = TRANSITIONS[t];
   const decided = row.decidedBy ? ` (decided by ${row.decidedBy} at ${new Date(row.decidedAt ?? 0).toISOString()})` : "";
   const state = row.discardedAt !== null ? "dead and already discarded" : row.status;
@@ -88,8 +92,10 @@ async function applyPlan(store: Store, p: Plan, t: Transition): Promise<RequestR
 // commands' group (the session), an approval notice would wait for the session's running command.
 const noticeGroup = (session: string) => `notify:${session}`;
 
-function notice(row: RequestRow, event: NoticeEvent, now: number): NewMessage {
-  return prepareMessage({ actor: "notify_session", payload: { requestId: row.id, session: row.session, event }, groupKey: noticeGroup(row.session), now });
+// A gate request's agent hears the answer from its hook, waiting: it gets no inbox notice.
+function notice(row: RequestRow, event: NoticeEvent, now: number): NewMessage[] {
+  if (row.kind === "gate") return [];
+  return [prepareMessage({ actor: "notify_session", payload: { requestId: row.id, session: row.session, event }, groupKey: noticeGroup(row.session), now })];
 }
 
 /** The queue groups of a session's messages (its commands, its notices): what a runner of the session takes. */
@@ -109,16 +115,21 @@ export interface DecideOptions {
   now?: number;
 }
 
-/** A person approves: pending → queued, the command enqueued and the agent told, atomically. */
-export function approveRequest(store: Store, id: string, by: UserIdentity, opts: DecideOptions = {}): Promise<RequestRow> {
+/**
+ * A person approves: pending → queued, the command enqueued and the agent told, atomically; a gate
+ * request goes pending → allowed, for its agent to run.
+ */
+export async function approveRequest(store: Store, id: string, by: UserIdentity, opts: DecideOptions = {}): Promise<RequestRow> {
   const now = opts.now ?? Date.now();
-  return transition(store, id, "approve", {
+  // A request's kind never changes, so reading it first decides nothing that could change meanwhile.
+  const gate = (await store.getRequest(id))?.kind === "gate";
+  return transition(store, id, gate ? "allow" : "approve", {
     actor: by.name,
     reason: opts.comment,
-    set: { decidedBy: by.name, decidedAt: now, decisionComment: opts.comment ?? null, queuedAt: now },
+    set: { decidedBy: by.name, decidedAt: now, decisionComment: opts.comment ?? null, queuedAt: gate ? null : now },
     now,
     then: (row) => ({
-      enqueue: [execution(row, now), notice(row, "approved", now)],
+      enqueue: gate ? [] : [execution(row, now), ...notice(row, "approved", now)],
       remember: opts.remember
         ? { id: newId(now), kind: "allow", pattern: exactPattern(row.command), agentId: row.agentId, session: null, createdBy: by.name, note: `remembered when ${by.name} approved ${row.id}`, createdAt: now }
         : undefined,
@@ -133,7 +144,7 @@ export function rejectRequest(store: Store, id: string, by: UserIdentity, reason
     reason,
     set: { decidedBy: by.name, decidedAt: now, decisionComment: reason, finishedAt: now },
     now,
-    then: (row) => ({ enqueue: [notice(row, "rejected", now)] }),
+    then: (row) => ({ enqueue: notice(row, "rejected", now) }),
   });
 }
 
@@ -192,7 +203,7 @@ export async function expirePending(store: Store, now = Date.now()): Promise<num
         reason: `no decision within ${ttl} s`,
         set: { decidedBy: "system", decidedAt: now, decisionComment: "expired without a decision", finishedAt: now },
         now,
-        then: (row) => ({ enqueue: [notice(row, "expired", now)] }),
+        then: (row) => ({ enqueue: notice(row, "expired", now) }),
       }),
       optional: true,
     }));
@@ -235,7 +246,7 @@ export function finishedPlan(id: string, result: RunResult): Plan {
     reason: result.error ?? `exit code ${result.exitCode}`,
     set: { exitCode: result.exitCode, output: result.output, outputTruncated: result.outputTruncated, lastError: result.error ?? null, finishedAt: now },
     now,
-    then: (row) => ({ enqueue: [notice(row, "finished", now)] }),
+    then: (row) => ({ enqueue: notice(row, "finished", now) }),
   });
 }
 
@@ -246,7 +257,7 @@ export function markFinished(store: Store, id: string, result: RunResult): Promi
 
 /** The plan for queued or running → dead (retries exhausted, or interrupted mid-run); the agent told. */
 export function deadPlan(id: string, reason: string, now = Date.now()): Plan {
-  return plan(id, "die", { actor: "worker", reason, set: { lastError: reason, finishedAt: now }, now, then: (row) => ({ enqueue: [notice(row, "dead", now)] }) });
+  return plan(id, "die", { actor: "worker", reason, set: { lastError: reason, finishedAt: now }, now, then: (row) => ({ enqueue: notice(row, "dead", now) }) });
 }
 
 export function markDead(store: Store, id: string, reason: string, now = Date.now()): Promise<RequestRow> {

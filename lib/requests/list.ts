@@ -29,7 +29,7 @@ export const listQuerySchema = z.strictObject({
 /** The dashboard's list tabs and the statuses each shows. */
 export const LIST_TABS = {
   pending: ["pending"],
-  approved: ["queued", "running", "succeeded", "failed"],
+  approved: ["queued", "running", "succeeded", "failed", "allowed"],
   rejected: ["rejected", "expired", "cancelled"],
   dead: ["dead"],
 } as const satisfies Record<string, readonly RequestStatus[]>;

@@ -1,5 +1,5 @@
 import type { Request as RequestRow } from "../db/rows";
-import type { Priority, RequestStatus } from "./statuses";
+import type { Priority, RequestKind, RequestStatus } from "./statuses";
 
 /** A request as API.md describes it: ISO times, the decision as one object. */
 export interface ApiRequest {
@@ -11,6 +11,8 @@ export interface ApiRequest {
   reason: string | null;
   priority: Priority;
   status: RequestStatus;
+  /** `run`: Gatehouse runs it; `gate`: the agent runs it itself once `allowed` (gatehouse hook). */
+  kind: RequestKind;
   decision: { by: string; at: string; comment: string | null } | null;
   exitCode: number | null;
   output: string | null;
@@ -25,6 +27,8 @@ export interface ApiRequest {
   queuedAt: string | null;
   expiresAt: string;
   discardedAt: string | null;
+  /** When its agent last waited on it (long-poll); with `pending`, who is blocked now. */
+  agentWaitedAt: string | null;
 }
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
@@ -39,6 +43,7 @@ export function presentRequest(row: RequestRow): ApiRequest {
     reason: row.reason,
     priority: row.priority,
     status: row.status,
+    kind: row.kind,
     decision:
       row.decidedBy !== null && row.decidedAt !== null
         ? { by: row.decidedBy, at: new Date(row.decidedAt).toISOString(), comment: row.decisionComment }
@@ -55,5 +60,6 @@ export function presentRequest(row: RequestRow): ApiRequest {
     queuedAt: iso(row.queuedAt),
     expiresAt: new Date(row.expiresAt).toISOString(),
     discardedAt: iso(row.discardedAt),
+    agentWaitedAt: iso(row.agentWaitedAt),
   };
 }

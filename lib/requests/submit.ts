@@ -9,7 +9,7 @@ import { nudge } from "../queue/wake";
 import { execution } from "./lifecycle";
 import { evaluatePolicy } from "./policy";
 import { listRules } from "./rules";
-import { PRIORITIES } from "./statuses";
+import { PRIORITIES, REQUEST_KINDS, type RequestKind } from "./statuses";
 
 /** Largest command accepted, in UTF-8 bytes (413 beyond). */
 export const MAX_COMMAND_BYTES = 16 * 1024;
@@ -29,8 +29,10 @@ export const newRequestSchema = z.strictObject({
   cwd: text(4096).refine((s) => s.startsWith("/"), "must be an absolute path").nullish(),
   timeoutSec: z.number().int().min(1).max(7 * 24 * 3600).nullish(),
   autoApprove: z.boolean().default(false),
+  /** `gate`: the agent asks leave to run the command itself (gatehouse hook); Gatehouse never runs it. */
+  kind: z.enum(REQUEST_KINDS).default("run"),
 });
-export type NewRequest = z.output<typeof newRequestSchema>;
+export type NewRequest = Omit<z.output<typeof newRequestSchema>, "kind"> & { kind?: RequestKind };
 
 /** 413 for a command over the limit, checked on the raw body before validation. */
 export function checkCommandSize(body: unknown): void {
@@ -64,7 +66,9 @@ export async function submitRequest(
   const verdict = evaluatePolicy(await listRules(store), { agent, ...input }, { autoApprovePriority: settings.GATEHOUSE_AUTO_APPROVE_PRIORITY });
   const id = newId(now);
   const decided = verdict.outcome !== "ask";
-  const status = verdict.outcome === "allow" ? "queued" : verdict.outcome === "deny" ? "rejected" : "pending";
+  const kind = input.kind ?? "run";
+  const allowedTo = kind === "gate" ? "allowed" : "queued";
+  const status = verdict.outcome === "allow" ? allowedTo : verdict.outcome === "deny" ? "rejected" : "pending";
   const row: RequestRow = {
     id,
     agentId: agent.id,
@@ -74,6 +78,7 @@ export async function submitRequest(
     reason: input.reason ?? null,
     priority: input.priority,
     status,
+    kind,
     timeoutSec: input.timeoutSec ?? null,
     autoApprove: input.autoApprove,
     idempotencyKey: opts.idempotencyKey ?? null,
@@ -91,6 +96,7 @@ export async function submitRequest(
     startedAt: null,
     finishedAt: status === "rejected" ? now : null,
     discardedAt: null,
+    agentWaitedAt: null,
   };
   // Even a request the policy decides at once is first `pending`: the trail shows both steps.
   const events: NewRequestWrite["events"] = [

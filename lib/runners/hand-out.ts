@@ -65,6 +65,21 @@ export async function claimJobs(store: Store, runner: RunnerIdentity, limit: num
   return jobs;
 }
 
+// A server told to stop answers its held long-polls at once (with no jobs) instead of keeping the
+// shutdown waiting for them; the runners ask again, of the next server.
+let stopping = false;
+const waiting = new Set<() => void>();
+let watchingSignals = false;
+function watchShutdown(): void {
+  if (watchingSignals) return;
+  watchingSignals = true;
+  const stop = () => {
+    stopping = true;
+    for (const wake of waiting) wake();
+  };
+  process.once("SIGTERM", stop).once("SIGINT", stop);
+}
+
 /**
  * A runner's long-poll: claims at once, and while there is nothing, waits for a wake-up (NOTIFY on
  * PostgreSQL, data_version on SQLite, this process's own writes) and claims again, until `waitMs`
@@ -84,6 +99,8 @@ export async function waitForJobs(store: Store, runner: RunnerIdentity, opts: { 
   });
   const hungUp = () => wake?.();
   opts.signal.addEventListener("abort", hungUp);
+  watchShutdown();
+  waiting.add(hungUp);
   try {
     for (;;) {
       if (maybeWork) {
@@ -96,7 +113,7 @@ export async function waitForJobs(store: Store, runner: RunnerIdentity, opts: { 
         if (jobs.length) return jobs;
       }
       const left = deadline - Date.now();
-      if (left <= 0 || opts.signal.aborted) return [];
+      if (left <= 0 || opts.signal.aborted || stopping) return [];
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, left);
         wake = () => {
@@ -108,6 +125,7 @@ export async function waitForJobs(store: Store, runner: RunnerIdentity, opts: { 
     }
   } finally {
     opts.signal.removeEventListener("abort", hungUp);
+    waiting.delete(hungUp);
     stop();
   }
 }

@@ -2,40 +2,13 @@
 // store plans (guarded request transitions), so a request's status shows whether a plan committed.
 import type { Request } from "../../lib/db/rows";
 import type { Plan, Store } from "../../lib/db/store";
-import { newId } from "../../lib/ids";
 import { plan } from "../../lib/requests/lifecycle";
 import type { RequestStatus } from "../../lib/requests/statuses";
+import { requestRow } from "../support/request-row";
 
 /** A request written straight into `status` (no events, no messages). */
 export async function requestIn(store: Store, status: RequestStatus, command = "true"): Promise<Request> {
-  const now = Date.now();
-  const row: Request = {
-    id: newId(now),
-    agentId: "test-agent",
-    session: "test-session",
-    command,
-    cwd: null,
-    reason: null,
-    priority: "NORMAL",
-    status,
-    timeoutSec: null,
-    autoApprove: false,
-    idempotencyKey: null,
-    decidedBy: null,
-    decidedAt: null,
-    decisionComment: null,
-    exitCode: null,
-    output: null,
-    outputTruncated: false,
-    attempts: 0,
-    lastError: null,
-    createdAt: now,
-    expiresAt: now + 3600_000,
-    queuedAt: null,
-    startedAt: null,
-    finishedAt: null,
-    discardedAt: null,
-  };
+  const row = requestRow({ agentId: "test-agent", session: "test-session", command, status });
   return (await store.insertRequest({ row, events: [], enqueue: [] })).request;
 }
 

@@ -38,7 +38,7 @@ export async function submit(store: Store, who: AgentIdentity, input: Partial<Ne
 }
 
 /** Every state a request can be in, plus a discarded dead letter. */
-export const FIXTURE_STATES = [...["pending", "queued", "running", "succeeded", "failed", "rejected", "expired", "cancelled", "dead"], "discarded"] as const;
+export const FIXTURE_STATES = [...["pending", "queued", "running", "succeeded", "failed", "rejected", "expired", "cancelled", "dead", "allowed"], "discarded"] as const;
 export type FixtureState = RequestStatus | "discarded";
 
 /** A request driven through the real lifecycle into `state`. */
@@ -80,6 +80,11 @@ export async function requestIn(store: Store, who: AgentIdentity, state: Fixture
       await run();
       await markDead(store, r.id, "interrupted");
       return discardRequest(store, r.id, alice);
+    case "allowed": {
+      // A gate request (gatehouse hook): approving it lets the agent run the command itself.
+      const gate = await submit(store, who, { kind: "gate" }, now);
+      return approveRequest(store, gate.id, alice);
+    }
   }
 }
 

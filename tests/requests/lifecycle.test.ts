@@ -20,6 +20,7 @@ import {
 } from "../../lib/requests/lifecycle";
 import { listEvents } from "../../lib/requests/read";
 import { listRules } from "../../lib/requests/rules";
+import { recordOutcome } from "../../lib/requests/outcome";
 import { useTempDb } from "../support/use-temp-db";
 import {
   FIXTURE_STATES,
@@ -150,6 +151,8 @@ describe("the request lifecycle", () => {
 
 const ACTIONS: Record<Transition, (db: Store, id: string, agentId: string) => Promise<unknown>> = {
   approve: (d, id) => approveRequest(d, id, bob),
+  allow: (d, id) => approveRequest(d, id, bob),
+  record: async (d, id, agentId) => recordOutcome(d, (await getRequest(d, id))!, { id: agentId, sessions: [], autoApprove: false }, { exitCode: 0, outputTail: "" }),
   reject: (d, id) => rejectRequest(d, id, bob, "no"),
   cancel: (d, id, agentId) => cancelRequest(d, id, agentId),
   expire: () => {

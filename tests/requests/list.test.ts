@@ -18,7 +18,7 @@ function row(r: Pick<Request, "id" | "agentId" | "session" | "command" | "priori
   return {
     cwd: null, reason: null, timeoutSec: null, autoApprove: false, idempotencyKey: null, decidedBy: null, decidedAt: null,
     decisionComment: null, exitCode: null, output: null, outputTruncated: false, attempts: 0, lastError: null, queuedAt: null,
-    startedAt: null, finishedAt: null, discardedAt: null,
+    startedAt: null, finishedAt: null, discardedAt: null, kind: "run", agentWaitedAt: null,
     ...r,
   };
 }

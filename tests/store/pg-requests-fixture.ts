@@ -29,37 +29,7 @@ export function usePg(poolSize = 4): () => Pg {
   };
 }
 
-export function requestRow(over: Partial<Request> = {}): Request {
-  const createdAt = over.createdAt ?? Date.now();
-  return {
-    id: newId(createdAt),
-    agentId: "agent-1",
-    session: "s1",
-    command: "echo hi",
-    cwd: null,
-    reason: null,
-    priority: "NORMAL",
-    status: "pending",
-    timeoutSec: null,
-    autoApprove: false,
-    idempotencyKey: null,
-    decidedBy: null,
-    decidedAt: null,
-    decisionComment: null,
-    exitCode: null,
-    output: null,
-    outputTruncated: false,
-    attempts: 0,
-    lastError: null,
-    createdAt,
-    expiresAt: createdAt + 3600_000,
-    queuedAt: null,
-    startedAt: null,
-    finishedAt: null,
-    discardedAt: null,
-    ...over,
-  };
-}
+export { requestRow } from "../support/request-row";
 
 /** A request as an agent submits it: the row and its first event (every request is first `pending`). */
 export function submission(row: Request, enqueue: NewMessage[] = []): NewRequestWrite {

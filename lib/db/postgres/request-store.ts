@@ -3,7 +3,7 @@ import type { RequestStore } from "../store";
 import { PlanRefused, applyPlans } from "./requests/apply";
 import { insertRequest } from "./requests/insert";
 import { listRequestRows, listRequests } from "./requests/list";
-import { duePending, getRequest, idsWithStatus, listEvents, statuses } from "./requests/reads";
+import { duePending, getRequest, idsWithStatus, listEvents, markAgentWaited, statuses } from "./requests/reads";
 import { addRule, deleteRule, listRules, seedRules } from "./requests/rules";
 import { watchRequests } from "./requests/watch";
 
@@ -21,6 +21,7 @@ export function requestStore(pg: Pg): RequestStore {
       }
     },
     duePending: (now, limit) => duePending(pg, now, limit),
+    markAgentWaited: (id, at) => markAgentWaited(pg, id, at),
     idsWithStatus: (ids, wanted) => idsWithStatus(pg, ids, wanted),
     statuses: (ids) => statuses(pg, ids),
     listRequests: (query) => listRequests(pg, query),

@@ -41,6 +41,8 @@ const REQUEST_LIST_KEYS: Every<RequestListRow> = {
   expiresAt: true,
   startedAt: true,
   finishedAt: true,
+  kind: true,
+  agentWaitedAt: true,
 };
 
 export const REQUEST_KEYS: Every<Request> = {

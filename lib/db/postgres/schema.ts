@@ -3,7 +3,7 @@ import { bigint, boolean, index, integer, pgTable, primaryKey, text, uniqueIndex
 import { ROLES } from "../../auth/roles";
 import { DEAD_REASONS, LEASE_LOST_POLICIES, MESSAGE_STATES } from "../../queue/states";
 import { RULE_KINDS } from "../../requests/rule-kinds";
-import { PRIORITIES, REQUEST_STATUSES } from "../../requests/statuses";
+import { PRIORITIES, REQUEST_KINDS, REQUEST_STATUSES } from "../../requests/statuses";
 import type * as rows from "../rows";
 
 // The PostgreSQL twin of lib/db/sqlite/schema.ts, table for table and column for column (the
@@ -78,6 +78,8 @@ export const requests = pgTable(
     reason: text(),
     priority: text({ enum: PRIORITIES }).notNull().default("NORMAL"),
     status: text({ enum: REQUEST_STATUSES }).notNull(),
+    /** `run`: Gatehouse runs it; `gate`: the agent runs it once allowed (gatehouse hook). */
+    kind: text({ enum: REQUEST_KINDS }).notNull().default("run"),
     timeoutSec: integer(),
     autoApprove: boolean().notNull().default(false),
     idempotencyKey: text(),
@@ -95,6 +97,8 @@ export const requests = pgTable(
     startedAt: ms(),
     finishedAt: ms(),
     discardedAt: ms(),
+    /** The last time its agent waited on it (a long-poll): the inbox shows who is blocked now. */
+    agentWaitedAt: ms(),
   },
   (t) => [
     index("requests_status").on(t.status, t.id),

@@ -3,7 +3,7 @@ import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "driz
 import { ROLES } from "../../auth/roles";
 import { DEAD_REASONS, LEASE_LOST_POLICIES, MESSAGE_STATES } from "../../queue/states";
 import { RULE_KINDS } from "../../requests/rule-kinds";
-import { PRIORITIES, REQUEST_STATUSES } from "../../requests/statuses";
+import { PRIORITIES, REQUEST_KINDS, REQUEST_STATUSES } from "../../requests/statuses";
 
 // Times are integer milliseconds since the epoch (UTC); the API turns them into ISO strings.
 
@@ -88,6 +88,8 @@ export const requests = sqliteTable(
     reason: text(),
     priority: text({ enum: PRIORITIES }).notNull().default("NORMAL"),
     status: text({ enum: REQUEST_STATUSES }).notNull(),
+    /** `run`: Gatehouse runs it; `gate`: the agent runs it once allowed (gatehouse hook). */
+    kind: text({ enum: REQUEST_KINDS }).notNull().default("run"),
     timeoutSec: integer(),
     autoApprove: integer({ mode: "boolean" }).notNull().default(false),
     idempotencyKey: text(),
@@ -105,6 +107,8 @@ export const requests = sqliteTable(
     startedAt: integer(),
     finishedAt: integer(),
     discardedAt: integer(),
+    /** The last time its agent waited on it (a long-poll): the inbox shows who is blocked now. */
+    agentWaitedAt: integer(),
   },
   (t) => [
     index("requests_status").on(t.status, t.id),

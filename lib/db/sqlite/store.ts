@@ -98,6 +98,7 @@ export function sqliteStore(db: Db): SqliteStore {
         throw err;
       }
     },
+    markAgentWaited: async (id, at) => requestReads.markAgentWaited(db, id, at),
     duePending: async (now, limit) => requestReads.duePending(db, now, limit),
     idsWithStatus: async (ids, statuses) => requestReads.idsWithStatus(db, ids, statuses),
     statuses: async (ids) => requestReads.statuses(db, ids),

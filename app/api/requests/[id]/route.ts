@@ -16,6 +16,8 @@ export const GET = route<{ id: string }>(async (req, ctx) => {
   const who = await authenticate(store, req);
   const { wait } = parseWith(query, queryOf(req));
   const row = await requireVisibleRequest(store, (await ctx.params).id, who);
+  // The inbox shows which agents are blocked on a person right now.
+  if (wait && who.kind === "agent" && row.status === "pending") await store.markAgentWaited(row.id, Date.now());
   const current = wait ? await awaitStatusChange(store, row, wait * 1000, req.signal) : row;
   return Response.json(presentRequest(current));
 });

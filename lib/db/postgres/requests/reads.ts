@@ -9,6 +9,11 @@ export async function getRequest(c: PgTx, id: string): Promise<Request | undefin
   return row;
 }
 
+/** Notes that the request's agent waits on it now (no status change: no NOTIFY). */
+export async function markAgentWaited(c: PgTx, id: string, at: number): Promise<void> {
+  if (!unstorable(id)) await c.query("UPDATE requests SET agent_waited_at = $2 WHERE id = $1", [id, at]);
+}
+
 /** Pending requests whose time is up, oldest expiry first (requests_pending_expiry). */
 export async function duePending(c: PgTx, now: number, limit: number): Promise<string[]> {
   const rows = await c.query<{ id: string }>(

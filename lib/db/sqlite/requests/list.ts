@@ -25,6 +25,8 @@ const rowColumns = {
   expiresAt: requests.expiresAt,
   startedAt: requests.startedAt,
   finishedAt: requests.finishedAt,
+  kind: requests.kind,
+  agentWaitedAt: requests.agentWaitedAt,
 };
 
 /** Requests with every column (the API's request object), one page. */

@@ -8,6 +8,7 @@ import { requestEvents } from "../schema";
 const statements = perDb((db) => {
   const c = db.$client;
   return {
+    waited: c.prepare<[number, string]>("UPDATE requests SET agent_waited_at = ? WHERE id = ?"),
     due: c
       .prepare<[number, number], string>("SELECT id FROM requests WHERE status = 'pending' AND expires_at <= ? ORDER BY expires_at LIMIT ?")
       .pluck(),
@@ -18,6 +19,11 @@ const statements = perDb((db) => {
     dataVersion: c.prepare<[], number>("PRAGMA data_version").pluck(),
   };
 });
+
+/** Notes that the request's agent waits on it now (no status change: no one is told). */
+export function markAgentWaited(db: Db, id: string, at: number): void {
+  statements(db).waited.run(at, id);
+}
 
 export function duePending(db: Db, now: number, limit: number): string[] {
   return statements(db).due.all(now, limit);
