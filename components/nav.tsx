@@ -6,6 +6,7 @@ import { postJson } from "./api";
 import { ThemeToggle } from "./theme";
 import { useUser } from "./user-context";
 import { useLive } from "./live";
+import { WaitingSignal } from "./waiting-signal";
 
 const LINKS = [
   { href: "/", label: "Overview" },
@@ -64,6 +65,7 @@ export function Nav() {
           </Link>
         ))}
         <div className="ml-auto flex items-center gap-2 text-sm">
+          <WaitingSignal pending={pending} />
           <ThemeToggle />
           <span data-testid="current-user" className="text-zinc-600 dark:text-zinc-400">
             {user.name} <span className="rounded bg-zinc-100 px-1.5 py-0.5 text-xs dark:bg-zinc-800">{user.role}</span>

@@ -1,7 +1,10 @@
 // `gatehouse db copy`: moves a SQLite database's data into an empty PostgreSQL database, so a team
 // can move from the embedded store to a shared one without losing history.
+import { getTableName, is } from "drizzle-orm";
+import { SQLiteTable } from "drizzle-orm/sqlite-core";
 import type { Pg, PgTx } from "./postgres/client";
 import type { Db } from "./sqlite/client";
+import * as schema from "./sqlite/schema";
 
 /**
  * Tables in the order their references need. The rollups (request_counts, request_minutes,
@@ -12,6 +15,15 @@ const TABLES = [
   "users", "agents", "runners", "runner_groups", "rules", "meta", "requests", "request_events", "web_sessions", "messages", "workers",
   "request_counts", "request_minutes", "request_latency",
 ] as const;
+
+/** Every table of the schema must be copied: a table added later and forgotten above fails the copy. */
+function checkCoverage(): void {
+  const known = new Set<string>(TABLES);
+  const missing = Object.values(schema as Record<string, unknown>)
+    .flatMap((v) => (is(v, SQLiteTable) ? [getTableName(v)] : []))
+    .filter((name) => !known.has(name));
+  if (missing.length) throw new Error(`gatehouse db copy does not know the tables ${missing.join(", ")}.`);
+}
 
 /** Tables whose ids come from an identity; its sequence must go on after the copied ids. */
 const IDENTITIES = ["messages", "request_events"] as const;
@@ -43,6 +55,7 @@ async function insertRows(c: PgTx, table: string, rows: Record<string, unknown>[
  * off while requests are copied, since the rollup rows themselves are copied.
  */
 export async function copySqliteToPostgres(source: Db, target: Pg, progress: (table: string, n: number) => void = () => {}): Promise<Copied> {
+  checkCoverage();
   const sqlite = source.$client;
   sqlite.exec("BEGIN"); // one read snapshot across the awaits below
   try {

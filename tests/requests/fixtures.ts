@@ -51,6 +51,10 @@ export async function requestIn(store: Store, who: AgentIdentity, state: Fixture
     await expirePending(store, r.expiresAt);
     return (await getRequest(store, r.id))!;
   }
+  if (state === "allowed") {
+    // A gate request (gatehouse hook): approving it lets the agent run the command itself.
+    return approveRequest(store, (await submit(store, who, { kind: "gate" }, now)).id, alice);
+  }
   const r = await submit(store, who, {}, now);
   const run = async () => {
     await approveRequest(store, r.id, alice);
@@ -80,11 +84,6 @@ export async function requestIn(store: Store, who: AgentIdentity, state: Fixture
       await run();
       await markDead(store, r.id, "interrupted");
       return discardRequest(store, r.id, alice);
-    case "allowed": {
-      // A gate request (gatehouse hook): approving it lets the agent run the command itself.
-      const gate = await submit(store, who, { kind: "gate" }, now);
-      return approveRequest(store, gate.id, alice);
-    }
   }
 }
 

@@ -136,7 +136,11 @@ let admin: pg.Pool | undefined;
 
 /** One small pool per test process for CREATE and DROP DATABASE; it lets the process exit when idle. */
 function adminPool(): pg.Pool {
-  admin ??= new pg.Pool({ connectionString: baseUrl(), max: 2, allowExitOnIdle: true });
+  if (!admin) {
+    admin = new pg.Pool({ connectionString: baseUrl(), max: 2, allowExitOnIdle: true });
+    // An idle connection the server closed (the cluster stopped at teardown) must not end the process.
+    admin.on("error", () => {});
+  }
   return admin;
 }
 
