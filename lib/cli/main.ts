@@ -1,6 +1,6 @@
-import { agentAdd, userAdd } from "./admin";
+// Commands load what they need when they run: `gatehouse hook` starts before every command an
+// agent runs, and must not load the database layer that `agent add` needs.
 import { parseArgs, UsageError } from "./args";
-import { submit } from "./submit";
 
 const USAGE = `usage:
   gatehouse agent add ID --sessions a,b [--auto-approve]   register an agent; prints its token once
@@ -8,6 +8,8 @@ const USAGE = `usage:
                                                            add a person (password on stdin)
   gatehouse submit [--session S] [--priority P] [--reason R] [--no-wait] -- COMMAND...
                                                            run a command through Gatehouse and wait
+  gatehouse hook [--tools Bash,...] [--wait SECONDS] [--session S] [--fail-closed]
+                                                           Claude Code's / Codex's permission hook (event on stdin)
 environment: GATEHOUSE_URL (default http://127.0.0.1:3000), GATEHOUSE_TOKEN, GATEHOUSE_DB`;
 
 async function readStdin(): Promise<string> {
@@ -19,6 +21,13 @@ async function readStdin(): Promise<string> {
   return Buffer.concat(chunks).toString("utf8");
 }
 
+/** All of stdin, to its end (a hook event is one JSON document, not a line). */
+async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(typeof chunk === "string" ? Buffer.from(chunk) : chunk);
+  return Buffer.concat(chunks).toString("utf8");
+}
+
 const out = (s: string) => void process.stdout.write(s + "\n");
 const err = (s: string) => void process.stderr.write(s + "\n");
 
@@ -26,11 +35,26 @@ const err = (s: string) => void process.stderr.write(s + "\n");
 export async function main(argv: string[]): Promise<number> {
   const [group, verb, ...rest] = argv;
   try {
-    if (group === "agent" && verb === "add") return await agentAdd(parseArgs(rest, ["auto-approve"]), out, err);
-    if (group === "user" && verb === "add") return await userAdd(parseArgs(rest, ["token"]), readStdin, out, err);
+    if (group === "hook") {
+      // The agent stops a hook that outlives its own timeout with a signal: cancel, then go.
+      const controller = new AbortController();
+      for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.once(signal, () => controller.abort());
+      const { hook } = await import("./hook");
+      const stdin = () => (process.stdin.isTTY ? Promise.resolve("") : readAll(process.stdin));
+      return await hook(argv.slice(1), { env: process.env, stdin, out, err, signal: controller.signal });
+    }
+    if (group === "agent" && verb === "add") {
+      const { agentAdd } = await import("./admin");
+      return await agentAdd(parseArgs(rest, ["auto-approve"]), out, err);
+    }
+    if (group === "user" && verb === "add") {
+      const { userAdd } = await import("./admin");
+      return await userAdd(parseArgs(rest, ["token"]), readStdin, out, err);
+    }
     if (group === "submit") {
       const controller = new AbortController();
       process.once("SIGINT", () => controller.abort());
+      const { submit } = await import("./submit");
       return await submit(parseArgs(argv.slice(1), ["no-wait"]), { env: process.env, out, err, signal: controller.signal });
     }
     if (group === "help" || group === "--help" || group === undefined) {

@@ -1,0 +1,135 @@
+/**
+ * `gatehouse hook [--tools Bash,...] [--wait SECONDS] [--session S] [--fail-closed]`: the
+ * permission hook of Claude Code (PreToolUse, PermissionRequest, PostToolUse) and Codex
+ * (PermissionRequest). One event on stdin; the answer, in that event's documented shape, on
+ * stdout (or nothing: no verdict); one line on stderr when something went wrong.
+ *
+ * It MUST never allow on an error: every path that does not hold an allow from the server ends in
+ * the fallback (lib/hook/verdict.ts).
+ */
+import { randomUUID } from "node:crypto";
+import { hookResult, type HookResult } from "../hook/answer";
+import { gateRequestView, routes, submitBody, type GateRequestView } from "../hook/contract";
+import { parseEvent, type HookEvent } from "../hook/event";
+import { askFor, planGate, parseTools } from "../hook/gate";
+import { HttpError, jsonClient } from "../hook/http";
+import { resolveIdentity } from "../hook/identity";
+import { outcomeOf } from "../hook/outcome";
+import { resolveSession } from "../hook/session";
+import { recallCall, rememberCall, stateDir } from "../hook/state";
+import { fallback } from "../hook/verdict";
+import { option, parseArgs, UsageError, type Args } from "./args";
+import { waitForDecision } from "./hook-wait";
+
+/** How long the hook waits for a decision when --wait is not given. (Default: 600 s) */
+export const DEFAULT_WAIT_SEC = 600;
+/** How long the submit (and the outcome report) may take before the server counts as unreachable. */
+const CALL_TIMEOUT_MS = 10_000;
+
+export interface HookIo {
+  env: NodeJS.ProcessEnv;
+  stdin: () => Promise<string>;
+  out: (s: string) => void;
+  err: (s: string) => void;
+  /** Aborts when the agent stops the hook (its own timeout): a waiting request is then cancelled. */
+  signal?: AbortSignal;
+}
+
+interface HookOptions {
+  tools: Set<string>;
+  waitSec: number;
+  session?: string;
+  failClosed: boolean;
+}
+
+function hookOptions(args: Args): HookOptions {
+  const wait = option(args, "wait");
+  const waitSec = wait === undefined ? DEFAULT_WAIT_SEC : Number(wait);
+  if (!Number.isFinite(waitSec) || waitSec < 0) throw new UsageError("--wait takes a number of seconds");
+  return { tools: parseTools(option(args, "tools")), waitSec, session: option(args, "session"), failClosed: args.options.get("fail-closed") === true };
+}
+
+const describe = (e: unknown) =>
+  e instanceof HttpError ? `${e.message} (${e.status})` : e instanceof Error ? e.message : String(e);
+
+/** Runs the hook once; returns its exit code (0, or 2 for a deny that has no JSON shape). */
+export async function hook(argv: string[], io: HookIo): Promise<number> {
+  const failClosed = argv.includes("--fail-closed");
+  let eventName: string | undefined;
+  let result: HookResult;
+  try {
+    const parsed = parseEvent(await io.stdin());
+    eventName = parsed.ok ? parsed.event.hook_event_name : parsed.eventName;
+    const options = hookOptions(parseArgs(argv, ["fail-closed"]));
+    if (!parsed.ok) result = hookResult(eventName, fallback(eventName, parsed.problem, failClosed), parsed.problem);
+    else if (eventName === "PostToolUse" || eventName === "PostToolUseFailure") result = await recordOutcome(parsed.event, options, io);
+    else result = await gate(parsed.event, options, io);
+  } catch (e) {
+    // Whatever went wrong, the answer is the fallback, never an allow.
+    const why = describe(e);
+    result = hookResult(eventName, fallback(eventName, why, failClosed), why);
+  }
+  if (result.stdout !== null) io.out(result.stdout);
+  if (result.note) io.err(`gatehouse hook: ${result.note}`);
+  return result.exitCode;
+}
+
+async function gate(event: HookEvent, options: HookOptions, io: HookIo): Promise<HookResult> {
+  const name = event.hook_event_name;
+  const undecided = (why: string) => hookResult(name, fallback(name, why, options.failClosed), why);
+  const plan = planGate(event, options.tools);
+  if (plan.kind === "skip") return { stdout: null, exitCode: 0, note: plan.note };
+  if (plan.kind === "invalid") return undecided(plan.problem);
+  const identity = resolveIdentity(io.env);
+  if ("problem" in identity) return undecided(identity.problem);
+  if (identity.warning) io.err(`gatehouse hook: ${identity.warning}`);
+
+  const session = await resolveSession(io.env, options.session, event.session_id);
+  const call = jsonClient(identity.url, identity.token);
+  const deadline = Date.now() + options.waitSec * 1000;
+  let request: GateRequestView;
+  try {
+    const reply = await call("POST", routes.submit, {
+      body: submitBody({ session, ...plan.ask }),
+      // A retried POST (or the agent re-running this very hook) finds the first request again.
+      headers: { "idempotency-key": `hook:${event.tool_use_id ?? randomUUID()}` },
+      timeoutMs: CALL_TIMEOUT_MS,
+      signal: io.signal,
+    });
+    const view = gateRequestView.safeParse(reply.body);
+    if (!view.success) return undecided(`${identity.url} answered the submit with something that is not a request`);
+    request = view.data;
+  } catch (e) {
+    return undecided(`cannot ask ${identity.url}: ${describe(e)}`);
+  }
+
+  const reading = await waitForDecision(call, request, { deadline, signal: io.signal });
+  if (reading.kind === "undecided") return undecided(reading.why);
+  if (reading.kind === "deny") return hookResult(name, { kind: "deny", reason: reading.reason });
+  try {
+    rememberCall(stateDir(io.env), { toolUseId: event.tool_use_id, session: event.session_id, command: plan.ask.command }, request.id);
+  } catch (e) {
+    // The allow stands: only the outcome's record on the request is lost.
+    io.err(`gatehouse hook: cannot keep request ${request.id} for its outcome: ${describe(e)}`);
+  }
+  return hookResult(name, { kind: "allow", reason: reading.reason });
+}
+
+/** PostToolUse: tells the server what the allowed command did. Prints nothing on stdout. */
+async function recordOutcome(event: HookEvent, options: HookOptions, io: HookIo): Promise<HookResult> {
+  const quiet: HookResult = { stdout: null, exitCode: 0 };
+  if (!options.tools.has(event.tool_name)) return quiet;
+  const plan = askFor(event.tool_name, event.tool_input, event.cwd);
+  if (plan.kind !== "gate") return quiet;
+  const id = recallCall(stateDir(io.env), { toolUseId: event.tool_use_id, session: event.session_id, command: plan.ask.command });
+  // No request filed: this call was not allowed through Gatehouse (the agent's own rules let it run).
+  if (id === undefined) return quiet;
+  const identity = resolveIdentity(io.env);
+  if ("problem" in identity) return { ...quiet, note: identity.problem };
+  try {
+    await jsonClient(identity.url, identity.token)("POST", routes.outcome(id), { body: outcomeOf(event), timeoutMs: CALL_TIMEOUT_MS, signal: io.signal });
+    return quiet;
+  } catch (e) {
+    return { ...quiet, note: `cannot record the outcome of request ${id}: ${describe(e)}` };
+  }
+}

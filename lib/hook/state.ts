@@ -1,0 +1,78 @@
+/**
+ * Where the hook keeps, between its PreToolUse/PermissionRequest run and the PostToolUse run that
+ * follows, which Gatehouse request a tool call became: one small file per allowed call.
+ *
+ * Why a file and not the submit's Idempotency-Key alone: PermissionRequest carries no
+ * `tool_use_id` (neither agent sends one), so PostToolUse could not name the request; and a
+ * PostToolUse replaying the submit to find it would create a request for a call that was never
+ * gated. So each allowed call is filed under its `tool_use_id` (PreToolUse) and under its session
+ * and command (both events); PostToolUse looks under the first it can, and removes the entry.
+ * One file per key, written by rename: concurrent hooks (parallel tool calls) never share a file.
+ * The same command run twice at once in one session shares a key: the later one wins.
+ */
+import { createHash } from "node:crypto";
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+
+/** Entries older than this are removed: their PostToolUse never came (denied later, crashed). */
+const MAX_AGE_MS = 24 * 3600_000;
+
+/** `$GATEHOUSE_HOOK_STATE_DIR`, else `$XDG_STATE_HOME/gatehouse/hook`, else `~/.local/state/gatehouse/hook`. */
+export function stateDir(env: NodeJS.ProcessEnv): string {
+  if (env.GATEHOUSE_HOOK_STATE_DIR) return env.GATEHOUSE_HOOK_STATE_DIR;
+  const base = env.XDG_STATE_HOME || path.join(env.HOME || os.homedir(), ".local", "state");
+  return path.join(base, "gatehouse", "hook");
+}
+
+export interface CallKeys {
+  toolUseId?: string;
+  session: string;
+  command: string;
+}
+
+const hash = (s: string) => createHash("sha256").update(s).digest("hex").slice(0, 32);
+
+function keysOf(k: CallKeys): string[] {
+  return [...(k.toolUseId ? [`tool-${hash(k.toolUseId)}`] : []), `cmd-${hash(`${k.session}\0${k.command}`)}`];
+}
+
+/** Files the request id of an allowed call. */
+export function rememberCall(dir: string, keys: CallKeys, requestId: string): void {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const body = JSON.stringify({ requestId });
+  for (const key of keysOf(keys)) {
+    const temp = path.join(dir, `.${key}.${process.pid}.tmp`);
+    writeFileSync(temp, body, { mode: 0o600 });
+    renameSync(temp, path.join(dir, `${key}.json`));
+  }
+  pruneOld(dir);
+}
+
+/** The request id filed for this call, if any; its entries are removed. */
+export function recallCall(dir: string, keys: CallKeys): string | undefined {
+  let found: string | undefined;
+  for (const key of keysOf(keys)) {
+    const file = path.join(dir, `${key}.json`);
+    try {
+      const parsed = JSON.parse(readFileSync(file, "utf8")) as { requestId?: unknown };
+      if (found === undefined && typeof parsed.requestId === "string") found = parsed.requestId;
+      rmSync(file, { force: true });
+    } catch {
+      // No entry under this key (or a half-gone one): try the next.
+    }
+  }
+  return found;
+}
+
+function pruneOld(dir: string): void {
+  const now = Date.now();
+  for (const name of readdirSync(dir)) {
+    const file = path.join(dir, name);
+    try {
+      if (now - statSync(file).mtimeMs > MAX_AGE_MS) rmSync(file, { force: true });
+    } catch {
+      // Removed by another hook meanwhile.
+    }
+  }
+}
