@@ -7,7 +7,6 @@
  * It MUST never allow on an error: every path that does not hold an allow from the server ends in
  * the fallback (lib/hook/verdict.ts).
  */
-import { randomUUID } from "node:crypto";
 import { hookResult, type HookResult } from "../hook/answer";
 import { gateRequestView, routes, submitBody, type GateRequestView } from "../hook/contract";
 import { parseEvent, type HookEvent } from "../hook/event";
@@ -92,7 +91,8 @@ async function gate(event: HookEvent, options: HookOptions, io: HookIo): Promise
     const reply = await call("POST", routes.submit, {
       body: submitBody({ session, ...plan.ask }),
       // A retried POST (or the agent re-running this very hook) finds the first request again.
-      headers: { "idempotency-key": `hook:${event.tool_use_id ?? randomUUID()}` },
+      // (Without a tool_use_id, any key unique to this call will do; node:crypto costs ~15 ms to load.)
+      headers: { "idempotency-key": `hook:${event.tool_use_id ?? `${event.session_id}-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}`}` },
       timeoutMs: CALL_TIMEOUT_MS,
       signal: io.signal,
     });

@@ -21,13 +21,6 @@ async function readStdin(): Promise<string> {
   return Buffer.concat(chunks).toString("utf8");
 }
 
-/** All of stdin, to its end (a hook event is one JSON document, not a line). */
-async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(typeof chunk === "string" ? Buffer.from(chunk) : chunk);
-  return Buffer.concat(chunks).toString("utf8");
-}
-
 const out = (s: string) => void process.stdout.write(s + "\n");
 const err = (s: string) => void process.stderr.write(s + "\n");
 
@@ -36,12 +29,8 @@ export async function main(argv: string[]): Promise<number> {
   const [group, verb, ...rest] = argv;
   try {
     if (group === "hook") {
-      // The agent stops a hook that outlives its own timeout with a signal: cancel, then go.
-      const controller = new AbortController();
-      for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.once(signal, () => controller.abort());
-      const { hook } = await import("./hook");
-      const stdin = () => (process.stdin.isTTY ? Promise.resolve("") : readAll(process.stdin));
-      return await hook(argv.slice(1), { env: process.env, stdin, out, err, signal: controller.signal });
+      const { runHook } = await import("./hook-process");
+      return await runHook(argv.slice(1));
     }
     if (group === "agent" && verb === "add") {
       const { agentAdd } = await import("./admin");

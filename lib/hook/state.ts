@@ -10,7 +10,6 @@
  * One file per key, written by rename: concurrent hooks (parallel tool calls) never share a file.
  * The same command run twice at once in one session shares a key: the later one wins.
  */
-import { createHash } from "node:crypto";
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -31,7 +30,21 @@ export interface CallKeys {
   command: string;
 }
 
-const hash = (s: string) => createHash("sha256").update(s).digest("hex").slice(0, 32);
+/**
+ * A file name for a key of any length: two 32-bit FNV-1a lanes, in hex. Not node:crypto, whose loading
+ * alone costs each hook start ~15 ms; a collision (two calls filed under one name) would cost
+ * no more than one outcome recorded on the wrong request.
+ */
+export function hash(s: string): string {
+  let h1 = 0x811c9dc5;
+  let h2 = 0x050c5d1f;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    h1 = Math.imul(h1 ^ c, 0x01000193);
+    h2 = Math.imul(h2 ^ c, 0x01000193) ^ (h1 >>> 15);
+  }
+  return (h1 >>> 0).toString(16).padStart(8, "0") + (h2 >>> 0).toString(16).padStart(8, "0");
+}
 
 function keysOf(k: CallKeys): string[] {
   return [...(k.toolUseId ? [`tool-${hash(k.toolUseId)}`] : []), `cmd-${hash(`${k.session}\0${k.command}`)}`];

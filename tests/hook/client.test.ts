@@ -9,7 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startContractServer, type ContractServer } from "./contract-server";
 import * as events from "./events";
 
-const BIN = path.resolve(__dirname, "../../bin/gatehouse.js");
+const GATEHOUSE = [path.resolve(__dirname, "../../bin/gatehouse.js"), "hook"];
+const HOOK_EXECUTABLE = [path.resolve(__dirname, "../../bin/gatehouse-hook.cjs")];
 let server: ContractServer;
 let home: string;
 beforeAll(async () => {
@@ -33,12 +34,14 @@ interface RunOptions {
   raw?: string;
   /** Called once the process runs (to signal it). */
   started?: (pid: number) => void;
+  /** The command line before the arguments. (Default: `bin/gatehouse.js hook`) */
+  bin?: string[];
 }
 
 /** Runs the hook as an agent does: the event on stdin, no tmux, a home of its own. */
 function hook(args: string[], event: object | null, opts: RunOptions = {}): Promise<Run> {
   return new Promise((resolve) => {
-    const child: ChildProcessWithoutNullStreams = spawn(process.execPath, [BIN, "hook", ...args], {
+    const child: ChildProcessWithoutNullStreams = spawn(process.execPath, [...(opts.bin ?? GATEHOUSE), ...args], {
       cwd: os.tmpdir(),
       env: {
         ...process.env,
@@ -184,6 +187,23 @@ describe("a command that waits for a person", () => {
     const r = await running;
     expect(r.stdout).toBe("");
     expect(row.status).toBe("cancelled");
+  });
+});
+
+describe("how agents start it", () => {
+  it("answers the same from the settings files' executable, from the bundle and from the TypeScript", async () => {
+    const runs = [
+      await hook(["--session", "s1"], withCommand(events.claudePreToolUse, "ls src", { tool_use_id: "toolu_EXE" }), { bin: HOOK_EXECUTABLE }),
+      await hook(["--session", "s1"], withCommand(events.claudePreToolUse, "ls lib", { tool_use_id: "toolu_JS" })),
+      await hook(["--session", "s1"], withCommand(events.claudePreToolUse, "ls bin", { tool_use_id: "toolu_TS" }), {
+        env: { GATEHOUSE_CLI_FROM_SOURCE: "1" },
+      }),
+    ];
+    for (const r of runs) {
+      expect(r.stderr).toBe("");
+      expect(answer(r).hookSpecificOutput).toMatchObject({ hookEventName: "PreToolUse", permissionDecision: "allow" });
+    }
+    expect(["ls src", "ls lib", "ls bin"].map((c) => server.find(c)?.session)).toEqual(["s1", "s1", "s1"]);
   });
 });
 
