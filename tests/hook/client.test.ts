@@ -1,7 +1,7 @@
 // The real `gatehouse hook` command, in a child process as an agent starts it, against
 // tests/hook/contract-server.ts: a loopback server that implements just the gate-request routes
 // the hook's contract names (the real ones are being built elsewhere).
-import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
+import { execFileSync, spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -204,6 +204,26 @@ describe("how agents start it", () => {
       expect(answer(r).hookSpecificOutput).toMatchObject({ hookEventName: "PreToolUse", permissionDecision: "allow" });
     }
     expect(["ls src", "ls lib", "ls bin"].map((c) => server.find(c)?.session)).toEqual(["s1", "s1", "s1"]);
+  });
+
+  it("names the tmux session it runs in, over --session and the agent's session id", async () => {
+    const socket = `gh-hook-${process.pid}`;
+    const tmux = (...args: string[]) => execFileSync("tmux", ["-L", socket, "-f", "/dev/null", ...args], { encoding: "utf8" }).trim();
+    tmux("new-session", "-d", "-s", "claude-backend-api");
+    try {
+      const [socketPath, pid, pane] = tmux("display-message", "-p", "-t", "=claude-backend-api:", "#{socket_path} #{pid} #{pane_id}").split(" ");
+      const r = await hook(["--session", "ignored"], withCommand(events.claudePreToolUse, "ls tmux", { tool_use_id: "toolu_TMUX" }), {
+        env: { TMUX: `${socketPath},${pid},0`, TMUX_PANE: pane ?? "" },
+      });
+      expect(answer(r).hookSpecificOutput.permissionDecision).toBe("allow");
+      expect(server.find("ls tmux")?.session).toBe("claude-backend-api");
+    } finally {
+      try {
+        tmux("kill-server");
+      } catch {
+        // already gone
+      }
+    }
   });
 });
 
