@@ -8,7 +8,7 @@
  * the fallback (lib/hook/verdict.ts).
  */
 import { hookResult, type HookResult } from "../hook/answer";
-import { gateRequestView, routes, submitBody, type GateRequestView } from "../hook/contract";
+import { routes, type GateRequestView } from "../hook/contract";
 import { parseEvent, type HookEvent } from "../hook/event";
 import { askFor, planGate, parseTools } from "../hook/gate";
 import { HttpError, jsonClient } from "../hook/http";
@@ -18,12 +18,11 @@ import { resolveSession } from "../hook/session";
 import { recallCall, rememberCall, stateDir } from "../hook/state";
 import { fallback } from "../hook/verdict";
 import { option, parseArgs, UsageError, type Args } from "./args";
+import { CALL_TIMEOUT_MS, submitGate } from "./hook-submit";
 import { waitForDecision } from "./hook-wait";
 
 /** How long the hook waits for a decision when --wait is not given. (Default: 600 s) */
 export const DEFAULT_WAIT_SEC = 600;
-/** How long the submit (and the outcome report) may take before the server counts as unreachable. */
-const CALL_TIMEOUT_MS = 10_000;
 
 export interface HookIo {
   env: NodeJS.ProcessEnv;
@@ -88,17 +87,13 @@ async function gate(event: HookEvent, options: HookOptions, io: HookIo): Promise
   const deadline = Date.now() + options.waitSec * 1000;
   let request: GateRequestView;
   try {
-    const reply = await call("POST", routes.submit, {
-      body: submitBody({ session, ...plan.ask }),
+    request = await submitGate(call, { session, ...plan.ask }, {
       // A retried POST (or the agent re-running this very hook) finds the first request again.
       // (Without a tool_use_id, any key unique to this call will do; node:crypto costs ~15 ms to load.)
-      headers: { "idempotency-key": `hook:${event.tool_use_id ?? `${event.session_id}-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}`}` },
-      timeoutMs: CALL_TIMEOUT_MS,
+      idempotencyKey: `hook:${event.tool_use_id ?? `${event.session_id}-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}`}`,
+      deadline,
       signal: io.signal,
     });
-    const view = gateRequestView.safeParse(reply.body);
-    if (!view.success) return undecided(`${identity.url} answered the submit with something that is not a request`);
-    request = view.data;
   } catch (e) {
     return undecided(`cannot ask ${identity.url}: ${describe(e)}`);
   }

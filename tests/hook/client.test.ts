@@ -227,6 +227,29 @@ describe("how agents start it", () => {
   });
 });
 
+describe("the submit", () => {
+  it("waits out the agent's rate limit as the server says, then asks", async () => {
+    server.rateLimitNext = 1;
+    const r = await hook([], withCommand(events.claudePreToolUse, "ls limited", { tool_use_id: "toolu_429" }));
+    expect(server.rateLimitNext).toBe(0);
+    expect(answer(r).hookSpecificOutput.permissionDecision).toBe("allow");
+  });
+
+  it("cancels the request it made when the agent stops it before the server answered", async () => {
+    server.submitDelayMs = 10_000;
+    try {
+      let pid = 0;
+      const running = hook([], withCommand(events.claudePreToolUse, "make orphan", { tool_use_id: "toolu_ORPHAN" }), { started: (p) => (pid = p) });
+      const row = await server.pending("make orphan");
+      process.kill(pid, "SIGTERM");
+      await running;
+      expect(row.status).toBe("cancelled");
+    } finally {
+      server.submitDelayMs = 0;
+    }
+  });
+});
+
 describe("errors fall back, never allow", () => {
   it("server unreachable: the fallback and one line on stderr", async () => {
     const down = { GATEHOUSE_URL: "http://127.0.0.1:9" };

@@ -32,6 +32,10 @@ export interface ContractServer {
   pending: (command: string) => Promise<GateRow>;
   /** Called when a cancel arrives, before it is applied (to decide first, as a race would). */
   onCancel?: (row: GateRow) => void;
+  /** Submits still to refuse with 429 and Retry-After: 1 (an agent over its rate limit). */
+  rateLimitNext: number;
+  /** How long the answer to a submit that creates a request is held back. */
+  submitDelayMs: number;
   close: () => Promise<void>;
 }
 
@@ -72,6 +76,11 @@ export async function startContractServer(): Promise<ContractServer> {
         }
       }
       if (req.method === "POST" && url.pathname === "/api/requests") {
+        if (api.rateLimitNext > 0) {
+          api.rateLimitNext--;
+          res.setHeader("retry-after", "1");
+          return fail(res, 429, "rate_limited", "Too many requests from this agent; try again in 1 s.");
+        }
         const unknown = Object.keys(body).filter((k) => !FIELDS.has(k));
         if (unknown.length || typeof body.session !== "string" || typeof body.command !== "string") {
           return fail(res, 422, "invalid_request", `invalid fields: ${unknown.join(", ") || "session/command"}`);
@@ -103,6 +112,7 @@ export async function startContractServer(): Promise<ContractServer> {
         }
         rows.push(row);
         wake();
+        if (api.submitDelayMs > 0) return void setTimeout(() => send(res, 201, view(row)), api.submitDelayMs);
         return send(res, 201, view(row));
       }
       const m = /^\/api\/requests\/([^/]+)(\/cancel|\/outcome)?$/.exec(url.pathname);
@@ -150,6 +160,8 @@ export async function startContractServer(): Promise<ContractServer> {
     url: `http://127.0.0.1:${port}`,
     token,
     rows,
+    rateLimitNext: 0,
+    submitDelayMs: 0,
     find: (command) => rows.findLast((r) => r.command === command),
     decide(id, status, by, comment) {
       const row = rows.find((r) => r.id === id);
