@@ -7,6 +7,9 @@
  *   loopback server that answers at once
  *   (tests/hook/contract-server.ts: the gate-request contract, not the real server, whose gate
  *   routes are built elsewhere; the figure is the client's share).
+ * - hook_node_baseline_p50_ms / _p95_ms: the same measure for `node -e` printing one line, run
+ *   alternately with the hook runs: Node's own start under the same load, the part of the figure
+ *   above that the hook cannot remove. (The machine this runs on is shared: read the two together.)
  * - hook_via_gatehouse_js_p95_ms: the same through `node bin/gatehouse.js hook` (what
  *   `npx gatehouse hook` runs, npx's own start not included).
  * - hook_rss_mb: the peak resident memory of one such hook process (the most of a few runs).
@@ -21,8 +24,8 @@ import { startContractServer, type ContractServer } from "../tests/hook/contract
 import { claudePreToolUse } from "../tests/hook/events";
 import { percentile, round, type BenchGroup } from "./support/figures";
 
-const HOOK_BIN = [path.resolve(import.meta.dirname, "../bin/gatehouse-hook.cjs")];
-const GATEHOUSE_BIN = [path.resolve(import.meta.dirname, "../bin/gatehouse.js"), "hook"];
+const HOOK_BIN = [path.resolve(import.meta.dirname, "../bin/gatehouse-hook.cjs"), "--session", "bench"];
+const GATEHOUSE_BIN = [path.resolve(import.meta.dirname, "../bin/gatehouse.js"), "hook", "--session", "bench"];
 const WARMUP = 3;
 const SAMPLES = 60;
 const USAGE_RUNS = 15;
@@ -35,12 +38,15 @@ interface Sample {
   usage?: [number, number];
 }
 
+/** Node starting and printing one line: the floor under any hook written for Node. */
+const BASELINE = ["-e", 'process.stdout.write(\'{"permissionDecision":"allow"}\\n\')'];
+
 function runHook(server: ContractServer, stateDir: string, n: number, measureUsage: boolean, bin = HOOK_BIN): Promise<Sample> {
   const event = JSON.stringify({ ...claudePreToolUse, tool_use_id: `toolu_bench_${n}` });
   return new Promise((resolve, reject) => {
     const start = performance.now();
     let answeredAt = 0;
-    const child = spawn(process.execPath, [...(measureUsage ? ["--require", REPORT_USAGE] : []), ...bin, "--session", "bench"], {
+    const child = spawn(process.execPath, [...(measureUsage ? ["--require", REPORT_USAGE] : []), ...bin], {
       env: { ...process.env, GATEHOUSE_URL: server.url, GATEHOUSE_TOKEN: server.token, GATEHOUSE_HOOK_STATE_DIR: stateDir, TMUX: "" },
       stdio: ["pipe", "pipe", "pipe", "pipe"],
     });
@@ -69,10 +75,17 @@ const hook: BenchGroup = async (emit) => {
     // The first run builds the CLI bundle when the sources changed since the last one.
     for (let i = 0; i < WARMUP; i++) await runHook(server, stateDir, i, false);
     const ms: number[] = [];
-    for (let i = 0; i < SAMPLES; i++) ms.push((await runHook(server, stateDir, WARMUP + i, false)).ms);
+    const baseline: number[] = [];
+    for (let i = 0; i < SAMPLES; i++) {
+      ms.push((await runHook(server, stateDir, WARMUP + i, false)).ms);
+      baseline.push((await runHook(server, stateDir, 0, false, BASELINE)).ms);
+    }
     ms.sort((a, b) => a - b);
+    baseline.sort((a, b) => a - b);
     emit("hook_policy_decision_p50_ms", round(percentile(ms, 50), 1), "ms");
     emit("hook_policy_decision_p95_ms", round(percentile(ms, 95), 1), "ms");
+    emit("hook_node_baseline_p50_ms", round(percentile(baseline, 50), 1), "ms");
+    emit("hook_node_baseline_p95_ms", round(percentile(baseline, 95), 1), "ms");
     const viaJs: number[] = [];
     for (let i = 0; i < SAMPLES; i++) viaJs.push((await runHook(server, stateDir, 500 + i, false, GATEHOUSE_BIN)).ms);
     emit("hook_via_gatehouse_js_p95_ms", round(percentile(viaJs.sort((a, b) => a - b), 95), 1), "ms");
