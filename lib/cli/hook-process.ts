@@ -3,13 +3,25 @@
  * Built on its own into one CommonJS file (scripts/build-cli.ts) that bin/gatehouse-hook.cjs
  * loads without the ES module loader, because the hook starts before every command an agent runs.
  */
+import { readFileSync } from "node:fs";
+import { isatty } from "node:tty";
 import { hook } from "./hook";
 
-/** All of stdin, to its end (a hook event is one JSON document, not a line); nothing from a terminal. */
-async function readAll(stream: NodeJS.ReadStream): Promise<string> {
-  if (stream.isTTY) return "";
+/**
+ * All of stdin, to its end (a hook event is one JSON document, not a line); nothing from a
+ * terminal. Read from fd 0 directly: the agent's pipe holds the whole event, and creating
+ * process.stdin (a stream over a socket) costs the hook's start ~10 ms. A non-blocking stdin,
+ * which a direct read cannot wait on, is read as a stream.
+ */
+async function readStdin(): Promise<string> {
+  if (isatty(0)) return "";
+  try {
+    return readFileSync(0, "utf8");
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== "EAGAIN") throw e;
+  }
   const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(typeof chunk === "string" ? Buffer.from(chunk) : (chunk as Buffer));
+  for await (const chunk of process.stdin) chunks.push(typeof chunk === "string" ? Buffer.from(chunk) : (chunk as Buffer));
   return Buffer.concat(chunks).toString("utf8");
 }
 
@@ -21,7 +33,7 @@ export function runHook(argv: string[]): Promise<number> {
   for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.once(signal, () => controller.abort());
   return hook(argv, {
     env: process.env,
-    stdin: () => readAll(process.stdin),
+    stdin: readStdin,
     out: (s) => void process.stdout.write(s + "\n"),
     err: (s) => void process.stderr.write(s + "\n"),
     signal: controller.signal,

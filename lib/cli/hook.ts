@@ -9,7 +9,7 @@
  */
 import { hookResult, type HookResult } from "../hook/answer";
 import { routes, type GateRequestView } from "../hook/contract";
-import { parseEvent, type HookEvent } from "../hook/event";
+import { HOOK_EVENTS, parseEvent, type HookEvent } from "../hook/event";
 import { askFor, planGate, parseTools } from "../hook/gate";
 import { HttpError, jsonClient } from "../hook/http";
 import { resolveIdentity } from "../hook/identity";
@@ -59,7 +59,10 @@ export async function hook(argv: string[], io: HookIo): Promise<number> {
     const parsed = parseEvent(await io.stdin());
     eventName = parsed.ok ? parsed.event.hook_event_name : parsed.eventName;
     const options = hookOptions(parseArgs(argv, ["fail-closed"]));
-    if (!parsed.ok) result = hookResult(eventName, fallback(eventName, parsed.problem, failClosed), parsed.problem);
+    if (!parsed.ok && eventName !== undefined && !(HOOK_EVENTS as readonly string[]).includes(eventName)) {
+      // An event of another kind (SessionStart, Stop…): not a permission question, so no answer at all.
+      result = { stdout: null, exitCode: 0, note: `${eventName} events are not gatehouse hook's to answer` };
+    } else if (!parsed.ok) result = hookResult(eventName, fallback(eventName, parsed.problem, failClosed), parsed.problem);
     else if (eventName === "PostToolUse" || eventName === "PostToolUseFailure") result = await recordOutcome(parsed.event, options, io);
     else result = await gate(parsed.event, options, io);
   } catch (e) {

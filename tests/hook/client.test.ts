@@ -274,6 +274,9 @@ describe("errors fall back, never allow", () => {
     expect(await hook([], null, { raw: "garbage" })).toEqual({ code: 0, stdout: "", stderr: "gatehouse hook: the event on stdin is not JSON\n" });
     const closed = await hook(["--fail-closed"], null, { raw: "garbage" });
     expect(closed).toMatchObject({ code: 2, stdout: "" });
+    // Another kind of event is not a permission question: no answer, even under --fail-closed.
+    const stop = await hook(["--fail-closed"], { session_id: "abc123", hook_event_name: "Stop", stop_hook_active: false });
+    expect(stop).toEqual({ code: 0, stdout: "", stderr: "gatehouse hook: Stop events are not gatehouse hook's to answer\n" });
   });
 });
 
