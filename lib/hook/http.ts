@@ -3,6 +3,7 @@
  * short-lived process ~20 ms of its start, and the hook runs before every command.
  */
 import type { IncomingMessage } from "node:http";
+import { builtin } from "./builtin";
 
 /** An answer other than 2xx, with API.md's error code and message when the body has them. */
 export class HttpError extends Error {
@@ -44,9 +45,10 @@ function errorOf(status: number, body: unknown, res: IncomingMessage): HttpError
 /** Makes JSON calls to one server with one bearer token. */
 export function jsonClient(baseUrl: string, token: string) {
   const base = new URL(baseUrl);
-  const transport = base.protocol === "https:" ? import("node:https") : import("node:http");
   return async function call(method: string, path: string, opts: CallOptions): Promise<JsonReply> {
-    const { request } = await transport;
+    // Loaded at the first call: a hook that answers nothing never pays for them.
+    const { request } =
+      base.protocol === "https:" ? await builtin<typeof import("node:https")>("node:https") : await builtin<typeof import("node:http")>("node:http");
     const payload = opts.body === undefined ? undefined : JSON.stringify(opts.body);
     return new Promise((resolve, reject) => {
       const req = request(
