@@ -14,8 +14,10 @@ import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, wri
 import os from "node:os";
 import path from "node:path";
 
-/** Entries older than this are removed: their PostToolUse never came (denied later, crashed). */
+/** Entries older than this are removed: their PostToolUse never came (denied later, crashed, not configured). */
 const MAX_AGE_MS = 24 * 3600_000;
+/** How often the old entries are looked for: once an hour, not on every allowed call, whose hook must start fast. */
+const PRUNE_EVERY_MS = 3600_000;
 
 /** `$GATEHOUSE_HOOK_STATE_DIR`, else `$XDG_STATE_HOME/gatehouse/hook`, else `~/.local/state/gatehouse/hook`. */
 export function stateDir(env: NodeJS.ProcessEnv): string {
@@ -80,7 +82,15 @@ export function recallCall(dir: string, keys: CallKeys): string | undefined {
 
 function pruneOld(dir: string): void {
   const now = Date.now();
+  const marker = path.join(dir, ".pruned");
+  try {
+    if (now - statSync(marker).mtimeMs < PRUNE_EVERY_MS) return;
+  } catch {
+    // Never pruned here: prune now.
+  }
+  writeFileSync(marker, "");
   for (const name of readdirSync(dir)) {
+    if (name === ".pruned") continue;
     const file = path.join(dir, name);
     try {
       if (now - statSync(file).mtimeMs > MAX_AGE_MS) rmSync(file, { force: true });
