@@ -11,8 +11,8 @@
  *   and may carry `permission_suggestions`.
  * - PostToolUse adds `tool_use_id` and `tool_response` (Bash: `{stdout, stderr, interrupted,
  *   isImage}`, no exit code).
- * - PostToolUseFailure (a failed call, a non-zero exit included) adds `tool_use_id`, `error`
- *   and `is_interrupt`.
+ * - PostToolUseFailure (a call that failed) adds `tool_use_id`, `error` and `is_interrupt`.
+ *   (Not documented: a Bash error that starts "Exit code N"; outcome.ts reads N when it does.)
  *
  * Codex CLI (https://developers.openai.com/codex/hooks, and openai/codex#17563, which added it):
  * PermissionRequest carries `session_id`, `turn_id`, `transcript_path` (may be null), `cwd`,

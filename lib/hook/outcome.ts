@@ -3,8 +3,8 @@
  * PostToolUseFailure) for the server to record on the request.
  *
  * Claude Code's Bash tool_response is `{stdout, stderr, interrupted, isImage}`: no exit code, so
- * none is invented; a failed call comes as PostToolUseFailure whose `error` starts
- * "Exit code N" for a non-zero exit. Other agents' shapes (a string, `exit_code`, `output`) are
+ * none is invented; a failed call comes as PostToolUseFailure, whose `error` is read for a
+ * leading "Exit code N" (Claude Code's wording for a non-zero exit, not a documented field). Other agents' shapes (a string, `exit_code`, `output`) are
  * read where they say the same thing.
  */
 import type { GateOutcome } from "./contract";
