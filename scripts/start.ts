@@ -20,6 +20,9 @@ if (!buildIsFresh(process.cwd()) || process.env.GATEHOUSE_REBUILD === "1") {
   if (built.status !== 0) process.exit(built.status ?? 1);
 }
 
+// The CLI bundle that agents' hooks run; without it, the first hook after a change would build it.
+spawnSync(process.execPath, ["--import", "tsx", "scripts/build-cli.ts", "--if-possible"], { stdio: ["ignore", "ignore", "inherit"] });
+
 const children: ChildProcess[] = [
   spawn("npx", ["next", "start", "-p", String(settings.PORT), "-H", settings.HOST], { stdio: "inherit" }),
   spawn(process.execPath, ["worker/index.cjs"], { stdio: "inherit" }),

@@ -1,9 +1,7 @@
+// Commands load what they need when they run: `gatehouse hook` starts before every command an
+// agent runs, and must not load the database layer that `agent add` needs.
 import path from "node:path";
-import { agentAdd, runnerAdd, userAdd } from "./admin";
-import { dbCopy } from "./db-copy";
 import { parseArgs, UsageError } from "./args";
-import { runnerStart } from "./runner";
-import { submit } from "./submit";
 
 const USAGE = `usage:
   gatehouse agent add ID --sessions a,b [--auto-approve]   register an agent; prints its token once
@@ -15,6 +13,8 @@ const USAGE = `usage:
   gatehouse db copy --to postgres://… [--from FILE]       copy a SQLite database into an empty PostgreSQL one
   gatehouse submit [--session S] [--priority P] [--reason R] [--no-wait] -- COMMAND...
                                                            run a command through Gatehouse and wait
+  gatehouse hook [--tools Bash,...] [--wait SECONDS] [--session S] [--fail-closed]
+                                                           Claude Code's / Codex's permission hook (event on stdin)
 environment: GATEHOUSE_URL (default http://127.0.0.1:3000), GATEHOUSE_TOKEN, GATEHOUSE_DB, GATEHOUSE_DATABASE_URL`;
 
 /** The package root: migrations and the default database are found from here. */
@@ -36,14 +36,34 @@ const err = (s: string) => void process.stderr.write(s + "\n");
 export async function main(argv: string[]): Promise<number> {
   const [group, verb, ...rest] = argv;
   try {
-    if (group === "agent" && verb === "add") return await agentAdd(parseArgs(rest, ["auto-approve"]), out, err);
-    if (group === "db" && verb === "copy") return await dbCopy(parseArgs(rest, []), ROOT, out, err);
-    if (group === "runner" && verb === "add") return await runnerAdd(parseArgs(rest, []), out, err);
-    if (group === "runner") return await runnerStart(parseArgs(argv.slice(1), []), process.env, err);
-    if (group === "user" && verb === "add") return await userAdd(parseArgs(rest, ["token"]), readStdin, out, err);
+    if (group === "hook") {
+      const { runHook } = await import("./hook-process");
+      return await runHook(argv.slice(1));
+    }
+    if (group === "agent" && verb === "add") {
+      const { agentAdd } = await import("./admin");
+      return await agentAdd(parseArgs(rest, ["auto-approve"]), out, err);
+    }
+    if (group === "user" && verb === "add") {
+      const { userAdd } = await import("./admin");
+      return await userAdd(parseArgs(rest, ["token"]), readStdin, out, err);
+    }
+    if (group === "db" && verb === "copy") {
+      const { dbCopy } = await import("./db-copy");
+      return await dbCopy(parseArgs(rest, []), ROOT, out, err);
+    }
+    if (group === "runner" && verb === "add") {
+      const { runnerAdd } = await import("./admin");
+      return await runnerAdd(parseArgs(rest, []), out, err);
+    }
+    if (group === "runner") {
+      const { runnerStart } = await import("./runner");
+      return await runnerStart(parseArgs(argv.slice(1), []), process.env, err);
+    }
     if (group === "submit") {
       const controller = new AbortController();
       process.once("SIGINT", () => controller.abort());
+      const { submit } = await import("./submit");
       return await submit(parseArgs(argv.slice(1), ["no-wait"]), { env: process.env, out, err, signal: controller.signal });
     }
     if (group === "help" || group === "--help" || group === undefined) {

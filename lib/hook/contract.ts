@@ -1,0 +1,59 @@
+/**
+ * The HTTP contract the hook speaks with the Gatehouse server (routes beside API.md's agent
+ * routes; the server side of gate requests is built elsewhere against this file and
+ * tests/hook/contract-server.ts).
+ *
+ * - `POST /api/requests` `{session, command, cwd?, reason?, kind: "gate"}`, header
+ *   `Idempotency-Key`: 201 (or 200 for a repeated key) with the request object.
+ * - `GET /api/requests/:id?wait=N` (N ≤ 60): the request once its status changes, or unchanged.
+ * - `POST /api/requests/:id/cancel`: while pending; 409 once someone decided.
+ * - `POST /api/requests/:id/outcome` `{exitCode?, interrupted?, outputTail}`: what happened when
+ *   the agent ran an allowed gate request.
+ */
+import * as z from "zod/mini";
+
+/**
+ * The body field that makes a request a gate request (the agent runs the command itself once
+ * allowed; the worker never does). One constant, so that the name the server settles on is one edit.
+ */
+export const GATE_KIND_FIELD = "kind";
+export const GATE_KIND = "gate";
+
+/** The longest `wait` the server honours on one GET (API.md). */
+export const MAX_WAIT_PER_CALL_SEC = 60;
+
+export const routes = {
+  submit: "/api/requests",
+  request: (id: string, waitSec: number) => `/api/requests/${encodeURIComponent(id)}?wait=${waitSec}`,
+  cancel: (id: string) => `/api/requests/${encodeURIComponent(id)}/cancel`,
+  outcome: (id: string) => `/api/requests/${encodeURIComponent(id)}/outcome`,
+};
+
+/** The part of the request object the hook reads; any other field is the server's business. */
+export const gateRequestView = z.looseObject({
+  id: z.string().check(z.minLength(1)),
+  status: z.string(),
+  decision: z.optional(
+    z.nullable(z.looseObject({ by: z.optional(z.string()), comment: z.optional(z.nullable(z.string())) })),
+  ),
+});
+export type GateRequestView = z.infer<typeof gateRequestView>;
+
+/** What POST /api/requests receives from the hook. */
+export interface GateSubmission {
+  session: string;
+  command: string;
+  cwd?: string;
+  reason?: string;
+}
+
+/** What POST /api/requests/:id/outcome receives after the agent ran the command. */
+export interface GateOutcome {
+  exitCode?: number;
+  interrupted?: boolean;
+  /** The last lines of the output (stdout, then stderr), capped. */
+  outputTail: string;
+}
+
+/** The submit body, with the gate marker under its one field name. */
+export const submitBody = (s: GateSubmission): Record<string, unknown> => ({ ...s, [GATE_KIND_FIELD]: GATE_KIND });
