@@ -1,7 +1,6 @@
 // Shared by the pg-requests-* tests: a fresh migrated PostgreSQL database per test, and requests,
 // plans and messages written the way lib/requests writes them.
 import { afterEach, beforeEach } from "vitest";
-import { newId } from "@/lib/ids";
 import type { Request } from "@/lib/db/rows";
 import type { NewMessage, NewRequestWrite, Plan } from "@/lib/db/store";
 import { connectPg, type Pg } from "@/lib/db/postgres/client";
