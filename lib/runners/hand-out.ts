@@ -65,8 +65,9 @@ export async function claimJobs(store: Store, runner: RunnerIdentity, limit: num
   return jobs;
 }
 
-// A server told to stop answers its held long-polls at once (with no jobs) instead of keeping the
-// shutdown waiting for them; the runners ask again, of the next server.
+// A server told to stop answers its held long-polls at once, and every claim after that, with a
+// 503: the runner backs off, its connection falls idle, and the shutdown does not wait on it. It
+// asks again of the next server.
 let stopping = false;
 const waiting = new Set<() => void>();
 let watchingSignals = false;
@@ -103,7 +104,7 @@ export async function waitForJobs(store: Store, runner: RunnerIdentity, opts: { 
   waiting.add(hungUp);
   try {
     for (;;) {
-      if (maybeWork) {
+      if (maybeWork && !stopping) {
         maybeWork = false;
         const jobs = await claimJobs(store, runner, opts.limit);
         if (opts.signal.aborted && jobs.length) {
@@ -112,8 +113,9 @@ export async function waitForJobs(store: Store, runner: RunnerIdentity, opts: { 
         }
         if (jobs.length) return jobs;
       }
+      if (stopping) throw new ApiError(503, "stopping", "This server is stopping; ask again in a moment.");
       const left = deadline - Date.now();
-      if (left <= 0 || opts.signal.aborted || stopping) return [];
+      if (left <= 0 || opts.signal.aborted) return [];
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, left);
         wake = () => {
