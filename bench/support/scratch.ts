@@ -49,11 +49,24 @@ export const sqliteScratch: MakeScratch = async (prefix) => {
   };
 };
 
-/** Starts a durable PostgreSQL cluster; `make` gives a fresh database on it. */
+/** A PostgreSQL server for the bench: the one GATEHOUSE_BENCH_PG_URL names, or a throwaway durable cluster. */
+async function benchServer(): Promise<{ url: string; stop: () => void }> {
+  const { startPgCluster, createTemplate } = await import("../../tests/support/pg");
+  const given = process.env.GATEHOUSE_BENCH_PG_URL;
+  if (!given) return startPgCluster({ durable: true });
+  // The peer queues' server, to measure Gatehouse beside them on the very same one.
+  await createTemplate(given);
+  return { url: given, stop: () => {} };
+}
+
+/**
+ * Starts a durable PostgreSQL cluster (or uses GATEHOUSE_BENCH_PG_URL, a role that may create
+ * databases); `make` gives a fresh database on it.
+ */
 export async function postgresScratches(): Promise<{ make: MakeScratch; url: string; stop: () => void }> {
-  const { startPgCluster, freshPgDatabase, dropPgDatabase, PG_URL_ENV } = await import("../../tests/support/pg");
+  const { freshPgDatabase, dropPgDatabase, PG_URL_ENV } = await import("../../tests/support/pg");
   const { openPostgresStore } = await import("../../lib/db/postgres/store");
-  const cluster = await startPgCluster({ durable: true });
+  const cluster = await benchServer();
   process.env[PG_URL_ENV] = cluster.url;
   // No cluster outlives the bench, however it ends.
   process.once("exit", () => cluster.stop());

@@ -102,10 +102,12 @@ export async function startPgCluster(opts: { durable?: boolean } = {}): Promise<
   return cluster;
 }
 
-async function createTemplate(baseUrl: string): Promise<void> {
+/** Makes the migrated template database on the server at `baseUrl`, replacing an older one. */
+export async function createTemplate(baseUrl: string): Promise<void> {
   const admin = new pg.Client({ connectionString: baseUrl });
   await admin.connect();
   try {
+    await admin.query(`DROP DATABASE IF EXISTS ${TEMPLATE_DB}`);
     await admin.query(`CREATE DATABASE ${TEMPLATE_DB}`);
   } finally {
     await admin.end();
