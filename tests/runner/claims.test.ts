@@ -1,0 +1,70 @@
+// The store's side of runners, on the store under test: who may claim which session's messages,
+// the group limit across the local worker and a runner, heartbeats and leases.
+import { describe, expect, it } from "vitest";
+import { createRunner, revokeRunner } from "../../lib/auth/runners";
+import { claim } from "../../lib/queue/claim";
+import { enqueueMany } from "../../lib/queue/enqueue";
+import { useTempDb } from "../support/use-temp-db";
+
+const t = useTempDb();
+const NOW = 1_700_000_000_000;
+
+const commands = (session: string, n = 1) =>
+  enqueueMany(t.store, Array.from({ length: n }, (_, i) => ({ actor: "noop", payload: `${session} ${i}`, groupKey: session, now: NOW })));
+const runnerClaim = (runnerId: string, limit = 10, groupLimit = 1) =>
+  t.store.claimForRunner(runnerId, { token: `token-${runnerId}`, limit, groupLimit, leaseMs: 30_000, now: NOW });
+
+describe("runners in the store", () => {
+  it("a runner's sessions are its alone: the local worker skips their commands and notices, the runner takes only its own", async () => {
+    await createRunner(t.store, { id: "host-a", sessions: ["s-a"] }, NOW);
+    await commands("s-a");
+    await commands("notify:s-a");
+    await commands("s-local");
+    expect((await claim(t.store, { workerId: "w1", limit: 10, now: NOW })).map((m) => m.payload)).toEqual(["s-local 0"]);
+    expect((await runnerClaim("host-a")).map((m) => m.payload).sort()).toEqual(['"notify:s-a 0"', '"s-a 0"']);
+    expect(await runnerClaim("host-a")).toEqual([]);
+  });
+
+  it("a revoked runner's sessions go back to the local worker", async () => {
+    await createRunner(t.store, { id: "host-a", sessions: ["s-a"] }, NOW);
+    await commands("s-a");
+    await revokeRunner(t.store, "host-a", NOW);
+    expect(await runnerClaim("host-a")).toEqual([]);
+    expect((await claim(t.store, { workerId: "w1", limit: 10, now: NOW })).map((m) => m.payload)).toEqual(["s-a 0"]);
+    expect((await t.store.listRunners()).map((r) => [r.id, r.revokedAt])).toEqual([["host-a", NOW]]);
+  });
+
+  it("holds the group limit: one command at a time per session, the next once the first is done", async () => {
+    await createRunner(t.store, { id: "host-a", sessions: ["s-a"] }, NOW);
+    await commands("s-a", 3);
+    const [first, ...rest] = await runnerClaim("host-a");
+    expect(rest).toEqual([]);
+    expect(first?.payload).toBe('"s-a 0"');
+    expect(await runnerClaim("host-a")).toEqual([]);
+    expect(await t.store.completeMany([first!], NOW)).toBe(1);
+    expect((await runnerClaim("host-a", 10, 2)).map((m) => m.payload)).toEqual(['"s-a 1"']);
+  });
+
+  it("refuses a session another runner has, and a name in use, writing nothing", async () => {
+    await createRunner(t.store, { id: "host-a", sessions: ["s-a"] }, NOW);
+    await expect(createRunner(t.store, { id: "host-b", sessions: ["s-b", "s-a"] }, NOW)).rejects.toThrow(/s-a/);
+    await expect(createRunner(t.store, { id: "host-a", sessions: ["s-c"] }, NOW)).rejects.toThrow(/already exists/);
+    expect((await t.store.listRunners()).map((r) => r.id)).toEqual(["host-a"]);
+    await createRunner(t.store, { id: "host-b", sessions: ["s-b"] }, NOW);
+  });
+
+  it("a heartbeat extends the runner's leases and lists them; a lease is the runner's only with its token", async () => {
+    await createRunner(t.store, { id: "host-a", sessions: ["s-a"] }, NOW);
+    await createRunner(t.store, { id: "host-b", sessions: ["s-b"] }, NOW);
+    await commands("s-a");
+    const [m] = await runnerClaim("host-a");
+    const lease = { id: m!.id, leaseToken: m!.leaseToken };
+    expect(await t.store.runnerHeartbeat("host-a", NOW + 1000, 30_000)).toEqual([lease]);
+    expect(await t.store.runnerHeartbeat("host-b", NOW + 1000, 30_000)).toEqual([]);
+    expect((await t.store.runnerLease("host-a", lease))?.actor).toBe("noop");
+    expect(await t.store.runnerLease("host-b", lease)).toBeUndefined();
+    expect(await t.store.runnerLease("host-a", { id: lease.id, leaseToken: "guess" })).toBeUndefined();
+    const [record] = await t.store.listRunners();
+    expect([record?.lastSeenAt, record?.leased]).toEqual([NOW + 1000, 1]);
+  });
+});
