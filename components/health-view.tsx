@@ -3,7 +3,7 @@ import useSWR from "swr";
 import type { Health } from "@/lib/db/queries/health";
 import { ApiError } from "@/lib/http/errors";
 import { bytes, dateTime, duration } from "./format";
-import { useNow } from "./live";
+import { useNow, useTimeZone } from "./clock";
 import { numeric, Panel, PanelTableHead } from "./panel";
 import { WorkersTable } from "./workers-table";
 
@@ -17,6 +17,7 @@ async function fetchHealth(url: string): Promise<Health> {
 
 export function HealthView({ initial }: { initial: Health }) {
   const now = useNow();
+  const zone = useTimeZone();
   const { data } = useSWR("/api/health", fetchHealth, { fallbackData: initial, refreshInterval: 2000, refreshWhenHidden: false });
   const h = data ?? initial;
   return (
@@ -75,7 +76,7 @@ export function HealthView({ initial }: { initial: Health }) {
             <dt className="muted">Last checkpoint</dt>
             <dd>
               {h.db.lastCheckpoint
-                ? `${dateTime(h.db.lastCheckpoint.at)} — ${h.db.lastCheckpoint.checkpointed} of ${h.db.lastCheckpoint.walFrames} frames copied`
+                ? `${dateTime(h.db.lastCheckpoint.at, zone)} — ${h.db.lastCheckpoint.checkpointed} of ${h.db.lastCheckpoint.walFrames} frames copied`
                 : "–"}
             </dd>
           </dl>

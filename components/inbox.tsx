@@ -8,7 +8,8 @@ import { decide, decideMany, type Action } from "./decisions";
 import { ConfirmDialog, Dialog, RejectDialog } from "./dialog";
 import { useFeedback } from "./feedback";
 import { duration } from "./format";
-import { useLive, useNow } from "./live";
+import { useNow } from "./clock";
+import { useLive } from "./live";
 import { toggled } from "./selection";
 import { useUser } from "./user-context";
 

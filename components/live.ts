@@ -1,5 +1,4 @@
 "use client";
-import { useEffect, useState } from "react";
 import useSWR, { type SWRConfiguration } from "swr";
 import { fetchJson } from "./api";
 
@@ -18,14 +17,4 @@ export function useLive<T>(url: string | null, fallbackData: T | undefined, inte
     dedupingInterval: Math.min(intervalMs, 500),
     ...opts,
   });
-}
-
-/** The current time, ticking every `ms` (live ages). */
-export function useNow(ms = 1000): number {
-  const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    const t = setInterval(() => setNow(Date.now()), ms);
-    return () => clearInterval(t);
-  }, [ms]);
-  return now;
 }

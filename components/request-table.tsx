@@ -11,7 +11,7 @@ import { decide, decideMany, type Action } from "./decisions";
 import { ConfirmDialog } from "./dialog";
 import { useFeedback } from "./feedback";
 import { count, dateTime, duration } from "./format";
-import { useNow } from "./live";
+import { useNow, useTimeZone } from "./clock";
 import { toggled } from "./selection";
 import { useUser } from "./user-context";
 
@@ -40,6 +40,7 @@ function queryString(tab: ListTab, f: Filters, cursor?: string | null): string {
 export function RequestTable({ tab, filters: initialFilters, initial }: { tab: ListTab; filters: Filters; initial: ListResponse }) {
   const user = useUser();
   const now = useNow();
+  const zone = useTimeZone();
   const [filters, setFilters] = useState(initialFilters);
   const [draft, setDraft] = useState(initialFilters);
   const [selected, setSelected] = useState<Set<string>>(new Set());
@@ -221,7 +222,7 @@ export function RequestTable({ tab, filters: initialFilters, initial }: { tab: L
                         <span className="font-medium">{r.decidedBy}</span>
                       </div>
                       {r.decisionComment && <div className="truncate muted" title={r.decisionComment}>“{r.decisionComment}”</div>}
-                      {r.decidedAt && <div className="muted">{dateTime(r.decidedAt)}</div>}
+                      {r.decidedAt && <div className="muted">{dateTime(r.decidedAt, zone)}</div>}
                     </>
                   ) : (
                     <span className="muted">–</span>

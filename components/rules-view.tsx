@@ -5,6 +5,7 @@ import { ApiError } from "@/lib/http/errors";
 import { postJson } from "./api";
 import { ConfirmDialog } from "./dialog";
 import { useFeedback } from "./feedback";
+import { useTimeZone } from "./clock";
 import { count, dateTime } from "./format";
 import { useUser } from "./user-context";
 
@@ -34,6 +35,7 @@ async function deleteRule(id: string) {
 
 export function RulesView({ rules, window }: { rules: RuleView[]; window: number }) {
   const user = useUser();
+  const zone = useTimeZone();
   const router = useRouter();
   const [refreshing, startRefresh] = useTransition();
   const [removing, setRemoving] = useState<RuleView | null>(null);
@@ -138,7 +140,7 @@ export function RulesView({ rules, window }: { rules: RuleView[]; window: number
                 </td>
                 <td className="px-3 py-2 text-right tabular-nums" data-testid="rule-matches">{count(r.matches)}</td>
                 <td className="px-3 py-2 text-xs muted">
-                  {r.createdBy}, {dateTime(r.createdAt)}
+                  {r.createdBy}, {dateTime(r.createdAt, zone)}
                 </td>
                 {user.isAdmin && (
                   <td className="px-3 py-2 text-right">
