@@ -27,6 +27,11 @@ const schema = z.object({
    * `Secure` behind HTTPS and the Origin check uses the forwarded scheme and host. (Default: no)
    */
   GATEHOUSE_TRUST_PROXY: z._default(bool, false),
+  /**
+   * Bearer token for /api/health and /api/metrics when HOST is not a loopback address (on
+   * loopback they need none); without it they answer 403 there. At least 16 characters.
+   */
+  GATEHOUSE_METRICS_TOKEN: z.optional(z.string().check(z.minLength(16))),
   /** tmux server socket name, as in `tmux -L NAME`. (Default: the user's default server) */
   GATEHOUSE_TMUX_SOCKET: z.optional(z.string().check(z.regex(/^[A-Za-z0-9_.-]{1,100}$/))),
   /** Password for the first admin; a random one is printed once when unset. */

@@ -1,12 +1,14 @@
 import { getDb } from "@/lib/db/client";
 import { health } from "@/lib/db/queries/health";
 import { prometheusMetrics } from "@/lib/db/queries/metrics";
+import { checkOperatorAccess } from "@/lib/http/operator-access";
 import { route } from "@/lib/http/route";
 
 export const dynamic = "force-dynamic";
 
-/** Prometheus scrape target (no sign-in: Gatehouse binds to loopback). */
-export const GET = route(async () => {
+/** Prometheus scrape target (open on loopback, else a bearer token: lib/http/operator-access.ts). */
+export const GET = route(async (req) => {
+  checkOperatorAccess(req);
   const db = getDb();
   const now = Date.now();
   const body = prometheusMetrics(db, await health(db, now), now);
