@@ -13,7 +13,8 @@ afterAll(() => api?.close());
 describe("HOST=0.0.0.0 with GATEHOUSE_METRICS_TOKEN", () => {
   for (const path of ["/api/health", "/api/metrics"]) {
     it(`${path} answers 403 in the API's error shape without the token, and its data with it`, async () => {
-      for (const headers of [{}, { authorization: "Bearer not-the-token-at-all" }, { authorization: `Bearer ${api.tokens.admin}` }]) {
+      const attempts: Record<string, string>[] = [{}, { authorization: "Bearer not-the-token-at-all" }, { authorization: `Bearer ${api.tokens.admin}` }];
+      for (const headers of attempts) {
         const denied = await api.call("GET", path, { headers });
         expect(denied.status).toBe(403);
         expect(denied.body.error.code).toBe("forbidden");
