@@ -5,7 +5,7 @@ import { perDb } from "../db/per-db";
 import type { Tmux } from "../tmux/client";
 import { isTmuxError } from "../tmux/errors";
 import { jobFiles } from "../tmux/output";
-import { killProcessGroup } from "../tmux/process-group";
+import { killJobProcesses } from "../tmux/job-processes";
 
 const statements = perDb(({ $client: client }) => ({
   running: client
@@ -57,7 +57,7 @@ export async function stopOrphanedJobs(db: Db, tmux: Tmux, jobsRoot: string): Pr
   for (const w of windows) {
     if (running.has(w.requestId) || existsSync(jobFiles(path.join(jobsRoot, w.requestId)).exit)) continue;
     // The pane's first process leads the job's process group; without it the window closes.
-    await killProcessGroup(w.panePid, 0);
+    await killJobProcesses(w.panePid, path.join(jobsRoot, w.requestId), 0);
     stopped.push(w.requestId);
   }
   return stopped;

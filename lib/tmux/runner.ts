@@ -6,7 +6,8 @@ import { config } from "@/lib/config";
 import { exactSession, type Tmux } from "./client";
 import { TmuxError, isTmuxError } from "./errors";
 import { jobFiles, readCappedOutput, readExitCode } from "./output";
-import { exists, killProcessGroup } from "./process-group";
+import { killJobProcesses } from "./job-processes";
+import { exists } from "./process-group";
 
 const WRAPPER = fileURLToPath(new URL("./wrapper.sh", import.meta.url));
 
@@ -28,7 +29,10 @@ export interface RunOptions {
   command: string;
   /** Absolute working directory; a missing one fails the command (exit 1), it is never replaced. */
   cwd: string;
-  /** Time limit from the start; then SIGTERM, SIGKILL 500 ms later, and the pane is killed. */
+  /**
+   * Time limit from the start; then SIGTERM, SIGKILL 500 ms later, and the pane is killed. Both
+   * reach every process the command started, in its process group or not (lib/tmux/job-processes.ts).
+   */
   timeoutMs: number;
   /** A directory for this job's files (command, output, exit code); created if missing. */
   jobDir: string;
@@ -185,7 +189,7 @@ export async function runCommand(tmux: Tmux, session: string, opts: RunOptions):
   const { paneId, panePid } = await startWindow(tmux, session, windowName, opts.jobDir, keep);
   const startedAt = new Date();
   const stop = async (graceMs?: number) => {
-    await killProcessGroup(panePid, graceMs);
+    await killJobProcesses(panePid, opts.jobDir, graceMs);
     if (!keep) await tmux.exec(["kill-pane", "-t", paneId]).catch(() => {});
   };
 
@@ -209,8 +213,8 @@ export async function runCommand(tmux: Tmux, session: string, opts: RunOptions):
     throw new TmuxError("interrupted", `The command was stopped before it finished: ${why instanceof Error ? why.message : String(why)}`, true);
   }
   if (ending.how === "vanished") {
-    // Whatever the closed window left running (a child ignoring SIGHUP) goes too.
-    await killProcessGroup(panePid);
+    // Whatever the closed window left running (a child ignoring SIGHUP, a daemon) goes too.
+    await killJobProcesses(panePid, opts.jobDir);
     throw await vanishedError(tmux, session, paneId);
   }
   const finishedAt = new Date();
