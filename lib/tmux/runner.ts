@@ -1,8 +1,9 @@
 import { watch } from "node:fs";
-import { mkdir, rm, writeFile } from "node:fs/promises";
+import { rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { config } from "@/lib/config";
+import { mkdirPrivate, PRIVATE_FILE_MODE } from "@/lib/fs-private";
 import { exactSession, type Tmux } from "./client";
 import { TmuxError, isTmuxError } from "./errors";
 import { jobFiles, readCappedOutput, readExitCode } from "./output";
@@ -72,13 +73,17 @@ async function prepareJobDir(opts: RunOptions, keep: boolean): Promise<ReturnTyp
   }
   if (!path.isAbsolute(opts.cwd)) throw new Error(`cwd must be absolute: ${opts.cwd}`);
   const files = jobFiles(opts.jobDir);
-  await mkdir(opts.jobDir, { recursive: true });
+  await mkdirPrivate(opts.jobDir);
   // A retried job reuses its directory: an old exit code must not end the new run at once.
-  await Promise.all([files.exit, files.output, files.keep].map((f) => rm(f, { force: true })));
+  await Promise.all([files.exit, files.output, files.keep, files.command, files.cwd].map((f) => rm(f, { force: true })));
+  // Owner-only, as the directory. The output file is made here so that the wrapper's tee, which
+  // truncates it, keeps that mode without the command running under a stricter umask.
+  const mode = PRIVATE_FILE_MODE;
   await Promise.all([
-    writeFile(files.command, opts.command),
-    writeFile(files.cwd, opts.cwd),
-    keep ? writeFile(files.keep, "") : undefined,
+    writeFile(files.command, opts.command, { mode }),
+    writeFile(files.cwd, opts.cwd, { mode }),
+    writeFile(files.output, "", { mode }),
+    keep ? writeFile(files.keep, "", { mode }) : undefined,
   ]);
   return files;
 }
