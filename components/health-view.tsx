@@ -66,7 +66,7 @@ export function HealthView({ initial }: { initial: Health }) {
         </Panel>
 
         <Panel title="Database">
-          <dl className="grid grid-cols-[9rem_1fr] gap-y-1.5 text-sm" data-testid="db-health">
+          <dl className="grid grid-cols-[minmax(0,9rem)_minmax(0,1fr)] gap-x-2 gap-y-1.5 text-sm" data-testid="db-health">
             <dt className="muted">File</dt>
             <dd className="truncate font-mono text-xs" title={h.db.file}>{h.db.file}</dd>
             <dt className="muted">Size</dt>
