@@ -22,11 +22,11 @@ export interface Filters {
   q: string;
 }
 
-const TABS: { tab: ListTab; label: string }[] = [
+const TABS: { tab: ListTab; label: string; short?: string }[] = [
   { tab: "pending", label: "Pending" },
   { tab: "approved", label: "Approved" },
   { tab: "rejected", label: "Rejected" },
-  { tab: "dead", label: "Dead letters" },
+  { tab: "dead", label: "Dead letters", short: "Dead" },
 ];
 
 function queryString(tab: ListTab, f: Filters, cursor?: string | null): string {
@@ -46,6 +46,11 @@ export function RequestTable({ tab, filters: initialFilters, initial }: { tab: L
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [confirm, setConfirm] = useState<{ action: Action; ids: string[] } | null>(null);
   const { show, view: feedback } = useFeedback();
+
+  // On a phone the tabs may scroll sideways within their row: keep the current one in view.
+  useEffect(() => {
+    document.querySelector('[role="tab"][aria-selected="true"]')?.scrollIntoView({ block: "nearest", inline: "nearest" });
+  }, [tab]);
 
   useEffect(() => {
     window.history.replaceState(null, "", `/requests?${queryString(tab, filters)}`);
@@ -91,13 +96,21 @@ export function RequestTable({ tab, filters: initialFilters, initial }: { tab: L
             aria-selected={t.tab === tab}
             data-testid={`tab-${t.tab}`}
             href={t.tab === "pending" ? "/inbox" : `/requests?${queryString(t.tab, filters)}`}
-            className={`-mb-px shrink-0 whitespace-nowrap border-b-2 px-3 py-2 text-sm ${
+            className={`-mb-px shrink-0 whitespace-nowrap border-b-2 px-3 py-2 text-sm max-md:px-2 max-md:text-[13px] ${
               t.tab === tab
                 ? "border-zinc-900 font-medium dark:border-zinc-100"
                 : "border-transparent text-zinc-500 hover:text-zinc-900 dark:text-zinc-400 dark:hover:text-zinc-100"
             }`}
           >
-            {t.label} <span className="ml-1 rounded-full bg-zinc-100 px-1.5 text-xs tabular-nums dark:bg-zinc-800">{count(tabs[t.tab])}</span>
+            {t.short ? (
+              <>
+                <span className="md:hidden">{t.short}</span>
+                <span className="max-md:hidden">{t.label}</span>
+              </>
+            ) : (
+              t.label
+            )}{" "}
+            <span className="ml-1 rounded-full bg-zinc-100 px-1.5 text-xs tabular-nums dark:bg-zinc-800">{count(tabs[t.tab])}</span>
           </Link>
         ))}
       </div>

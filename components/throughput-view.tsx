@@ -119,10 +119,10 @@ function LatencyRow({ name, p }: { name: string; p: Percentiles }) {
   return (
     <tr className="border-t border-zinc-100 dark:border-zinc-800">
       <td className="py-1.5">{name}</td>
-      <td className="py-1.5 text-right">{latency(p.p50)}</td>
-      <td className="py-1.5 text-right">{latency(p.p95)}</td>
-      <td className="py-1.5 text-right">{latency(p.p99)}</td>
-      <td className="py-1.5 text-right muted">{count(p.count)}</td>
+      <td className="whitespace-nowrap py-1.5 pl-2 text-right">{latency(p.p50)}</td>
+      <td className="whitespace-nowrap py-1.5 pl-2 text-right">{latency(p.p95)}</td>
+      <td className="whitespace-nowrap py-1.5 pl-2 text-right">{latency(p.p99)}</td>
+      <td className="py-1.5 pl-2 text-right muted">{count(p.count)}</td>
     </tr>
   );
 }
