@@ -137,7 +137,9 @@ function Legend({ series }: { series: Series[] }) {
     <figcaption className="mt-1 flex flex-wrap gap-x-4 gap-y-1 text-xs text-zinc-600 dark:text-zinc-400">
       {series.map((s) => (
         <span key={s.name} className="inline-flex items-center gap-1.5">
-          <span aria-hidden className="inline-block h-2 w-3 rounded-sm" style={{ background: s.color }} />
+          <svg aria-hidden width="12" height="8" className="inline-block">
+            <rect width="12" height="8" rx="2" fill={s.color} />
+          </svg>
           {s.name}
         </span>
       ))}

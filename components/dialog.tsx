@@ -34,7 +34,7 @@ export function Dialog({
         aria-modal="true"
         aria-label={title}
         data-testid={testId}
-        className="w-full max-w-lg rounded-lg border border-zinc-200 bg-white p-5 shadow-xl dark:border-zinc-700 dark:bg-zinc-900"
+        className="max-h-[calc(100dvh-2rem)] w-full max-w-lg overflow-y-auto rounded-lg border border-zinc-200 bg-white p-5 shadow-xl dark:border-zinc-700 dark:bg-zinc-900"
       >
         <h2 className="mb-3 text-lg font-semibold">{title}</h2>
         {children}

@@ -18,14 +18,26 @@ export function latency(ms: number | null): string {
   return duration(ms);
 }
 
-export function dateTime(ms: number | string | null): string {
+/**
+ * A date and time in the reader's zone, or in UTC (marked so) where the text must not depend on
+ * where it is rendered: `timeZone` comes from `useTimeZone()` (components/clock.tsx).
+ */
+export function dateTime(ms: number | string | null, timeZone?: "UTC"): string {
   if (ms === null) return "–";
-  const d = new Date(ms);
-  return d.toLocaleString(undefined, { year: "numeric", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", second: "2-digit" });
+  const text = new Date(ms).toLocaleString(timeZone ? "en-US" : undefined, {
+    year: "numeric", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", second: "2-digit", timeZone,
+  });
+  return timeZone ? `${text} UTC` : text;
 }
 
-export function clock(ms: number): string {
-  return new Date(ms).toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit" });
+/** "14:05": hours and minutes, for chart labels. */
+export function clock(ms: number, timeZone?: "UTC"): string {
+  return new Date(ms).toLocaleTimeString(timeZone ? "en-GB" : undefined, { hour: "2-digit", minute: "2-digit", timeZone });
+}
+
+/** "Tue 14": weekday and hour, for a week's chart labels. */
+export function weekdayHour(ms: number, timeZone?: "UTC"): string {
+  return new Date(ms).toLocaleDateString(timeZone ? "en-GB" : undefined, { weekday: "short", hour: "2-digit", timeZone });
 }
 
 export function bytes(n: number): string {

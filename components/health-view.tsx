@@ -3,7 +3,7 @@ import useSWR from "swr";
 import type { Health } from "@/lib/dashboard/health";
 import { ApiError } from "@/lib/http/errors";
 import { bytes, dateTime, duration } from "./format";
-import { useNow } from "./live";
+import { useNow, useTimeZone } from "./clock";
 import { numeric, Panel, PanelTableHead } from "./panel";
 import { RunnersTable } from "./runners-table";
 import { WorkersTable } from "./workers-table";
@@ -18,6 +18,7 @@ async function fetchHealth(url: string): Promise<Health> {
 
 export function HealthView({ initial }: { initial: Health }) {
   const now = useNow();
+  const zone = useTimeZone();
   const { data, mutate } = useSWR("/api/health", fetchHealth, { fallbackData: initial, refreshInterval: 2000, refreshWhenHidden: false });
   const h = data ?? initial;
   return (
@@ -70,7 +71,7 @@ export function HealthView({ initial }: { initial: Health }) {
         </Panel>
 
         <Panel title="Database">
-          <dl className="grid grid-cols-[9rem_1fr] gap-y-1.5 text-sm" data-testid="db-health">
+          <dl className="grid grid-cols-[minmax(0,9rem)_minmax(0,1fr)] gap-x-2 gap-y-1.5 text-sm" data-testid="db-health">
             <dt className="muted">{h.db.kind === "postgres" ? "PostgreSQL" : "SQLite file"}</dt>
             <dd className="truncate font-mono text-xs" title={h.db.location}>{h.db.location}</dd>
             <dt className="muted">Size</dt>
@@ -82,7 +83,7 @@ export function HealthView({ initial }: { initial: Health }) {
                 <dt className="muted">Last checkpoint</dt>
                 <dd>
                   {h.db.lastCheckpoint
-                    ? `${dateTime(h.db.lastCheckpoint.at)} — ${h.db.lastCheckpoint.checkpointed} of ${h.db.lastCheckpoint.walFrames} frames copied`
+                    ? `${dateTime(h.db.lastCheckpoint.at, zone)} — ${h.db.lastCheckpoint.checkpointed} of ${h.db.lastCheckpoint.walFrames} frames copied`
                     : "–"}
                 </dd>
               </>

@@ -9,7 +9,8 @@ import { decide, decideMany, type Action } from "./decisions";
 import { ConfirmDialog, Dialog, RejectDialog } from "./dialog";
 import { useFeedback } from "./feedback";
 import { duration } from "./format";
-import { SAFETY_NET_MS, useLive, useNow } from "./live";
+import { useNow } from "./clock";
+import { SAFETY_NET_MS, useLive } from "./live";
 import { toggled } from "./selection";
 import { useUser } from "./user-context";
 
@@ -116,7 +117,7 @@ export function Inbox({ initial }: { initial: Page }) {
             </button>
           </div>
         )}
-        <button type="button" className="ml-auto text-sm text-sky-700 hover:underline dark:text-sky-400" onClick={() => setModal({ kind: "help" })}>
+        <button type="button" className="ml-auto hidden text-sm text-sky-700 hover:underline md:inline dark:text-sky-400" onClick={() => setModal({ kind: "help" })}>
           Keyboard: j k a r x ?
         </button>
       </div>
@@ -132,9 +133,10 @@ export function Inbox({ initial }: { initial: Page }) {
         </div>
       ) : (
         <div className="card overflow-hidden">
-          <table className="w-full table-fixed text-sm">
+          {/* A table on wide screens; on a phone each row is a card with its buttons at the bottom. */}
+          <table className="block w-full text-sm md:table md:table-fixed">
             <caption className="sr-only">Requests waiting for a decision</caption>
-            <thead className="card-thead">
+            <thead className="card-thead hidden md:table-header-group">
               <tr>
                 <th className="w-9 px-2 py-2">
                   <input
@@ -150,7 +152,7 @@ export function Inbox({ initial }: { initial: Page }) {
                 <th className="w-[19.5rem] px-2 py-2 text-right">Decision</th>
               </tr>
             </thead>
-            <tbody>
+            <tbody className="block md:table-row-group">
               {items.map((r, i) => (
                 <InboxRow
                   key={r.id}
@@ -236,14 +238,14 @@ function InboxRow(props: {
       data-active={props.active}
       data-armed={props.armed}
       onClick={props.onFocus}
-      className={`border-b border-zinc-100 align-top last:border-0 dark:border-zinc-800 ${
+      className={`grid grid-cols-[2rem_minmax(0,1fr)_auto] gap-x-1 border-b border-zinc-100 px-2 py-3 align-top last:border-0 md:table-row md:p-0 dark:border-zinc-800 ${
         props.active ? "bg-sky-50 shadow-[inset_3px_0_0_0_var(--color-sky-500)] dark:bg-sky-950/40" : ""
       } ${props.armed ? "" : "animate-pulse"}`}
     >
-      <td className="px-2 py-2.5">
+      <td className="px-2 py-2.5 max-md:col-start-1 max-md:row-start-1 max-md:p-0 max-md:pt-0.5">
         <input type="checkbox" aria-label={`Select request ${r.id}`} checked={props.selected} onChange={props.onToggle} />
       </td>
-      <td className="px-2 py-2.5">
+      <td className="min-w-0 px-2 py-2.5 max-md:col-start-2 max-md:row-start-1 max-md:p-0">
         <div className="mb-1 flex items-center gap-2">
           <PriorityBadge priority={r.priority} />
           <Link href={`/requests/${r.id}`} className="font-mono text-[11px] text-zinc-400 hover:underline">
@@ -255,16 +257,16 @@ function InboxRow(props: {
         {r.reason && <p className="mt-1 text-zinc-600 dark:text-zinc-300" data-testid="reason">{r.reason}</p>}
         {r.cwd && <p className="mt-0.5 font-mono text-xs muted">in {r.cwd}</p>}
       </td>
-      <td className="px-2 py-2.5">
+      <td className="px-2 py-2.5 max-md:col-span-2 max-md:col-start-2 max-md:row-start-2 max-md:mt-1.5 max-md:flex max-md:min-w-0 max-md:gap-2 max-md:p-0">
         <div className="truncate font-medium" data-testid="agent">{r.agentId}</div>
         <div className="truncate font-mono text-xs muted">{r.session}</div>
       </td>
-      <td className="px-2 py-2.5 tabular-nums" data-testid="age" title={new Date(r.createdAt).toISOString()}>
+      <td className="px-2 py-2.5 tabular-nums max-md:col-start-3 max-md:row-start-1 max-md:p-0 max-md:text-xs max-md:text-zinc-500" data-testid="age" title={new Date(r.createdAt).toISOString()}>
         {duration(props.now - r.createdAt)}
       </td>
-      <td className="px-2 py-2.5 text-right">
+      <td className="px-2 py-2.5 text-right max-md:col-span-3 max-md:row-start-3 max-md:mt-3 max-md:p-0">
         {props.canDecide ? (
-          <div className="flex justify-end gap-1.5">
+          <div className="grid grid-cols-[1fr_auto_1fr] gap-2 md:flex md:justify-end md:gap-1.5 max-md:[&>button]:h-11 max-md:[&>button]:text-base">
             <button type="button" className="btn-approve" disabled={props.busy} data-testid="approve" onClick={() => props.onApprove(false)}>
               Approve
             </button>

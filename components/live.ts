@@ -1,5 +1,5 @@
 "use client";
-import { useEffect, useRef, useState } from "react";
+import { useEffect, useRef } from "react";
 import useSWR, { type SWRConfiguration } from "swr";
 import { fetchJson } from "./api";
 
@@ -54,14 +54,4 @@ export function useLive<T>(url: string | null, fallbackData: T | undefined, poll
   });
   useChanges(() => void swr.mutate());
   return swr;
-}
-
-/** The current time, ticking every `ms` (live ages). */
-export function useNow(ms = 1000): number {
-  const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    const t = setInterval(() => setNow(Date.now()), ms);
-    return () => clearInterval(t);
-  }, [ms]);
-  return now;
 }

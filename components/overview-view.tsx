@@ -3,7 +3,8 @@ import Link from "next/link";
 import type { Overview } from "@/lib/dashboard/overview";
 import { Sparkline } from "./charts";
 import { count, duration } from "./format";
-import { useLive, useNow } from "./live";
+import { useNow } from "./clock";
+import { useLive } from "./live";
 import { Figure, Panel } from "./panel";
 import { WorkersTable } from "./workers-table";
 

@@ -13,12 +13,13 @@ export function Figure({ label, value, sub, testId, tone }: { label: string; val
 
 export function Panel({ title, children, action }: { title: string; children: React.ReactNode; action?: React.ReactNode }) {
   return (
-    <section className="card p-4" aria-label={title}>
+    <section className="card min-w-0 p-4" aria-label={title}>
       <div className="mb-3 flex items-center gap-2">
         <h2 className="font-medium">{title}</h2>
         {action && <div className="ml-auto">{action}</div>}
       </div>
-      {children}
+      {/* A table wider than a phone scrolls inside its panel, never the page. */}
+      <div className="overflow-x-auto">{children}</div>
     </section>
   );
 }

@@ -8,7 +8,8 @@ import { decide, type Action } from "./decisions";
 import { RejectDialog } from "./dialog";
 import { useFeedback } from "./feedback";
 import { dateTime, duration } from "./format";
-import { SAFETY_NET_MS, useLive, useNow } from "./live";
+import { useNow, useTimeZone } from "./clock";
+import { SAFETY_NET_MS, useLive } from "./live";
 import { useUser } from "./user-context";
 
 const ACTIONS: Record<string, Action[]> = { pending: ["approve", "reject"], dead: ["requeue", "discard"], failed: ["requeue"] };
@@ -17,6 +18,7 @@ const ACTIONS: Record<string, Action[]> = { pending: ["approve", "reject"], dead
 export function RequestDetailView({ initial }: { initial: Detail }) {
   const user = useUser();
   const now = useNow();
+  const zone = useTimeZone();
   const done = (TERMINAL_STATUSES as readonly string[]).includes(initial.request.status) && initial.request.status !== "dead";
   const { data, mutate } = useLive<Detail>(`/api/dashboard/requests/${initial.request.id}`, initial, done ? SAFETY_NET_MS : 1000);
   const d = data ?? initial;
@@ -38,15 +40,15 @@ export function RequestDetailView({ initial }: { initial: Detail }) {
     ["Session", <span key="s" className="font-mono">{r.session}</span>],
     ["Working directory", r.cwd ? <span key="c" className="font-mono">{r.cwd}</span> : "–"],
     ["Reason given", r.reason ?? "–"],
-    ["Submitted", `${dateTime(r.createdAt)} (${duration(now - Date.parse(r.createdAt))} ago)`],
-    ["Decision", r.decision ? `${r.decision.by}, ${dateTime(r.decision.at)}${r.decision.comment ? ` — “${r.decision.comment}”` : ""}` : "–"],
-    ["Queued", dateTime(r.queuedAt)],
-    ["Started", dateTime(r.startedAt)],
-    ["Finished", dateTime(r.finishedAt)],
+    ["Submitted", `${dateTime(r.createdAt, zone)} (${duration(now - Date.parse(r.createdAt))} ago)`],
+    ["Decision", r.decision ? `${r.decision.by}, ${dateTime(r.decision.at, zone)}${r.decision.comment ? ` — “${r.decision.comment}”` : ""}` : "–"],
+    ["Queued", dateTime(r.queuedAt, zone)],
+    ["Started", dateTime(r.startedAt, zone)],
+    ["Finished", dateTime(r.finishedAt, zone)],
     ["Run time", r.startedAt ? duration((r.finishedAt ? Date.parse(r.finishedAt) : now) - Date.parse(r.startedAt)) : "–"],
     ["Time limit", r.timeoutSec ? `${r.timeoutSec} s` : "default"],
     ["Attempts", String(r.attempts)],
-    ["Expires", r.status === "pending" ? dateTime(r.expiresAt) : "–"],
+    ["Expires", r.status === "pending" ? dateTime(r.expiresAt, zone) : "–"],
   ];
 
   return (
@@ -61,7 +63,7 @@ export function RequestDetailView({ initial }: { initial: Detail }) {
                 exit {r.exitCode}
               </span>
             )}
-            {r.discardedAt && <span className="text-xs muted">discarded {dateTime(r.discardedAt)}</span>}
+            {r.discardedAt && <span className="text-xs muted">discarded {dateTime(r.discardedAt, zone)}</span>}
             <span className="font-mono text-xs muted">{r.id}</span>
           </div>
           <h1 className="sr-only">Request {r.id}</h1>
@@ -140,7 +142,7 @@ export function RequestDetailView({ initial }: { initial: Detail }) {
                 <span aria-label="to" className="muted">→</span>
                 <StatusBadge status={e.to} />
                 <span className="font-medium">{e.actor}</span>
-                <span className="text-xs muted">{dateTime(e.at)}</span>
+                <span className="text-xs muted">{dateTime(e.at, zone)}</span>
               </div>
               {e.reason && <p className="mt-0.5 text-sm text-zinc-700 dark:text-zinc-300">{e.reason}</p>}
             </li>

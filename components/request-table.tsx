@@ -11,7 +11,8 @@ import { decide, decideMany, type Action } from "./decisions";
 import { ConfirmDialog } from "./dialog";
 import { useFeedback } from "./feedback";
 import { count, dateTime, duration } from "./format";
-import { SAFETY_NET_MS, useChanges, useNow } from "./live";
+import { useNow, useTimeZone } from "./clock";
+import { SAFETY_NET_MS, useChanges } from "./live";
 import { toggled } from "./selection";
 import { useUser } from "./user-context";
 
@@ -22,11 +23,11 @@ export interface Filters {
   q: string;
 }
 
-const TABS: { tab: ListTab; label: string }[] = [
+const TABS: { tab: ListTab; label: string; short?: string }[] = [
   { tab: "pending", label: "Pending" },
   { tab: "approved", label: "Approved" },
   { tab: "rejected", label: "Rejected" },
-  { tab: "dead", label: "Dead letters" },
+  { tab: "dead", label: "Dead letters", short: "Dead" },
 ];
 
 function queryString(tab: ListTab, f: Filters, cursor?: string | null): string {
@@ -40,11 +41,17 @@ function queryString(tab: ListTab, f: Filters, cursor?: string | null): string {
 export function RequestTable({ tab, filters: initialFilters, initial }: { tab: ListTab; filters: Filters; initial: ListResponse }) {
   const user = useUser();
   const now = useNow();
+  const zone = useTimeZone();
   const [filters, setFilters] = useState(initialFilters);
   const [draft, setDraft] = useState(initialFilters);
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [confirm, setConfirm] = useState<{ action: Action; ids: string[] } | null>(null);
   const { show, view: feedback } = useFeedback();
+
+  // On a phone the tabs may scroll sideways within their row: keep the current one in view.
+  useEffect(() => {
+    document.querySelector('[role="tab"][aria-selected="true"]')?.scrollIntoView({ block: "nearest", inline: "nearest" });
+  }, [tab]);
 
   useEffect(() => {
     window.history.replaceState(null, "", `/requests?${queryString(tab, filters)}`);
@@ -83,7 +90,7 @@ export function RequestTable({ tab, filters: initialFilters, initial }: { tab: L
 
   return (
     <div>
-      <div role="tablist" aria-label="Request lists" className="mb-4 flex gap-1 border-b border-zinc-200 dark:border-zinc-800">
+      <div role="tablist" aria-label="Request lists" className="mb-4 flex gap-1 overflow-x-auto border-b border-zinc-200 dark:border-zinc-800">
         {TABS.map((t) => (
           <Link
             key={t.tab}
@@ -91,29 +98,37 @@ export function RequestTable({ tab, filters: initialFilters, initial }: { tab: L
             aria-selected={t.tab === tab}
             data-testid={`tab-${t.tab}`}
             href={t.tab === "pending" ? "/inbox" : `/requests?${queryString(t.tab, filters)}`}
-            className={`-mb-px border-b-2 px-3 py-2 text-sm ${
+            className={`-mb-px shrink-0 whitespace-nowrap border-b-2 px-3 py-2 text-sm max-md:px-2 max-md:text-[13px] ${
               t.tab === tab
                 ? "border-zinc-900 font-medium dark:border-zinc-100"
                 : "border-transparent text-zinc-500 hover:text-zinc-900 dark:text-zinc-400 dark:hover:text-zinc-100"
             }`}
           >
-            {t.label} <span className="ml-1 rounded-full bg-zinc-100 px-1.5 text-xs tabular-nums dark:bg-zinc-800">{count(tabs[t.tab])}</span>
+            {t.short ? (
+              <>
+                <span className="md:hidden">{t.short}</span>
+                <span className="max-md:hidden">{t.label}</span>
+              </>
+            ) : (
+              t.label
+            )}{" "}
+            <span className="ml-1 rounded-full bg-zinc-100 px-1.5 text-xs tabular-nums dark:bg-zinc-800">{count(tabs[t.tab])}</span>
           </Link>
         ))}
       </div>
 
-      <form onSubmit={apply} className="mb-3 flex flex-wrap items-end gap-2" aria-label="Filters">
+      <form onSubmit={apply} className="mb-3 grid grid-cols-2 items-end gap-2 md:flex md:flex-wrap" aria-label="Filters">
         <label className="text-xs font-medium">
           Agent
-          <input className="input mt-0.5 block w-36" data-testid="filter-agent" value={draft.agent} onChange={(e) => setDraft({ ...draft, agent: e.target.value })} />
+          <input className="input mt-0.5 block w-full md:w-36" data-testid="filter-agent" value={draft.agent} onChange={(e) => setDraft({ ...draft, agent: e.target.value })} />
         </label>
         <label className="text-xs font-medium">
           Session
-          <input className="input mt-0.5 block w-44" data-testid="filter-session" value={draft.session} onChange={(e) => setDraft({ ...draft, session: e.target.value })} />
+          <input className="input mt-0.5 block w-full md:w-44" data-testid="filter-session" value={draft.session} onChange={(e) => setDraft({ ...draft, session: e.target.value })} />
         </label>
         <label className="text-xs font-medium">
           Priority
-          <select className="input mt-0.5 block" data-testid="filter-priority" value={draft.priority} onChange={(e) => setDraft({ ...draft, priority: e.target.value })}>
+          <select className="input mt-0.5 block w-full md:w-auto" data-testid="filter-priority" value={draft.priority} onChange={(e) => setDraft({ ...draft, priority: e.target.value })}>
             <option value="">any</option>
             {PRIORITIES.map((p) => (
               <option key={p} value={p}>
@@ -124,7 +139,7 @@ export function RequestTable({ tab, filters: initialFilters, initial }: { tab: L
         </label>
         <label className="text-xs font-medium">
           Text in command or reason
-          <input className="input mt-0.5 block w-64" data-testid="filter-q" value={draft.q} onChange={(e) => setDraft({ ...draft, q: e.target.value })} />
+          <input className="input mt-0.5 block w-full md:w-64" data-testid="filter-q" value={draft.q} onChange={(e) => setDraft({ ...draft, q: e.target.value })} />
         </label>
         <button type="submit" className="btn" data-testid="filter-apply">
           Filter
@@ -143,7 +158,7 @@ export function RequestTable({ tab, filters: initialFilters, initial }: { tab: L
           </button>
         )}
         {triage && selected.size > 0 && (
-          <div className="ml-auto flex items-center gap-2" data-testid="bulk-bar">
+          <div className="col-span-2 flex items-center gap-2 md:ml-auto" data-testid="bulk-bar">
             <span className="text-sm">{selected.size} selected</span>
             <button type="button" className="btn" data-testid="bulk-requeue" onClick={() => setConfirm({ action: "requeue", ids: [...selected] })}>
               Requeue {selected.size}…
@@ -156,9 +171,10 @@ export function RequestTable({ tab, filters: initialFilters, initial }: { tab: L
       </form>
 
       <div className="card overflow-x-auto">
-        <table className="w-full table-fixed text-sm" data-testid="request-table">
+        {/* A table on wide screens; on a phone each row is a card. */}
+        <table className="block w-full text-sm md:table md:table-fixed" data-testid="request-table">
           <caption className="sr-only">{TABS.find((t) => t.tab === tab)?.label} requests, newest first</caption>
-          <thead className="card-thead">
+          <thead className="card-thead hidden md:table-header-group">
             <tr>
               {triage && <th className="w-9 px-2 py-2"><span className="sr-only">Select</span></th>}
               <th className="w-28 px-2 py-2">Status</th>
@@ -169,18 +185,18 @@ export function RequestTable({ tab, filters: initialFilters, initial }: { tab: L
               {triage && <th className="w-44 px-2 py-2 text-right">Triage</th>}
             </tr>
           </thead>
-          <tbody>
+          <tbody className="block md:table-row-group">
             {items.length === 0 && (
-              <tr>
-                <td colSpan={7} className="px-3 py-8 text-center muted" data-testid="table-empty">
+              <tr className="block md:table-row">
+                <td colSpan={7} className="block px-3 py-8 text-center muted md:table-cell" data-testid="table-empty">
                   {last?.partial ? "No matches among the requests searched so far." : "No requests here."}
                 </td>
               </tr>
             )}
             {items.map((r) => (
-              <tr key={r.id} data-testid="request-row" data-id={r.id} className="border-b border-zinc-100 align-top last:border-0 dark:border-zinc-800">
+              <tr key={r.id} data-testid="request-row" data-id={r.id} className="flex flex-wrap items-start gap-x-3 gap-y-1.5 border-b border-zinc-100 px-3 py-3 align-top last:border-0 md:table-row md:p-0 dark:border-zinc-800 max-md:[&>td]:p-0">
                 {triage && (
-                  <td className="px-2 py-2">
+                  <td className="px-2 py-2 max-md:order-1">
                     <input
                       type="checkbox"
                       aria-label={`Select request ${r.id}`}
@@ -189,11 +205,11 @@ export function RequestTable({ tab, filters: initialFilters, initial }: { tab: L
                     />
                   </td>
                 )}
-                <td className="space-y-1 px-2 py-2">
+                <td className="space-y-1 px-2 py-2 max-md:order-2 max-md:flex max-md:items-center max-md:gap-2 max-md:space-y-0">
                   <StatusBadge status={r.status} />
                   {r.exitCode !== null && <div className="font-mono text-xs muted">exit {r.exitCode}</div>}
                 </td>
-                <td className="px-2 py-2">
+                <td className="min-w-0 px-2 py-2 max-md:order-4 max-md:basis-full">
                   <div className="mb-1 flex items-center gap-2">
                     <PriorityBadge priority={r.priority} />
                     <Link href={`/requests/${r.id}`} data-testid="detail-link" className="font-mono text-[11px] text-sky-700 hover:underline dark:text-sky-400">
@@ -203,11 +219,11 @@ export function RequestTable({ tab, filters: initialFilters, initial }: { tab: L
                   <Command text={r.command} />
                   {r.reason && <p className="mt-1 truncate text-xs text-zinc-600 dark:text-zinc-400">{r.reason}</p>}
                 </td>
-                <td className="px-2 py-2">
+                <td className="px-2 py-2 max-md:order-5 max-md:flex max-md:min-w-0 max-md:basis-full max-md:gap-2">
                   <div className="truncate font-medium">{r.agentId}</div>
                   <div className="truncate font-mono text-xs muted">{r.session}</div>
                 </td>
-                <td className="px-2 py-2 text-xs">
+                <td className="px-2 py-2 text-xs max-md:order-6 max-md:min-w-0 max-md:basis-full">
                   {tab === "dead" ? (
                     <>
                       <div className="line-clamp-3 break-words text-red-700 dark:text-red-300" title={r.lastError ?? undefined} data-testid="dead-reason">
@@ -222,18 +238,18 @@ export function RequestTable({ tab, filters: initialFilters, initial }: { tab: L
                         <span className="font-medium">{r.decidedBy}</span>
                       </div>
                       {r.decisionComment && <div className="truncate muted" title={r.decisionComment}>“{r.decisionComment}”</div>}
-                      {r.decidedAt && <div className="muted">{dateTime(r.decidedAt)}</div>}
+                      {r.decidedAt && <div className="muted">{dateTime(r.decidedAt, zone)}</div>}
                     </>
                   ) : (
                     <span className="muted">–</span>
                   )}
                 </td>
-                <td className="px-2 py-2 tabular-nums text-xs" title={new Date(r.createdAt).toISOString()}>
+                <td className="px-2 py-2 tabular-nums text-xs max-md:order-3 max-md:ml-auto max-md:text-zinc-500" title={new Date(r.createdAt).toISOString()}>
                   {duration(now - r.createdAt)}
                 </td>
                 {triage && (
-                  <td className="px-2 py-2 text-right">
-                    <div className="flex justify-end gap-1.5">
+                  <td className="px-2 py-2 text-right max-md:order-7 max-md:basis-full">
+                    <div className="grid grid-cols-2 gap-2 md:flex md:justify-end md:gap-1.5 max-md:[&>button]:h-11 max-md:[&>button]:text-base">
                       <button type="button" className="btn" data-testid="requeue" onClick={() => void run([r.id], "requeue")}>
                         Requeue
                       </button>

@@ -3,7 +3,8 @@ import { useState } from "react";
 import type { Overview } from "@/lib/dashboard/overview";
 import type { Percentiles, Range, Throughput } from "@/lib/dashboard/throughput";
 import { LineChart, StackedBars } from "./charts";
-import { clock, count, dateTime, latency } from "./format";
+import { useTimeZone } from "./clock";
+import { clock, count, dateTime, latency, weekdayHour } from "./format";
 import { useLive } from "./live";
 import { Figure, numeric, Panel, PanelTableHead } from "./panel";
 
@@ -47,8 +48,9 @@ export function ThroughputView({ initial }: { initial: Stats }) {
 }
 
 function Charts({ t }: { t: Throughput }) {
+  const zone = useTimeZone();
   const perMin = t.bucketMs / 60_000;
-  const labels = t.points.map((p) => (t.range === "7d" ? new Date(p.t).toLocaleDateString(undefined, { weekday: "short", hour: "2-digit" }) : clock(p.t)));
+  const labels = t.points.map((p) => (t.range === "7d" ? weekdayHour(p.t, zone) : clock(p.t, zone)));
   const rate = (k: "submitted" | "decided" | "started") => t.points.map((p) => p[k] / perMin);
   const finished = t.totals.succeeded + t.totals.failed;
   return (
@@ -105,7 +107,7 @@ function Charts({ t }: { t: Throughput }) {
             </tbody>
           </table>
           <p className="mt-3 text-xs muted">
-            Since {dateTime(t.latencySince)}. Percentiles come from log-scale histograms kept per hour, so each is within about 10%.
+            Since {dateTime(t.latencySince, zone)}. Percentiles come from log-scale histograms kept per hour, so each is within about 10%.
           </p>
         </Panel>
       </div>
@@ -117,10 +119,10 @@ function LatencyRow({ name, p }: { name: string; p: Percentiles }) {
   return (
     <tr className="border-t border-zinc-100 dark:border-zinc-800">
       <td className="py-1.5">{name}</td>
-      <td className="py-1.5 text-right">{latency(p.p50)}</td>
-      <td className="py-1.5 text-right">{latency(p.p95)}</td>
-      <td className="py-1.5 text-right">{latency(p.p99)}</td>
-      <td className="py-1.5 text-right muted">{count(p.count)}</td>
+      <td className="whitespace-nowrap py-1.5 pl-2 text-right">{latency(p.p50)}</td>
+      <td className="whitespace-nowrap py-1.5 pl-2 text-right">{latency(p.p95)}</td>
+      <td className="whitespace-nowrap py-1.5 pl-2 text-right">{latency(p.p99)}</td>
+      <td className="py-1.5 pl-2 text-right muted">{count(p.count)}</td>
     </tr>
   );
 }

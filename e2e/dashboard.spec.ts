@@ -1,11 +1,12 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./support/test";
 import { insertDeadLetter } from "./support/fixtures";
 import { agentEvents, agentGet, agentWait, inboxRow, login, screenshot, signedInPage, submitAsAgent, uniqueCommand } from "./support/app";
 import { e2eState } from "./support/state";
 
 test.use({ baseURL: e2eState().url });
 
-test("a person signs in with name and password, and out again", async ({ page }) => {
+test("a person signs in with name and password, and out again", async ({ page, browserProblems }) => {
+  browserProblems.allow(/\/api\/auth\/login$/, 401); // the wrong password, on purpose
   await page.goto("/");
   await expect(page).toHaveURL(/\/login$/);
   await page.getByTestId("login-name").fill("alice");
@@ -139,7 +140,8 @@ test("a viewer sees the inbox but cannot decide, in the page or through the API"
   await alice.context().close();
 });
 
-test("two supervisors approve the same request at once: one wins, the other is told who decided", async ({ browser }) => {
+test("two supervisors approve the same request at once: one wins, the other is told who decided", async ({ browser, browserProblems }) => {
+  browserProblems.allow(/\/api\/requests\/[^/]+\/approve$/, 409); // the losing click
   const req = await submitAsAgent(uniqueCommand());
   const alice = await signedInPage(browser, "alice");
   const bob = await signedInPage(browser, "bob");
@@ -158,7 +160,7 @@ test("two supervisors approve the same request at once: one wins, the other is t
   await Promise.all([alice.context().close(), bob.context().close()]);
 });
 
-test("every page renders, in light and dark (screenshots in e2e/screenshots/)", async ({ page }) => {
+test("every page renders, in light and dark (screenshots in test-results/screenshots/)", async ({ page }) => {
   const shown = await submitAsAgent(uniqueCommand("npm test -- --grep 'screenshot'"), { priority: "HIGH" });
   await submitAsAgent("git push --force origin main # a long command that needs the full text on demand to read the rest of it properly", { priority: "URGENT" });
   await login(page, "root");

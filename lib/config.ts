@@ -21,6 +21,17 @@ const schema = z.object({
   /** Web server port and bind address. (Default: 3000 on 127.0.0.1) */
   PORT: z._default(int(1, z.maximum(65535)), 3000),
   HOST: z._default(text(), "127.0.0.1"),
+  /**
+   * Believe X-Forwarded-Proto and X-Forwarded-Host: set it only when a proxy in front of
+   * Gatehouse (TLS, say) sets both headers and drops the client's own. Then the session cookie is
+   * `Secure` behind HTTPS and the Origin check uses the forwarded scheme and host. (Default: no)
+   */
+  GATEHOUSE_TRUST_PROXY: z._default(bool, false),
+  /**
+   * Bearer token for /api/health and /api/metrics when HOST is not a loopback address (on
+   * loopback they need none); without it they answer 403 there. At least 16 characters.
+   */
+  GATEHOUSE_METRICS_TOKEN: z.optional(z.string().check(z.minLength(16))),
   /** tmux server socket name, as in `tmux -L NAME`. (Default: the user's default server) */
   GATEHOUSE_TMUX_SOCKET: z.optional(z.string().check(z.regex(/^[A-Za-z0-9_.-]{1,100}$/))),
   /** Password for the first admin; a random one is printed once when unset. */

@@ -3,7 +3,7 @@
 import { existsSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
 
-const SOURCES = ["app", "lib", "components", "next.config.ts", "package.json", "package-lock.json", "postcss.config.mjs"];
+const SOURCES = ["app", "lib", "components", "next.config.ts", "proxy.ts", "package.json", "package-lock.json", "postcss.config.mjs"];
 
 function newestMtime(p: string): number {
   if (!existsSync(p)) return 0;

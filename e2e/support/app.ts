@@ -70,6 +70,7 @@ export function inboxRow(page: Page, command: string) {
   return page.getByTestId("inbox-row").filter({ has: page.getByTestId("command").getByText(command, { exact: true }) });
 }
 
+/** A full-page screenshot in test-results/screenshots/ (Playwright empties test-results/ at each run). */
 export async function screenshot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: `e2e/screenshots/${name}.png`, fullPage: true });
+  await page.screenshot({ path: `test-results/screenshots/${name}.png`, fullPage: true });
 }

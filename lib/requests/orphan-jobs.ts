@@ -4,7 +4,7 @@ import type { Store } from "../db/store";
 import type { Tmux } from "../tmux/client";
 import { isTmuxError } from "../tmux/errors";
 import { jobFiles } from "../tmux/output";
-import { killProcessGroup } from "../tmux/process-group";
+import { killJobProcesses } from "../tmux/job-processes";
 
 interface JobWindow {
   requestId: string;
@@ -59,7 +59,7 @@ export async function stopUnrecordedJobs(tmux: Tmux, jobsRoot: string, recorded:
   for (const w of windows) {
     if (running.has(w.requestId) || existsSync(jobFiles(path.join(jobsRoot, w.requestId)).exit)) continue;
     // The pane's first process leads the job's process group; without it the window closes.
-    await killProcessGroup(w.panePid, 0);
+    await killJobProcesses(w.panePid, path.join(jobsRoot, w.requestId), 0);
     stopped.push(w.requestId);
   }
   return stopped;

@@ -1,12 +1,14 @@
 import { watch } from "node:fs";
-import { mkdir, rm, writeFile } from "node:fs/promises";
+import { rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { config } from "@/lib/config";
+import { mkdirPrivate, PRIVATE_FILE_MODE } from "@/lib/fs-private";
 import { exactSession, type Tmux } from "./client";
 import { TmuxError, isTmuxError } from "./errors";
 import { jobFiles, readCappedOutput, readExitCode } from "./output";
-import { exists, killProcessGroup } from "./process-group";
+import { killJobProcesses } from "./job-processes";
+import { exists } from "./process-group";
 
 const WRAPPER = fileURLToPath(new URL("./wrapper.sh", import.meta.url));
 
@@ -28,7 +30,10 @@ export interface RunOptions {
   command: string;
   /** Absolute working directory; a missing one fails the command (exit 1), it is never replaced. */
   cwd: string;
-  /** Time limit from the start; then SIGTERM, SIGKILL 500 ms later, and the pane is killed. */
+  /**
+   * Time limit from the start; then SIGTERM, SIGKILL 500 ms later, and the pane is killed. Both
+   * reach every process the command started, in its process group or not (lib/tmux/job-processes.ts).
+   */
   timeoutMs: number;
   /** A directory for this job's files (command, output, exit code); created if missing. */
   jobDir: string;
@@ -68,13 +73,17 @@ async function prepareJobDir(opts: RunOptions, keep: boolean): Promise<ReturnTyp
   }
   if (!path.isAbsolute(opts.cwd)) throw new Error(`cwd must be absolute: ${opts.cwd}`);
   const files = jobFiles(opts.jobDir);
-  await mkdir(opts.jobDir, { recursive: true });
+  await mkdirPrivate(opts.jobDir);
   // A retried job reuses its directory: an old exit code must not end the new run at once.
-  await Promise.all([files.exit, files.output, files.keep].map((f) => rm(f, { force: true })));
+  await Promise.all([files.exit, files.output, files.keep, files.command, files.cwd].map((f) => rm(f, { force: true })));
+  // Owner-only, as the directory. The output file is made here so that the wrapper's tee, which
+  // truncates it, keeps that mode without the command running under a stricter umask.
+  const mode = PRIVATE_FILE_MODE;
   await Promise.all([
-    writeFile(files.command, opts.command),
-    writeFile(files.cwd, opts.cwd),
-    keep ? writeFile(files.keep, "") : undefined,
+    writeFile(files.command, opts.command, { mode }),
+    writeFile(files.cwd, opts.cwd, { mode }),
+    writeFile(files.output, "", { mode }),
+    keep ? writeFile(files.keep, "", { mode }) : undefined,
   ]);
   return files;
 }
@@ -185,7 +194,7 @@ export async function runCommand(tmux: Tmux, session: string, opts: RunOptions):
   const { paneId, panePid } = await startWindow(tmux, session, windowName, opts.jobDir, keep);
   const startedAt = new Date();
   const stop = async (graceMs?: number) => {
-    await killProcessGroup(panePid, graceMs);
+    await killJobProcesses(panePid, opts.jobDir, graceMs);
     if (!keep) await tmux.exec(["kill-pane", "-t", paneId]).catch(() => {});
   };
 
@@ -209,8 +218,8 @@ export async function runCommand(tmux: Tmux, session: string, opts: RunOptions):
     throw new TmuxError("interrupted", `The command was stopped before it finished: ${why instanceof Error ? why.message : String(why)}`, true);
   }
   if (ending.how === "vanished") {
-    // Whatever the closed window left running (a child ignoring SIGHUP) goes too.
-    await killProcessGroup(panePid);
+    // Whatever the closed window left running (a child ignoring SIGHUP, a daemon) goes too.
+    await killJobProcesses(panePid, opts.jobDir);
     throw await vanishedError(tmux, session, paneId);
   }
   const finishedAt = new Date();

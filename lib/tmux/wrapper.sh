@@ -8,9 +8,12 @@
 #
 # As the pane's first process, this shell leads the pane's process group; the command and
 # everything it forks stay in that group unless they leave it themselves, which is how the
-# runner's time limit reaches them all.
+# runner's time limit reaches them; those that leave it still carry GATEHOUSE_JOB.
 set -u
 job=$1
+# Every process of the job inherits this mark, even one that leaves the process group (setsid, a
+# daemon's double fork): the time limit finds those by it in /proc (lib/tmux/job-processes.ts).
+export GATEHOUSE_JOB=$job
 IFS= read -r -d '' cwd < "$job/cwd"
 
 # stdin is /dev/null: nobody types into a job window, and a command that prompts should fail

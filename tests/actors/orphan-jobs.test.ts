@@ -1,6 +1,8 @@
+import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { beforeEach, expect, it } from "vitest";
 import { stopOrphanedJobs } from "../../lib/requests/orphan-jobs";
+import { isRunning } from "../../lib/tmux/process-group";
 import { runCommand } from "../../lib/tmux/runner";
 import { agent, requestIn } from "../requests/fixtures";
 import { eventually } from "../support/eventually";
@@ -38,4 +40,23 @@ it("stops job commands whose request is no longer running, and nothing else", as
   await eventually(async () => !(await windows()).includes(`job-${dead}`), "the orphan's window to close");
   expect(await windows()).toEqual(["bash", "job-build", `job-${kept}`, `job-${running}`].sort());
   expect(await stopOrphanedJobs(t.store, server.tmux, root)).toEqual([]);
+});
+
+it("stops an orphan's daemons too: processes that left the job's process group with setsid", async () => {
+  const root = path.join(t.dir, "jobs");
+  const id = (await requestIn(t.store, await agent(t.store, "agent-1", { sessions: ["agent-a"] }), "dead")).id;
+  const pidFile = path.join(t.dir, "daemon.pid");
+  const done = runCommand(server.tmux, "agent-a", {
+    command: `setsid sleep 60 & echo $! > '${pidFile}'; sleep 60`,
+    cwd: t.dir,
+    timeoutMs: 60_000,
+    jobDir: path.join(root, id),
+  });
+  done.catch(() => {}); // the orphan's runner sees its window vanish
+  await eventually(() => existsSync(pidFile) && readFileSync(pidFile, "utf8").trim() !== "", "the daemon to start");
+  const daemon = Number(readFileSync(pidFile, "utf8"));
+  expect(isRunning(daemon)).toBe(true);
+
+  expect(await stopOrphanedJobs(t.store, server.tmux, root)).toEqual([id]);
+  await eventually(() => !isRunning(daemon), "the daemon to end");
 });

@@ -98,7 +98,9 @@ describe("runCommand", () => {
     }
     const result = await run("env");
     expect(result.output).toMatch(/^TMUX_PANE=%/m);
-    expect(result.output).not.toMatch(/GATEHOUSE_|not-for-agents/);
+    // GATEHOUSE_JOB, the job's own mark (its directory), is the only one a command sees.
+    expect(result.output).toMatch(/^GATEHOUSE_JOB=\//m);
+    expect(result.output).not.toMatch(/GATEHOUSE_(?!JOB=)|not-for-agents/);
   });
 
   it("runs in the given working directory, and fails (exit 1) rather than run elsewhere", async () => {
@@ -132,6 +134,30 @@ describe("runCommand", () => {
     await eventually(() => started.every((pid) => !isRunning(pid)), "the job's processes to end");
     expect(liveMembers(pgid)).toEqual([]);
     await eventually(async () => (await jobWindows()).length === 0, "the job window to close");
+  });
+
+  it("stops at its time limit a command that daemonizes: setsid, and a double fork into a new session", async () => {
+    const pids = path.join(server.dir, "pids");
+    const command = [
+      // A new session of its own that ignores SIGTERM: out of reach of the process group's signals.
+      `setsid bash -c 'trap "" HUP TERM; echo $$ >> "${pids}"; exec sleep 1000' &`,
+      // A daemon's double fork: the grandchild, reparented away from the job, in a new session.
+      `( setsid bash -c '( echo $BASHPID >> "${pids}"; exec sleep 1000 ) &' & )`,
+      `until [ "$(wc -l < '${pids}' 2>/dev/null)" = 2 ]; do sleep 0.05; done`,
+      `echo started; sleep 300`,
+    ].join("\n");
+    const recorded = () => (existsSync(pids) ? readFileSync(pids, "utf8").trim().split("\n").map(Number) : []);
+    // The time limit counts from the start, the wait for the daemons included: it strikes once
+    // both are running, however slow the machine.
+    const result = await run(command, {
+      timeoutMs: 1_000,
+      onStarted: () => eventually(() => recorded().length === 2, "both daemons to start").then(() => {}),
+    });
+    expect(result).toMatchObject({ exitCode: null, timedOut: true });
+    const daemons = recorded();
+    expect(daemons).toHaveLength(2);
+    // Both left the job's process group and session, so only their GATEHOUSE_JOB mark found them.
+    await eventually(() => daemons.every((pid) => !isRunning(pid)), "the daemons to end");
   });
 
   it("removes the job's window after the run, or keeps it when asked", async () => {

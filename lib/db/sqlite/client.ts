@@ -1,8 +1,8 @@
 import Database from "better-sqlite3";
 import { drizzle, type BetterSQLite3Database } from "drizzle-orm/better-sqlite3";
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
-import { mkdirSync } from "node:fs";
 import path from "node:path";
+import { preparePrivateDbFile } from "../../fs-private";
 import * as schema from "./schema";
 
 export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
@@ -16,7 +16,7 @@ const MIGRATIONS = path.join(process.cwd(), "drizzle", "sqlite");
  * waits and retries, then finds the work done.
  */
 export function openDb(file: string, opts: { migrate?: boolean } = {}): Db {
-  if (file !== ":memory:") mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  if (file !== ":memory:") preparePrivateDbFile(file);
   const sqlite = new Database(file);
   sqlite.pragma("busy_timeout = 5000");
   sqlite.pragma("journal_mode = WAL");
