@@ -4,7 +4,7 @@ import type { StatusCounts } from "./counts";
 import type { RollupBucket } from "./latency-histogram";
 
 /** Statuses a counter reports entries into; `pending` is `submitted`. */
-export const REACHED = ["queued", "running", "succeeded", "failed", "dead", "rejected", "expired", "cancelled"] as const;
+export const REACHED = ["queued", "running", "succeeded", "failed", "dead", "rejected", "expired", "cancelled", "allowed"] as const;
 export type Reached = (typeof REACHED)[number];
 
 /** The latency histograms the triggers keep (request_latency.metric). */
@@ -48,6 +48,7 @@ export function requestTotals(minutes: readonly MinuteRow[], latency: readonly (
       rejected: counts.rejected,
       expired: counts.expired,
       cancelled: counts.cancelled,
+      allowed: counts.allowed,
     },
     decided: { person, policy: Math.max(0, decided - person) },
     latency: hist,

@@ -95,9 +95,10 @@ describe("/api/metrics exposition", () => {
     // Approved by alice: queued, running, succeeded, failed, dead, discarded; and the policy's one.
     expect(reached("queued")).toBe(7);
     expect(["running", "succeeded", "failed", "dead"].map(reached)).toEqual([5, 1, 1, 2]);
-    expect(["rejected", "expired", "cancelled"].map(reached)).toEqual([2, 1, 1]);
-    // alice approved six and rejected one; the policy rejected sudo and approved make deploy.
-    expect(value(text, 'gatehouse_requests_decided_total{by="person"}')).toBe(7);
+    expect(["rejected", "expired", "cancelled", "allowed"].map(reached)).toEqual([2, 1, 1, 1]);
+    // alice approved six, allowed one gate request and rejected one; the policy rejected sudo and
+    // approved make deploy.
+    expect(value(text, 'gatehouse_requests_decided_total{by="person"}')).toBe(8);
     expect(value(text, 'gatehouse_requests_decided_total{by="policy"}')).toBe(2);
 
     const decisions = (await db.latency(0)).filter((r) => r.metric === "decision").reduce((n, r) => n + r.n, 0);

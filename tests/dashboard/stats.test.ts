@@ -38,7 +38,7 @@ describe("counters by status", () => {
     for (const [k, n] of Object.entries(counts)) expect([k, n]).toEqual([k, truth[k] ?? 0]);
     expect(counts.dead).toBe(2);
     expect(counts.discarded).toBe(1);
-    expect(tabCounts(counts)).toEqual({ pending: 2, approved: 5, rejected: 3, dead: 2 });
+    expect(tabCounts(counts)).toEqual({ pending: 2, approved: 6, rejected: 3, dead: 2 });
   });
 
   // Nothing deletes requests through the store yet: this deletes in SQL, as pruning would.
