@@ -3,35 +3,15 @@
  * runs, for those options' --handlers modules, and prints the bundle's path. Run as a short-lived
  * process of its own (see worker/bundle.ts), so that no long-lived one holds esbuild.
  */
-import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { mkdir, readdir, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { pathToFileURL } from "node:url";
-import { build, type Plugin } from "esbuild";
+import { build } from "esbuild";
+import { importMetaOfSource } from "./import-meta-plugin";
 import { parseWorkerArgs } from "./options";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 /** Inside node_modules, so that the bundle's require("better-sqlite3") finds the package. */
 const OUT_DIR = path.join(ROOT, "node_modules", ".cache", "gatehouse");
-
-/**
- * Gives each source module its own `import.meta.url` and `import.meta.dirname`, as it has when run
- * unbundled (lib/tmux/runner.ts finds its wrapper.sh by it).
- */
-const importMetaOfSource: Plugin = {
-  name: "import-meta-of-source",
-  setup(b) {
-    b.onLoad({ filter: /\.ts$/ }, async (args) => {
-      if (args.path.includes(`${path.sep}node_modules${path.sep}`)) return undefined;
-      const source = await readFile(args.path, "utf8");
-      return {
-        loader: "ts",
-        contents: source
-          .replaceAll("import.meta.url", JSON.stringify(pathToFileURL(args.path).href))
-          .replaceAll("import.meta.dirname", JSON.stringify(path.dirname(args.path))),
-      };
-    });
-  },
-};
 
 /** Builds the worker with these extra handler modules (each exporting `handlers`); resolves with the bundle's path. */
 async function buildWorkerBundle(handlerModules: readonly string[]): Promise<string> {
