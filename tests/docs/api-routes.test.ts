@@ -6,6 +6,16 @@ function documentedRoutes(markdown: string): [string, string][] {
   return [...markdown.matchAll(/`(GET|POST|PUT|PATCH|DELETE) (\/api\/[^\s`?[]*)/g)].map((m) => [m[1]!, m[2]!.replace(/\/$/, "")]);
 }
 
+/** A path parameter as pages write it: `:id`, `{id}`, or a placeholder in capitals (`NAME`). */
+const isParam = (segment: string) => /^(:\w+|\{\w+\}|[A-Z][A-Z_]*)$/.test(segment);
+
+/** Does a documented path name this route's path (parameters match parameters)? */
+function samePath(documented: string, route: string): boolean {
+  const a = documented.split("/");
+  const b = route.split("/");
+  return a.length === b.length && a.every((s, i) => s === b[i] || (isParam(s) && isParam(b[i]!)));
+}
+
 describe("docs/api.md", () => {
   const api = page("api.md");
   const routes = apiRoutes();
@@ -25,7 +35,7 @@ describe("docs/api.md", () => {
   it("names, on any page, no route that does not exist", () => {
     const unknown = userPages().flatMap((file) =>
       documentedRoutes(read(file))
-        .filter(([m, p]) => !routes.some((r) => r.path === p && r.methods.includes(m)))
+        .filter(([m, p]) => !routes.some((r) => samePath(p, r.path) && r.methods.includes(m)))
         .map(([m, p]) => `${rel(file)}: ${m} ${p}`),
     );
     expect(unknown).toEqual([]);
