@@ -13,35 +13,15 @@
  * --if-possible: a failed build warns and exits 0 (an install must not fail over it; the command
  * then runs through tsx).
  */
-import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+import { mkdir, readdir, rename, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { pathToFileURL } from "node:url";
-import { build, type BuildOptions, type Plugin } from "esbuild";
+import { build, type BuildOptions } from "esbuild";
+import { importMetaOfSource } from "../worker/import-meta-plugin";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 const CACHE = path.join(ROOT, "node_modules", ".cache", "gatehouse");
 /** A directory of an older build is kept this long: a running command may still load its chunks. */
 const KEEP_OLD_MS = 3600_000;
-
-/**
- * Gives each source module its own `import.meta.url` and `import.meta.dirname`, as it has when run
- * from source (lib/cli/admin.ts finds the package root by it), as worker/build-bundle.ts does.
- */
-const importMetaOfSource: Plugin = {
-  name: "import-meta-of-source",
-  setup(b) {
-    b.onLoad({ filter: /\.ts$/ }, async (args) => {
-      if (args.path.includes(`${path.sep}node_modules${path.sep}`)) return undefined;
-      const source = await readFile(args.path, "utf8");
-      return {
-        loader: "ts",
-        contents: source
-          .replaceAll("import.meta.url", JSON.stringify(pathToFileURL(args.path).href))
-          .replaceAll("import.meta.dirname", JSON.stringify(path.dirname(args.path))),
-      };
-    });
-  },
-};
 
 async function buildCli(): Promise<string> {
   const dirName = `cli-${Date.now()}-${process.pid}`;
