@@ -32,7 +32,7 @@ export const rel = (file: string) => path.relative(ROOT, file);
 /** The bodies of the fenced code blocks of `markdown` whose info string is `lang`. */
 export function fencedBlocks(markdown: string, lang: string): string[] {
   const blocks: string[] = [];
-  const fence = /^```([^\n`]*)\n([\s\S]*?)^```\s*$/gm;
+  const fence = /^[ \t]*```([^\n`]*)\n([\s\S]*?)^[ \t]*```\s*$/gm;
   for (const m of markdown.matchAll(fence)) if (m[1]!.trim() === lang) blocks.push(m[2]!);
   return blocks;
 }

@@ -5,7 +5,7 @@ import { read, rel, ROOT, userPages } from "./docs-files";
 
 /** Markdown links and images `[text](target)`, and HTML href/src attributes, outside code. */
 function linksOf(markdown: string): string[] {
-  const prose = markdown.replace(/^```[\s\S]*?^```\s*$/gm, "").replace(/`[^`\n]*`/g, "");
+  const prose = markdown.replace(/^[ \t]*```[\s\S]*?^[ \t]*```\s*$/gm, "").replace(/`[^`\n]*`/g, "");
   const md = [...prose.matchAll(/!?\[[^\]]*\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)/g)].map((m) => m[1]!);
   const html = [...prose.matchAll(/\b(?:href|src)="([^"]+)"/g)].map((m) => m[1]!);
   return [...md, ...html];
@@ -21,7 +21,7 @@ function slug(heading: string): string {
 }
 
 function anchorsOf(markdown: string): Set<string> {
-  const prose = markdown.replace(/^```[\s\S]*?^```\s*$/gm, "");
+  const prose = markdown.replace(/^[ \t]*```[\s\S]*?^[ \t]*```\s*$/gm, "");
   return new Set([...prose.matchAll(/^#{1,6} (.+)$/gm)].map((m) => slug(m[1]!)));
 }
 

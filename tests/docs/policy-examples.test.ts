@@ -82,6 +82,10 @@ describe("docs/policy.md", () => {
   const markdown = page("policy.md");
   const examples = parseExamples(markdown);
 
+  it("reads every policy-examples block of the page", () => {
+    expect(fencedBlocks(markdown, "policy-examples").length).toBe(markdown.split("```policy-examples").length - 1);
+  });
+
   it("has examples of every verdict", () => {
     expect(new Set(examples.map((e) => e.verdict))).toEqual(new Set(["deny", "ask", "allow"]));
     expect(examples.length).toBeGreaterThan(30);
