@@ -41,6 +41,13 @@ describe("docs/api.md", () => {
     expect(unknown).toEqual([]);
   });
 
+  it("lists every field of a new request's body and every query parameter of the list", async () => {
+    const { newRequestSchema } = await import("@/lib/requests/submit");
+    const { listQuerySchema } = await import("@/lib/requests/list");
+    for (const field of Object.keys(newRequestSchema.shape)) expect(api, field).toContain(`| \`${field}\` |`);
+    for (const param of Object.keys(listQuerySchema.shape)) expect(api, param).toMatch(new RegExp(`GET /api/requests\\?[^\`]*\\b${param}=`));
+  });
+
   it("lists every error status the API's error helpers use", async () => {
     const errors = await import("@/lib/http/errors");
     const made = [
