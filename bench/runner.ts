@@ -103,8 +103,13 @@ const runnerBench: BenchGroup = async (emit) => {
     await waitFor(t.store, ids);
     emit("runner_commands_per_s", round(ids.length / ((performance.now() - t0) / 1000), 1), "commands/s");
 
-    // Idle: the notices of the last commands delivered, nothing left to do.
-    await sleep(2_000);
+    // Idle: the notices of the last commands delivered too, nothing left to do.
+    for (;;) {
+      const counts = await t.store.queueCounts();
+      if (counts.every((q) => q.ready === 0 && q.leased === 0)) break;
+      await sleep(50);
+    }
+    await sleep(1_000);
     const pids = hosts.map((h) => h.proc?.pid ?? 0);
     const before = await Promise.all(pids.map(cpuMs));
     await sleep(IDLE_MS);
