@@ -9,14 +9,13 @@ import { refusal, transition } from "./lifecycle";
 export const OUTCOME_OUTPUT_CHARS = 16 * 1024;
 
 /** The body of `POST /api/requests/:id/outcome`: what happened when the agent ran an allowed gate request. */
-export const outcomeSchema = z
-  .strictObject({
-    exitCode: z.number().int().min(-255).max(255).optional(),
-    interrupted: z.boolean().optional(),
-    /** The last lines of the output, capped by the hook; cut further here if longer. */
-    outputTail: z.string().max(256 * 1024).refine((s) => !s.includes("\u0000"), "must not contain NUL bytes").default(""),
-  })
-  .refine((o) => o.exitCode !== undefined || o.interrupted === true, { message: "give exitCode, or interrupted: true", path: ["exitCode"] });
+// The exit code is optional: Claude Code's PostToolUse for a command that ran carries none.
+export const outcomeSchema = z.strictObject({
+  exitCode: z.number().int().min(-255).max(255).optional(),
+  interrupted: z.boolean().optional(),
+  /** The last lines of the output, capped by the hook; cut further here if longer. */
+  outputTail: z.string().max(256 * 1024).refine((s) => !s.includes("\u0000"), "must not contain NUL bytes").default(""),
+});
 export type Outcome = z.output<typeof outcomeSchema>;
 
 /**
@@ -27,7 +26,11 @@ export async function recordOutcome(store: Store, row: RequestRow, agent: AgentI
   if (row.kind !== "gate") throw conflict(`${refusal(row, "record")} It is run by Gatehouse: only a gate request's agent reports how it went.`);
   if (row.finishedAt !== null) throw conflict(`Request ${row.id} already has its outcome (recorded at ${new Date(row.finishedAt).toISOString()}).`);
   const cut = outcome.outputTail.length > OUTCOME_OUTPUT_CHARS;
-  const how = outcome.interrupted ? "interrupted in the agent" : `exit code ${outcome.exitCode} in the agent`;
+  const how = outcome.interrupted
+    ? "interrupted in the agent"
+    : outcome.exitCode === undefined
+      ? "ran in the agent (no exit code reported)"
+      : `exit code ${outcome.exitCode} in the agent`;
   return transition(store, row.id, "record", {
     actor: `agent:${agent.id}`,
     reason: how,

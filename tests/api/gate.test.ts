@@ -37,8 +37,8 @@ describe("gate requests over HTTP (gatehouse hook)", () => {
     await api.call("POST", `/api/requests/${id}/approve`, { token: api.tokens.alice, body: {} });
     expect((await api.call("POST", `/api/requests/${id}/outcome`, { token: api.tokens.other, body: { exitCode: 0 } })).status).toBe(404);
     expect((await api.call("POST", `/api/requests/${id}/outcome`, { token: api.tokens.alice, body: { exitCode: 0 } })).status).toBe(403);
-    const bad = await api.call("POST", `/api/requests/${id}/outcome`, { token: api.tokens.agent, body: { outputTail: "no exit code" } });
-    expect(bad).toMatchObject({ status: 422, body: { error: { code: "invalid_request" } } });
+    const bad = await api.call("POST", `/api/requests/${id}/outcome`, { token: api.tokens.agent, body: { exitCode: "zero", outputTail: "" } });
+    expect(bad).toMatchObject({ status: 422, body: { error: { code: "invalid_request", issues: [{ path: "exitCode" }] } } });
     expect((await api.call("GET", `/api/requests/${id}`, { token: api.tokens.agent })).body.exitCode).toBeNull();
   });
 

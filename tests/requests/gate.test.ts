@@ -53,6 +53,13 @@ describe("gate requests (the agent runs the command itself)", () => {
     expect((await getRequest(t.store, r.id))?.exitCode).toBe(2);
   });
 
+  it("a run whose agent reports no exit code is recorded with its output and no code", async () => {
+    const a = await agent(t.store);
+    const r = await approveRequest(t.store, (await submit(t.store, a, { kind: "gate" })).id, alice);
+    expect(await recordOutcome(t.store, r, a, { interrupted: false, outputTail: "done\n" })).toMatchObject({ exitCode: null, output: "done\n", lastError: null });
+    expect((await listEvents(t.store, r.id)).at(-1)?.reason).toBe("ran in the agent (no exit code reported)");
+  });
+
   it("an interrupted run is recorded as such", async () => {
     const a = await agent(t.store);
     const r = await approveRequest(t.store, (await submit(t.store, a, { kind: "gate" })).id, alice);
