@@ -1,4 +1,5 @@
 import type { Store } from "../db/store";
+import { isShuttingDown, onShutdown } from "../shutdown";
 import type { RequestStatus } from "./statuses";
 
 // Long-polling (`GET /api/requests/:id?wait=N`) and the dashboard's live views without busy work.
@@ -39,9 +40,12 @@ function watchOf(store: Store): Watch {
  */
 export function waitForChange(store: Store, id: string, from: RequestStatus, timeoutMs: number, signal?: AbortSignal): Promise<void> {
   const w = watchOf(store);
+  if (isShuttingDown()) return Promise.resolve();
   return new Promise((resolve) => {
     const waiter: Waiter = { from, wake: done };
     const timeout = setTimeout(done, timeoutMs);
+    // A stopping server answers at once (the status as it is) rather than hold its shutdown.
+    const offShutdown = onShutdown(done);
     signal?.addEventListener("abort", done, { once: true });
     let set = w.waiters.get(id);
     if (!set) w.waiters.set(id, (set = new Set()));
@@ -53,6 +57,7 @@ export function waitForChange(store: Store, id: string, from: RequestStatus, tim
 
     function done() {
       clearTimeout(timeout);
+      offShutdown();
       signal?.removeEventListener("abort", done);
       const s = w.waiters.get(id);
       s?.delete(waiter);

@@ -2,6 +2,7 @@ import type { Principal } from "../auth/principal";
 import type { Request as RequestRow, RequestEvent } from "../db/rows";
 import type { Store } from "../db/store";
 import { notFound } from "../http/errors";
+import { isShuttingDown } from "../shutdown";
 import { waitForChange } from "./changes";
 import { getRequest } from "./lifecycle";
 import { TERMINAL_STATUSES } from "./statuses";
@@ -23,7 +24,7 @@ export async function awaitStatusChange(store: Store, row: RequestRow, waitMs: n
   if ((TERMINAL_STATUSES as readonly string[]).includes(row.status)) return row;
   const deadline = Date.now() + waitMs;
   let current = row;
-  while (current.status === row.status && !signal?.aborted) {
+  while (current.status === row.status && !signal?.aborted && !isShuttingDown()) {
     const left = deadline - Date.now();
     if (left <= 0) break;
     await waitForChange(store, row.id, row.status, left, signal);
