@@ -5,6 +5,9 @@
  * - enqueue_bulk_per_s: enqueueMany() in batches of 10,000.
  * - e2e_one_per_s: no-op messages run per second by one worker process claiming one at a time
  *   (--concurrency 1), from its first claim to its last completion (database timestamps).
+ * - e2e_one_per_s_delayed: e2e_one_per_s with 100,000 messages delayed by an hour waiting in the
+ *   same queue at a higher priority (HIGH): a claim must not pay for messages that are not due.
+ *   SQLite only (PostgreSQL's claim still steps over them).
  * - e2e_batch_per_s: the same with batched claims (--concurrency 256: claims of up to 256).
  * - e2e_two_procs_per_s: the same with two worker processes (--processes 2).
  * - latency_p50_ms / latency_p99_ms: enqueue (in this process) → handler start (in the worker
@@ -49,10 +52,25 @@ async function enqueueBulk(t: Scratch, total: number): Promise<number> {
   return total / ((performance.now() - start) / 1000);
 }
 
-/** Runs `n` no-op messages through a fresh worker; messages per second from first claim to last completion. */
-async function endToEnd(scratch: MakeScratch, n: number, args: string[]) {
+/** Messages delayed by an hour at HIGH priority, ahead of e2e_one_per_s_delayed's no-ops. */
+const DELAYED_BACKLOG = 100_000;
+
+async function fillDelayed(t: Scratch, n: number): Promise<void> {
+  const runAt = Date.now() + 3_600_000;
+  for (let i = 0; i < n; i += 10_000) {
+    const batch = Array.from({ length: Math.min(10_000, n - i) }, () => ({ actor: "noop", payload: null, priority: "HIGH" as const, runAt }));
+    await enqueueMany(t.store, batch);
+  }
+}
+
+/**
+ * Runs `n` no-op messages through a fresh worker, behind `delayed` messages that are not due;
+ * messages per second from first claim to last completion.
+ */
+async function endToEnd(scratch: MakeScratch, n: number, args: string[], delayed = 0) {
   const t = await scratch("gatehouse-bench-");
   try {
+    await fillDelayed(t, delayed);
     await fill(t, n);
     const worker = startWorker({ db: t.env, args });
     await eventually(() => t.drained(), "the queue drained", 300_000);
@@ -116,8 +134,11 @@ async function latency(emit: Emit, scratch: MakeScratch): Promise<void> {
   }
 }
 
-/** The queue figures on the store `scratch` makes; the PostgreSQL group (queue-pg) names them with `_pg`. */
-export async function queueFigures(emit: Emit, scratch: MakeScratch): Promise<void> {
+/**
+ * The queue figures on the store `scratch` makes; the PostgreSQL group (queue-pg) names them with
+ * `_pg`. `delayedBacklog`: measure e2e_one_per_s_delayed too. (Default: true)
+ */
+export async function queueFigures(emit: Emit, scratch: MakeScratch, opts: { delayedBacklog?: boolean } = {}): Promise<void> {
   const t = await scratch("gatehouse-bench-");
   try {
     await enqueueSingle(t, 300); // warm-up: JIT, page cache
@@ -128,6 +149,9 @@ export async function queueFigures(emit: Emit, scratch: MakeScratch): Promise<vo
     await t.cleanup();
   }
   emit("e2e_one_per_s", Math.round(await endToEnd(scratch, 50_000, ["--concurrency", "1"])), "jobs/s");
+  if (opts.delayedBacklog !== false) {
+    emit("e2e_one_per_s_delayed", Math.round(await endToEnd(scratch, 50_000, ["--concurrency", "1"], DELAYED_BACKLOG)), "jobs/s");
+  }
   emit("e2e_batch_per_s", Math.round(await endToEnd(scratch, 300_000, ["--concurrency", "256"])), "jobs/s");
   emit("e2e_two_procs_per_s", Math.round(await endToEnd(scratch, 300_000, ["--concurrency", "256", "--processes", "2"])), "jobs/s");
   await latency(emit, scratch);

@@ -14,7 +14,7 @@ export interface Scratch {
   dir: string;
   /** First claim and last completion of the messages, in database time (ms). */
   span(): Promise<{ first: number; last: number }>;
-  /** No message ready or leased. */
+  /** No message due or leased (messages delayed past now may wait). */
   drained(): Promise<boolean>;
   /** Writes many rows (in one transaction on SQLite, in batches on PostgreSQL), fast. */
   insertRows(table: string, columns: readonly string[], rows: () => Iterable<unknown[]>): Promise<void>;
@@ -26,7 +26,11 @@ export interface Scratch {
 export type MakeScratch = (prefix: string) => Promise<Scratch>;
 
 // Each read uses a partial index: the bench must not load the machine it measures.
-const DRAINED = "SELECT NOT EXISTS (SELECT 1 FROM messages WHERE state = 'ready') AND NOT EXISTS (SELECT 1 FROM messages WHERE state = 'leased') AS drained";
+// Due: never delayed (or a claim has ended its delay), or delayed until now at the latest.
+const DRAINED = () =>
+  `SELECT NOT EXISTS (SELECT 1 FROM messages WHERE state = 'ready' AND run_at <= created_at)
+     AND NOT EXISTS (SELECT 1 FROM messages WHERE state = 'ready' AND run_at > created_at AND run_at <= ${Date.now()})
+     AND NOT EXISTS (SELECT 1 FROM messages WHERE state = 'leased') AS drained`;
 const SPAN = "SELECT min(started_at) AS first, max(finished_at) AS last FROM messages";
 
 export const sqliteScratch: MakeScratch = async (prefix) => {
@@ -37,7 +41,7 @@ export const sqliteScratch: MakeScratch = async (prefix) => {
     env: t.env,
     dir: t.dir,
     span: async () => one(SPAN),
-    drained: async () => one<{ drained: number }>(DRAINED).drained === 1,
+    drained: async () => one<{ drained: number }>(DRAINED()).drained === 1,
     insertRows: async (table, columns, rows) => {
       const insert = t.db.$client.prepare(`INSERT INTO ${table} (${columns.join(", ")}) VALUES (${columns.map(() => "?").join(", ")})`);
       t.db.$client.transaction(() => {
@@ -86,7 +90,7 @@ export async function postgresScratches(): Promise<{ make: MakeScratch; url: str
       env: { GATEHOUSE_DATABASE_URL: url },
       dir,
       span: () => one(SPAN),
-      drained: async () => (await one<{ drained: boolean }>(DRAINED)).drained,
+      drained: async () => (await one<{ drained: boolean }>(DRAINED())).drained,
       insertRows: async (table, columns, rows) => {
         let batch: unknown[][] = [];
         const flush = async () => {

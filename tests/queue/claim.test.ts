@@ -54,6 +54,16 @@ describe("claim", () => {
     expect(await nextDueAt(t.store, NOW + 5_000)).toBeNull();
   });
 
+  it("takes a delayed message in its priority's place once due, and due ones past delayed ones ahead of them", async () => {
+    await enqueue(t.store, "noop", "urgent, later", { delayMs: 1_000, priority: "URGENT", now: NOW });
+    await enqueue(t.store, "noop", "normal", { now: NOW });
+    await enqueue(t.store, "noop", "high, later", { delayMs: 1_000, priority: "HIGH", now: NOW });
+    expect(await payloads(1, { now: NOW + 500 })).toEqual(["normal"]);
+    await enqueue(t.store, "noop", "normal, after", { now: NOW + 600 });
+    await enqueue(t.store, "noop", "low", { priority: "LOW", now: NOW + 600 });
+    expect(await payloads(10, { now: NOW + 1_000 })).toEqual(["urgent, later", "high, later", "normal, after", "low"]);
+  });
+
   it("claims only from the queues asked for", async () => {
     await enqueue(t.store, other.name, "elsewhere", { now: NOW });
     await enqueue(t.store, "noop", "here", { now: NOW });

@@ -43,6 +43,8 @@ export const messages = pgTable(
   },
   (t) => [
     index("messages_ready").on(t.priority.desc(), t.id).where(sql`state = 'ready'`),
+    // SQLite's claim walks it (see lib/db/sqlite/schema.ts); kept here so both schemas stay one.
+    index("messages_ready_now").on(t.priority.desc(), t.id).where(sql`state = 'ready' AND run_at <= created_at`),
     index("messages_leased").on(t.leaseExpiresAt).where(sql`state = 'leased'`),
     index("messages_leased_group").on(t.groupKey).where(sql`state = 'leased' AND group_key IS NOT NULL`),
     index("messages_ready_group").on(t.groupKey, t.priority.desc(), t.id).where(sql`state = 'ready' AND group_key IS NOT NULL`),

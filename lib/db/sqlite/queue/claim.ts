@@ -22,7 +22,11 @@ interface Row {
 // combination: the queue filter only for a worker of some queues, the group conditions only while
 // some ready message has a group key (checked in the same transaction, on a partial index).
 // Groups a runner has (runner_groups: its sessions' commands and notices) are its alone.
-function claimSql(byQueue: boolean, groups: boolean): string {
+// Candidates come from messages_ready_now, which holds no delayed message: walking messages_ready
+// in priority order instead stepped over every delayed message of a higher priority, ~12 ms per
+// claim behind 100,000 of them. A delayed message joins it once due (`promote`, in the same
+// transaction). One message is claimed with `id = (…)`: the `IN (…)` form costs several times more.
+function claimSql(byQueue: boolean, groups: boolean, one: boolean): string {
   const inQueues = (alias: string) => (byQueue ? `AND ${alias}.queue IN (SELECT value FROM json_each(@queues))` : "");
   const groupRule = `
     AND (m.group_key IS NULL OR (
@@ -36,9 +40,9 @@ function claimSql(byQueue: boolean, groups: boolean): string {
 UPDATE messages
 SET state = 'leased', lease_token = @token, lease_expires_at = @expires, worker_id = @worker,
     attempts = attempts + 1, started_at = @now
-WHERE id IN (
-  SELECT m.id FROM messages m
-  WHERE m.state = 'ready' AND m.run_at <= @now ${inQueues("m")} ${groups ? groupRule : ""}
+WHERE id ${one ? "=" : "IN"} (
+  SELECT m.id FROM messages m INDEXED BY messages_ready_now
+  WHERE m.state = 'ready' AND m.run_at <= m.created_at AND m.run_at <= @now ${inQueues("m")} ${groups ? groupRule : ""}
   ORDER BY m.priority DESC, m.id
   LIMIT @limit)
 RETURNING id, queue, actor, payload, priority, attempts, max_retries, group_key, created_at`;
@@ -46,20 +50,33 @@ RETURNING id, queue, actor, payload, priority, attempts, max_retries, group_key,
 
 const statements = perDb((db) => {
   const client = db.$client;
+  // [byQueue][groups][one]
   const variants = [false, true].map((byQueue) =>
-    [false, true].map((groups) => client.prepare<[Record<string, unknown>], Row>(claimSql(byQueue, groups))),
+    [false, true].map((groups) => [false, true].map((one) => client.prepare<[Record<string, unknown>], Row>(claimSql(byQueue, groups, one)))),
   );
   const anyGrouped = client
     .prepare<[], number>(`SELECT 1 FROM messages WHERE state = 'ready' AND group_key IS NOT NULL LIMIT 1`)
     .pluck();
+  // Delayed and retried messages that came due join messages_ready_now: their run_at, no longer
+  // needed to hold them back, becomes their created_at. Reads one entry of messages_delayed when
+  // none is due.
+  const promote = client.prepare<[number]>(
+    `UPDATE messages SET run_at = created_at WHERE state = 'ready' AND run_at > created_at AND run_at <= ?`,
+  );
   return {
     // A cheap read first: an idle worker woken by someone else's write does not take the write lock.
-    anyDue: client.prepare<[number], number>(`SELECT 1 FROM messages WHERE state = 'ready' AND run_at <= ? LIMIT 1`),
+    anyDue: client
+      .prepare<[number, number], number>(
+        `SELECT EXISTS (SELECT 1 FROM messages INDEXED BY messages_ready_now WHERE state = 'ready' AND run_at <= created_at AND run_at <= ?)
+             OR EXISTS (SELECT 1 FROM messages WHERE state = 'ready' AND run_at > created_at AND run_at <= ?)`,
+      )
+      .pluck(),
     claim: client.transaction((now: number, finished: readonly Lease[], params: Record<string, unknown>) => {
       const completed = markDone(db, now, finished);
       if (params.limit === 0) return { completed, rows: [] };
+      promote.run(now);
       const grouped = anyGrouped.get() !== undefined;
-      const statement = variants[params.queues === undefined ? 0 : 1]![grouped ? 1 : 0]!;
+      const statement = variants[params.queues === undefined ? 0 : 1]![grouped ? 1 : 0]![params.limit === 1 ? 1 : 0]!;
       return { completed, rows: statement.all(params) };
     }),
     due: client
@@ -82,7 +99,7 @@ export function completeAndClaim(
 ): { completed: number; claimed: ClaimedRow[] } {
   const s = statements(db);
   const { now } = req;
-  if (finished.length === 0 && (req.limit === 0 || s.anyDue.get(now) === undefined)) return { completed: 0, claimed: [] };
+  if (finished.length === 0 && (req.limit === 0 || s.anyDue.get(now, now) !== 1)) return { completed: 0, claimed: [] };
   const { completed, rows } = s.claim.immediate(now, finished, {
     token: req.token,
     expires: now + req.leaseMs,

@@ -1,0 +1,1 @@
+CREATE INDEX `messages_ready_now` ON `messages` (priority DESC,`id`) WHERE state = 'ready' AND run_at <= created_at;
