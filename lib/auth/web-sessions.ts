@@ -13,7 +13,7 @@ const secrets = new WeakMap<Store, string>();
  * The cookie signing secret: made once per database (whichever process gets there first wins the
  * insert; everyone then reads the same value), so web restarts keep people signed in.
  */
-async function signingSecret(store: Store): Promise<string> {
+export async function signingSecret(store: Store): Promise<string> {
   let secret = secrets.get(store);
   if (!secret) {
     secret = await store.metaValue("cookie_secret", newSecret(32));

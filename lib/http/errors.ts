@@ -48,11 +48,11 @@ export const conflict = (message: string) => new ApiError(409, "conflict", messa
 export const tooLarge = (message: string) => new ApiError(413, "too_large", message);
 export const invalid = (issues: Issue[], message = describeIssues(issues)) =>
   new ApiError(422, "invalid_request", message, issues);
-export const rateLimited = (retryAfterSec: number) =>
+export const rateLimited = (retryAfterSec: number, who = "this agent") =>
   new ApiError(
     429,
     "rate_limited",
-    `Too many requests from this agent; try again in ${retryAfterSec} s.`,
+    `Too many requests from ${who}; try again in ${retryAfterSec} s.`,
     undefined,
     { "Retry-After": String(retryAfterSec) },
   );

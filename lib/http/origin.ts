@@ -43,6 +43,11 @@ export function checkSameOrigin(req: Request, opts: ProxyTrust = {}): void {
   }
 }
 
+/** The client's address as a trusted proxy forwards it (X-Forwarded-For), or null: none is known. */
+export function clientAddress(req: Request, opts: ProxyTrust = {}): string | null {
+  return forwarded(req, "x-forwarded-for", opts);
+}
+
 /**
  * Did the browser reach us over HTTPS? Then cookies are `Secure`. `next start` serves plain HTTP,
  * so HTTPS means a TLS proxy in front, believed only when trusted (GATEHOUSE_TRUST_PROXY).
