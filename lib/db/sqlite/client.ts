@@ -21,6 +21,12 @@ export function openDb(file: string, opts: { migrate?: boolean } = {}): Db {
   sqlite.pragma("busy_timeout = 5000");
   sqlite.pragma("journal_mode = WAL");
   sqlite.pragma("synchronous = NORMAL");
+  // Fold the WAL into the file every ~40 MB of frames instead of every ~4 MB (the default, 1,000
+  // pages). A checkpoint writes each page once however often it changed, and syncs the file: a
+  // worker rewrites the same few pages with every message, so checkpointing 10 times less often
+  // made a one-at-a-time claim/complete loop 30-48 % faster (bench issue 13). The WAL file keeps
+  // its largest size (~40 MB) between checkpoints.
+  sqlite.pragma("wal_autocheckpoint = 10000");
   sqlite.pragma("foreign_keys = ON");
   const db: Db = drizzle({ client: sqlite, schema, casing: "snake_case" });
   if (opts.migrate !== false) migrateWithRetry(db);
