@@ -39,6 +39,11 @@ const statements = perDb(({ $client: c }) => {
   const claim = c.prepare<[Record<string, unknown>], Row>(CLAIM);
   const seen = c.prepare<[number, string]>(`UPDATE runners SET last_seen_at = ? WHERE id = ?`);
   return {
+    // A cheap read first: a long-poll woken by someone else's commit takes no write lock for nothing.
+    anyDue: c.prepare<[{ runner: string; now: number }], number>(
+      `SELECT 1 FROM runner_groups g JOIN messages m ON m.group_key = g.group_key AND m.state = 'ready' AND m.run_at <= @now
+       WHERE g.runner_id = @runner LIMIT 1`,
+    ),
     claim: c.transaction((runnerId: string, params: Record<string, unknown> & { now: number }) => {
       seen.run(params.now, runnerId);
       return claim.all(params);
@@ -48,7 +53,9 @@ const statements = perDb(({ $client: c }) => {
 
 /** A runner's claim, in one IMMEDIATE transaction (two claimers never take the same message). */
 export function claimForRunner(db: Db, runnerId: string, req: Omit<ClaimRequest, "workerId" | "queues"> & { token: string }): ClaimedRow[] {
-  const rows = statements(db).claim.immediate(runnerId, {
+  const s = statements(db);
+  if (req.limit === 0 || s.anyDue.get({ runner: runnerId, now: req.now }) === undefined) return [];
+  const rows = s.claim.immediate(runnerId, {
     token: req.token,
     expires: req.now + req.leaseMs,
     worker: runnerWorkerId(runnerId),
