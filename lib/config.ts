@@ -28,6 +28,11 @@ const schema = z.object({
    */
   GATEHOUSE_TRUST_PROXY: z._default(bool, false),
   /**
+   * The dashboard's address as supervisors reach it (https://gatehouse.example.com), for the links
+   * in webhook messages. (Default: http://HOST:PORT)
+   */
+  GATEHOUSE_PUBLIC_URL: z.optional(z.url({ protocol: /^https?$/ })),
+  /**
    * Bearer token for /api/health and /api/metrics when HOST is not a loopback address (on
    * loopback they need none); without it they answer 403 there. At least 16 characters.
    */

@@ -15,7 +15,7 @@ const ROOT = path.resolve(import.meta.dirname, "../..");
  * SQLite file GATEHOUSE_DB. A relative GATEHOUSE_DB means the same file as for `npm start`, which
  * runs in the package root, wherever the CLI is called from; migrations are found from there too.
  */
-async function openConfiguredStore(): Promise<Store> {
+export async function openConfiguredStore(): Promise<Store> {
   const settings = config();
   const file = path.resolve(ROOT, settings.GATEHOUSE_DB);
   process.chdir(ROOT);

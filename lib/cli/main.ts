@@ -10,6 +10,11 @@ const USAGE = `usage:
   gatehouse runner add NAME --sessions a,b                 register a runner (admin); prints its token once
   gatehouse runner --server URL --token TOKEN [--concurrency N] [--data-dir DIR]
                                                            run this host's approved commands (on an agent host)
+  gatehouse webhook add URL --kind generic|slack [--secret S]
+                                                           post to URL when a request waits (admin); prints a generic hook's secret once
+  gatehouse webhook list
+                                                           the outgoing webhooks (never their secrets)
+  gatehouse webhook remove ID                              stop posting to a webhook
   gatehouse db copy --to postgres://… [--from FILE]       copy a SQLite database into an empty PostgreSQL one
   gatehouse submit [--session S] [--priority P] [--reason R] [--no-wait] -- COMMAND...
                                                            run a command through Gatehouse and wait
@@ -47,6 +52,12 @@ export async function main(argv: string[]): Promise<number> {
     if (group === "user" && verb === "add") {
       const { userAdd } = await import("./admin");
       return await userAdd(parseArgs(rest, ["token"]), readStdin, out, err);
+    }
+    if (group === "webhook" && (verb === "add" || verb === "list" || verb === "remove")) {
+      const { webhookAdd, webhookList, webhookRemove } = await import("./webhooks");
+      if (verb === "add") return await webhookAdd(parseArgs(rest, []), out, err);
+      if (verb === "list") return await webhookList(out);
+      return await webhookRemove(parseArgs(rest, []), err);
     }
     if (group === "db" && verb === "copy") {
       const { dbCopy } = await import("./db-copy");

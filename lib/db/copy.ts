@@ -12,7 +12,7 @@ import * as schema from "./sqlite/schema";
  * rebuild (a request that failed, was requeued and then succeeded counts both).
  */
 const TABLES = [
-  "users", "agents", "runners", "runner_groups", "rules", "meta", "requests", "request_events", "web_sessions", "messages", "workers",
+  "users", "agents", "runners", "runner_groups", "rules", "webhooks", "meta", "requests", "request_events", "web_sessions", "messages", "workers",
   "request_counts", "request_minutes", "request_latency",
 ] as const;
 

@@ -4,7 +4,7 @@
 // caller's. What is not SQL (the state machine's rules, policy, backoff, presentation) lives above,
 // in lib/queue, lib/requests, lib/auth and lib/dashboard, and reaches a store as plain data: a
 // Plan says which guarded transition to make and what follows from it.
-import type { Agent, Request, RequestEvent, Rule, Runner, User } from "./rows";
+import type { Agent, Request, RequestEvent, Rule, Runner, User, Webhook } from "./rows";
 import type { DeadReason, LeaseLostPolicy } from "../queue/states";
 import type { RequestStatus } from "../requests/statuses";
 
@@ -400,6 +400,16 @@ export interface RunnerStore {
   runnerLease(runnerId: string, lease: Lease): Promise<HeldMessage | undefined>;
 }
 
+// ───────────────────────────── webhooks ─────────────────────────────
+
+export interface WebhookStore {
+  /** Every outgoing webhook, oldest first. */
+  listWebhooks(): Promise<Webhook[]>;
+  getWebhook(id: string): Promise<Webhook | undefined>;
+  addWebhook(hook: Webhook): Promise<Webhook>;
+  deleteWebhook(id: string): Promise<Webhook | undefined>;
+}
+
 // ───────────────────────────── reads for pages ─────────────────────────────
 
 /** One minute's rollup row (see request_minutes in the schema). */
@@ -456,7 +466,7 @@ export interface ReadStore {
 }
 
 /** Everything Gatehouse asks of a database. */
-export interface Store extends QueueStore, RequestStore, AuthStore, RunnerStore, ReadStore {
+export interface Store extends QueueStore, RequestStore, AuthStore, RunnerStore, WebhookStore, ReadStore {
   readonly kind: StoreKind;
   close(): Promise<void>;
 }

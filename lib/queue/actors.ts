@@ -78,6 +78,33 @@ export const notifySession = defineActor({
   }),
 });
 
+/**
+ * Posts one request that waits for a person to one outgoing webhook (lib/webhooks). A receiver that
+ * is down gets 8 retries over about 20 minutes (5 s doubling, at most 10 min apart), then the
+ * message is a dead letter.
+ */
+export const deliverWebhook = defineActor({
+  name: "deliver_webhook",
+  queue: "notifications",
+  maxRetries: 8,
+  minBackoffMs: 5_000,
+  maxBackoffMs: 10 * 60_000,
+  timeLimitMs: 30_000,
+  payload: z.object({
+    webhookId: z.string().check(z.minLength(1)),
+    request: z.object({
+      id: z.string(),
+      agentId: z.string(),
+      session: z.string(),
+      command: z.string(),
+      reason: z.nullable(z.string()),
+      priority: z.string(),
+      createdAt: z.string(),
+      url: z.string(),
+    }),
+  }),
+});
+
 /** Does nothing: the benchmark's and the tests' unit of work. */
 export const noop = defineActor({
   name: "noop",

@@ -6,6 +6,7 @@ import type { NewRequestWrite, Store } from "../db/store";
 import { forbidden, tooLarge } from "../http/errors";
 import { newId } from "../ids";
 import { nudge } from "../queue/wake";
+import { webhookMessages } from "../webhooks/enqueue";
 import { execution } from "./lifecycle";
 import { evaluatePolicy } from "./policy";
 import { listRules } from "./rules";
@@ -50,7 +51,8 @@ export interface Submitted {
 
 /**
  * An agent asks to run a command: the policy decides at once (queued, rejected) or leaves it for
- * a person (pending). Row, events and the execution message commit together.
+ * a person (pending). Row, events and the execution message (or, when pending, one deliver_webhook
+ * message per outgoing webhook) commit together.
  */
 export async function submitRequest(
   store: Store,
@@ -103,7 +105,10 @@ export async function submitRequest(
     { requestId: id, at: now, actor: `agent:${agent.id}`, fromStatus: null, toStatus: "pending", reason: decided ? null : verdict.why },
   ];
   if (decided) events.push({ requestId: id, at: now, actor: verdict.by, fromStatus: "pending", toStatus: status, reason: verdict.why });
-  const result = await store.insertRequest({ row, events, enqueue: status === "queued" ? [execution(row, now)] : [] });
-  if (result.created && status === "queued") nudge();
+  // A request left for a person is told to every outgoing webhook, from the queue: the messages
+  // commit with the request, and delivering them never holds up the agent.
+  const enqueue = status === "queued" ? [execution(row, now)] : status === "pending" ? webhookMessages(await store.listWebhooks(), row, now) : [];
+  const result = await store.insertRequest({ row, events, enqueue });
+  if (result.created && enqueue.length) nudge();
   return result;
 }

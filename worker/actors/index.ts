@@ -1,5 +1,6 @@
-import { executeApprovedCommand, noop, notifySession } from "../../lib/queue/actors";
+import { deliverWebhook, executeApprovedCommand, noop, notifySession } from "../../lib/queue/actors";
 import { bind, type Handlers } from "../handler";
+import { deliverWebhookMessage } from "./deliver-webhook";
 import { runApprovedCommand } from "./execute-approved-command";
 import { runNoop } from "./noop";
 import { notifyRequestSession } from "./notify-session";
@@ -12,5 +13,6 @@ import "../jobs";
 export const handlers: Handlers = {
   ...bind(executeApprovedCommand, runApprovedCommand),
   ...bind(notifySession, notifyRequestSession),
+  ...bind(deliverWebhook, deliverWebhookMessage),
   ...bind(noop, runNoop),
 };

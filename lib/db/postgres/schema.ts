@@ -4,6 +4,7 @@ import { ROLES } from "../../auth/roles";
 import { DEAD_REASONS, LEASE_LOST_POLICIES, MESSAGE_STATES } from "../../queue/states";
 import { RULE_KINDS } from "../../requests/rule-kinds";
 import { PRIORITIES, REQUEST_KINDS, REQUEST_STATUSES } from "../../requests/statuses";
+import { WEBHOOK_KINDS } from "../../webhooks/kinds";
 import type * as rows from "../rows";
 
 // The PostgreSQL twin of lib/db/sqlite/schema.ts, table for table and column for column (the
@@ -221,6 +222,15 @@ export const rules = pgTable("rules", {
   createdAt: ms().notNull(),
 });
 
+export const webhooks = pgTable("webhooks", {
+  id: text().primaryKey(),
+  url: text().notNull(),
+  kind: text({ enum: WEBHOOK_KINDS }).notNull(),
+  secret: text(),
+  createdBy: text().notNull(),
+  createdAt: ms().notNull(),
+});
+
 export const meta = pgTable("meta", {
   key: text().primaryKey(),
   value: text().notNull(),
@@ -241,4 +251,5 @@ export type RowTypesMatch = [
   Assert<Equal<typeof runners.$inferSelect, rows.Runner>>,
   Assert<Equal<typeof users.$inferSelect, rows.User>>,
   Assert<Equal<typeof rules.$inferSelect, rows.Rule>>,
+  Assert<Equal<typeof webhooks.$inferSelect, rows.Webhook>>,
 ];

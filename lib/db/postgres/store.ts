@@ -7,6 +7,7 @@ import { queueStore } from "./queue-store";
 import { readStore } from "./read-store";
 import { requestStore } from "./request-store";
 import { runnerStore } from "./runner-store";
+import { webhookStore } from "./webhook-store";
 
 export interface OpenPgOptions extends Partial<PgOptions> {
   /** Apply drizzle/postgres first, under the migration lock. (Default: true) */
@@ -36,6 +37,7 @@ export async function openPostgresStore(url: string, opts: OpenPgOptions = {}): 
     ...requestStore(pg),
     ...authStore(pg),
     ...runnerStore(pg),
+    ...webhookStore(pg),
     ...readStore(pg),
     close: () => pg.close(),
   };

@@ -4,6 +4,7 @@ import { ROLES } from "../../auth/roles";
 import { DEAD_REASONS, LEASE_LOST_POLICIES, MESSAGE_STATES } from "../../queue/states";
 import { RULE_KINDS } from "../../requests/rule-kinds";
 import { PRIORITIES, REQUEST_KINDS, REQUEST_STATUSES } from "../../requests/statuses";
+import { WEBHOOK_KINDS } from "../../webhooks/kinds";
 
 // Times are integer milliseconds since the epoch (UTC); the API turns them into ISO strings.
 
@@ -273,6 +274,21 @@ export const rules = sqliteTable("rules", {
   createdAt: integer().notNull(),
 });
 export type Rule = typeof rules.$inferSelect;
+
+/**
+ * Outgoing webhooks an admin configured: each is posted to when a request starts waiting for a
+ * person (lib/webhooks), from the queue (actor deliver_webhook).
+ */
+export const webhooks = sqliteTable("webhooks", {
+  id: text().primaryKey(),
+  url: text().notNull(),
+  kind: text({ enum: WEBHOOK_KINDS }).notNull(),
+  /** The HMAC-SHA256 key of a generic hook's signatures (null for Slack, which signs nothing). */
+  secret: text(),
+  createdBy: text().notNull(),
+  createdAt: integer().notNull(),
+});
+export type Webhook = typeof webhooks.$inferSelect;
 
 /** Small process-wide facts: the cookie signing secret, schema seeds. */
 export const meta = sqliteTable("meta", {

@@ -22,6 +22,7 @@ import { claimForRunner } from "./queue/claim-runner";
 import * as runners from "./runners";
 import * as requestReads from "./requests/reads";
 import * as rules from "./requests/rules";
+import * as webhooks from "./webhooks";
 
 export interface SqliteStore extends Store {
   /** The Drizzle handle on the file, for SQLite-only tools (tests, benchmarks, `db copy`). */
@@ -141,6 +142,11 @@ export function sqliteStore(db: Db): SqliteStore {
     claimForRunner: async (runnerId, claim) => claimForRunner(db, runnerId, claim),
     runnerHeartbeat: async (id, now, leaseMs) => runners.runnerHeartbeat(db, id, now, leaseMs),
     runnerLease: async (id, lease) => runners.runnerLease(db, id, lease),
+
+    listWebhooks: async () => webhooks.listWebhooks(db),
+    getWebhook: async (id) => webhooks.getWebhook(db, id),
+    addWebhook: async (hook) => webhooks.addWebhook(db, hook),
+    deleteWebhook: async (id) => webhooks.deleteWebhook(db, id),
 
     statusCounts: async () => reads.statusCounts(db),
     minutes: async (fromMinute) => reads.minutes(db, fromMinute),
