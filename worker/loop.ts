@@ -207,10 +207,18 @@ export class WorkerLoop {
    * Stops claiming, waits up to `graceMs` for in-flight runs, then aborts the rest and gives their
    * messages back (as their actors' lease-lost policy says). Resolves when nothing is held.
    */
+  private async pumpDone(): Promise<void> {
+    while (this.pumping) await new Promise((resolve) => setImmediate(resolve));
+  }
+
   async stop(graceMs: number): Promise<void> {
     this.stopping = true;
     clearTimeout(this.timer);
     this.stopWatching?.();
+    // A claim under way (a round trip on PostgreSQL) still hands out the messages it took: wait for
+    // it, so that they too are run to the end or given back, never left leased by a process that
+    // exits (their lease would run out and a `retry` actor's message would run a second time).
+    await this.pumpDone();
     if (this.running.size > 0) {
       let timeout: NodeJS.Timeout | undefined;
       await new Promise<void>((resolve) => {
@@ -224,7 +232,7 @@ export class WorkerLoop {
     for (const run of left) run.abandon(new WorkerStopping());
     if (left.length) log.info(`released ${await release(this.opts.store, left.map((run) => run.message))} unfinished message(s)`);
     // Completes what finished (claims nothing while stopping) once any pump under way is done.
-    while (this.pumping) await new Promise((resolve) => setImmediate(resolve));
+    await this.pumpDone();
     await this.pump();
     await Promise.all(this.recording);
   }
