@@ -18,6 +18,9 @@ export interface UserIdentity {
 export const USER_NAME = z.string().regex(/^[A-Za-z0-9_.@-]{1,64}$/, "must be 1-64 letters, digits, _ . @ or -");
 export const PASSWORD = z.string().min(8, "must be at least 8 characters").max(1024);
 
+/** The body of `POST /api/auth/login`. */
+export const loginSchema = z.strictObject({ name: USER_NAME, password: PASSWORD });
+
 const newUserSchema = z.object({ name: USER_NAME, role: z.enum(ROLES), password: PASSWORD });
 
 function identity(row: User): UserIdentity {

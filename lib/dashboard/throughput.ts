@@ -1,4 +1,5 @@
 import "server-only";
+import * as z from "zod";
 import type { MinuteRow, Store } from "../db/store";
 import { requestCounts } from "./counts";
 
@@ -9,6 +10,9 @@ export const RANGES = {
   "7d": { ms: 7 * 24 * 3600_000, bucketMinutes: 60 },
 } as const;
 export type Range = keyof typeof RANGES;
+
+/** The query of `GET /api/stats`: with `?range=`, the answer includes that range's throughput series. */
+export const statsQuerySchema = z.strictObject({ range: z.enum(Object.keys(RANGES) as [Range]).optional() });
 
 export interface ThroughputPoint {
   /** Start of the bucket, ms since the epoch. */

@@ -1,5 +1,9 @@
+import * as z from "zod/mini";
 import { safeParse, type $ZodError, type $ZodType, type output } from "zod/v4/core";
 import { badRequest, invalid, tooLarge, type Issue } from "./errors";
+
+/** The body of a route that takes none: empty, or `{}` (anything else is a 422). */
+export const emptyBody = z.strictObject({});
 
 /** Largest request body any route accepts. */
 export const MAX_BODY_BYTES = 64 * 1024;

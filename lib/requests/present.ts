@@ -1,35 +1,43 @@
+import * as z from "zod/mini";
 import type { Request as RequestRow } from "../db/rows";
-import type { Priority, RequestKind, RequestStatus } from "./statuses";
+import { PRIORITIES, REQUEST_KINDS, REQUEST_STATUSES } from "./statuses";
 
-/** A request as API.md describes it: ISO times, the decision as one object. */
-export interface ApiRequest {
-  id: string;
-  agentId: string;
-  session: string;
-  command: string;
-  cwd: string | null;
-  reason: string | null;
-  priority: Priority;
-  status: RequestStatus;
+const isoTime = z.iso.datetime();
+const isoOrNull = z.nullable(isoTime);
+
+/**
+ * A request as API.md describes it: ISO times, the decision as one object. `ApiRequest` is this
+ * schema's type, and the OpenAPI document (lib/http/openapi) is generated from it, so the two agree.
+ */
+export const apiRequestSchema = z.strictObject({
+  id: z.string(),
+  agentId: z.string(),
+  session: z.string(),
+  command: z.string(),
+  cwd: z.nullable(z.string()),
+  reason: z.nullable(z.string()),
+  priority: z.enum(PRIORITIES),
+  status: z.enum(REQUEST_STATUSES),
   /** `run`: Gatehouse runs it; `gate`: the agent runs it itself once `allowed` (gatehouse hook). */
-  kind: RequestKind;
-  decision: { by: string; at: string; comment: string | null } | null;
-  exitCode: number | null;
-  output: string | null;
-  outputTruncated: boolean;
-  attempts: number;
-  lastError: string | null;
-  createdAt: string;
-  startedAt: string | null;
-  finishedAt: string | null;
+  kind: z.enum(REQUEST_KINDS),
+  decision: z.nullable(z.strictObject({ by: z.string(), at: isoTime, comment: z.nullable(z.string()) })),
+  exitCode: z.nullable(z.int()),
+  output: z.nullable(z.string()),
+  outputTruncated: z.boolean(),
+  attempts: z.int(),
+  lastError: z.nullable(z.string()),
+  createdAt: isoTime,
+  startedAt: isoOrNull,
+  finishedAt: isoOrNull,
   /** Additions to API.md's object, for the dashboard. */
-  timeoutSec: number | null;
-  queuedAt: string | null;
-  expiresAt: string;
-  discardedAt: string | null;
+  timeoutSec: z.nullable(z.int()),
+  queuedAt: isoOrNull,
+  expiresAt: isoTime,
+  discardedAt: isoOrNull,
   /** When its agent last waited on it (long-poll); with `pending`, who is blocked now. */
-  agentWaitedAt: string | null;
-}
+  agentWaitedAt: isoOrNull,
+});
+export type ApiRequest = z.infer<typeof apiRequestSchema>;
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 

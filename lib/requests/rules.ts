@@ -7,17 +7,18 @@ import { parseWith } from "../http/validate";
 import { newId } from "../ids";
 import { RULE_KINDS, type RuleKind } from "./rule-kinds";
 
-/** A rule as the API shows it. */
-export interface ApiRule {
-  id: string;
-  kind: RuleKind;
-  pattern: string;
-  agentId: string | null;
-  session: string | null;
-  createdBy: string;
-  note: string | null;
-  createdAt: string;
-}
+/** A rule as the API shows it; `ApiRule` is this schema's type, and the OpenAPI document shows it. */
+export const apiRuleSchema = z.strictObject({
+  id: z.string(),
+  kind: z.enum(RULE_KINDS),
+  pattern: z.string(),
+  agentId: z.nullable(z.string()),
+  session: z.nullable(z.string()),
+  createdBy: z.string(),
+  note: z.nullable(z.string()),
+  createdAt: z.iso.datetime(),
+});
+export type ApiRule = z.infer<typeof apiRuleSchema>;
 
 export function presentRule(rule: Rule): ApiRule {
   return { ...rule, createdAt: new Date(rule.createdAt).toISOString() };
@@ -32,6 +33,12 @@ export const newRuleSchema = z.strictObject({
   session: z.nullish(SESSION_NAME),
   note: z.nullish(z.string().check(z.maxLength(1000), z.refine(noNul, "must not contain NUL bytes"))),
 });
+const ruleId = z.string().check(z.minLength(1), z.maxLength(64));
+/** `DELETE /api/rules?id=…` … */
+export const ruleIdQuerySchema = z.strictObject({ id: z.optional(ruleId) });
+/** … or `DELETE /api/rules` with the id in the body. */
+export const ruleIdBodySchema = z.strictObject({ id: ruleId });
+
 export type NewRule = z.input<typeof newRuleSchema>;
 
 /** Adds a policy rule. */

@@ -43,6 +43,10 @@ export const newWebhookSchema = z.strictObject({
 export type NewWebhook = z.input<typeof newWebhookSchema>;
 
 export const webhookIdSchema = z.string().check(z.minLength(1), z.maxLength(64));
+/** `DELETE /api/webhooks?id=…` … */
+export const webhookIdQuerySchema = z.strictObject({ id: z.optional(webhookIdSchema) });
+/** … or `DELETE /api/webhooks` with the id in the body. */
+export const webhookIdBodySchema = z.strictObject({ id: webhookIdSchema });
 
 /** Adds a webhook; for a generic one, returns its secret too (shown once). */
 export async function addWebhook(

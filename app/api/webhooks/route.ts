@@ -1,9 +1,8 @@
-import * as z from "zod/mini";
 import { requireUser } from "@/lib/auth/principal";
 import { getStore } from "@/lib/db/open";
 import { route } from "@/lib/http/route";
 import { parseWith, queryOf, readBody } from "@/lib/http/validate";
-import { addWebhook, newWebhookSchema, presentWebhook, removeWebhook, webhookIdSchema } from "@/lib/webhooks/manage";
+import { addWebhook, newWebhookSchema, presentWebhook, removeWebhook, webhookIdBodySchema, webhookIdQuerySchema } from "@/lib/webhooks/manage";
 
 export const dynamic = "force-dynamic";
 
@@ -27,7 +26,7 @@ export const POST = route(async (req) => {
 export const DELETE = route(async (req) => {
   const store = await getStore();
   await requireUser(store, req, "admin");
-  const fromQuery = parseWith(z.strictObject({ id: z.optional(webhookIdSchema) }), queryOf(req)).id;
-  const id = fromQuery ?? (await readBody(req, z.strictObject({ id: webhookIdSchema }))).id;
+  const fromQuery = parseWith(webhookIdQuerySchema, queryOf(req)).id;
+  const id = fromQuery ?? (await readBody(req, webhookIdBodySchema)).id;
   return Response.json(presentWebhook(await removeWebhook(store, id)));
 });

@@ -1,6 +1,6 @@
 import { requireUser } from "@/lib/auth/principal";
 import { getStore } from "@/lib/db/open";
-import { parseWith } from "@/lib/http/validate";
+import { parseWith, queryOf } from "@/lib/http/validate";
 import { route } from "@/lib/http/route";
 import { dashboardList, listParams, tabQuery } from "@/lib/requests/list";
 
@@ -10,6 +10,6 @@ export const dynamic = "force-dynamic";
 export const GET = route(async (req) => {
   const store = await getStore();
   await requireUser(store, req);
-  const query = parseWith(listParams, Object.fromEntries(new URL(req.url).searchParams));
+  const query = parseWith(listParams, queryOf(req));
   return Response.json(await dashboardList(store, tabQuery(query)));
 });

@@ -1,20 +1,17 @@
-import * as z from "zod";
 import { authenticate } from "@/lib/auth/principal";
 import { getStore } from "@/lib/db/open";
 import { route } from "@/lib/http/route";
 import { parseWith, queryOf } from "@/lib/http/validate";
 import { presentRequest } from "@/lib/requests/present";
-import { awaitStatusChange, requireVisibleRequest } from "@/lib/requests/read";
+import { awaitStatusChange, requireVisibleRequest, waitQuerySchema } from "@/lib/requests/read";
 
 export const dynamic = "force-dynamic";
-
-const query = z.strictObject({ wait: z.coerce.number().min(0).max(60).optional() });
 
 /** One request; with `?wait=N`, held until its status changes or N seconds pass. */
 export const GET = route<{ id: string }>(async (req, ctx) => {
   const store = await getStore();
   const who = await authenticate(store, req);
-  const { wait } = parseWith(query, queryOf(req));
+  const { wait } = parseWith(waitQuerySchema, queryOf(req));
   const row = await requireVisibleRequest(store, (await ctx.params).id, who);
   // The inbox shows which agents are blocked on a person right now.
   if (wait && who.kind === "agent" && row.status === "pending") await store.markAgentWaited(row.id, Date.now());

@@ -1,17 +1,14 @@
-import * as z from "zod";
 import { requireUser } from "@/lib/auth/principal";
 import { getStore } from "@/lib/db/open";
 import { route } from "@/lib/http/route";
 import { readBody } from "@/lib/http/validate";
-import { rejectRequest } from "@/lib/requests/lifecycle";
+import { rejectRequest, rejectSchema } from "@/lib/requests/lifecycle";
 import { presentRequest } from "@/lib/requests/present";
-
-const body = z.strictObject({ reason: z.string().trim().min(1, "a reason is required").max(4000) });
 
 /** A supervisor rejects a pending request; the agent is told the reason. */
 export const POST = route<{ id: string }>(async (req, ctx) => {
   const store = await getStore();
   const user = await requireUser(store, req, "supervisor");
-  const { reason } = await readBody(req, body);
+  const { reason } = await readBody(req, rejectSchema);
   return Response.json(presentRequest(await rejectRequest(store, (await ctx.params).id, user, reason)));
 });

@@ -1,8 +1,7 @@
-import * as z from "zod";
 import { requireUser } from "@/lib/auth/principal";
 import { getStore } from "@/lib/db/open";
 import { route } from "@/lib/http/route";
-import { readBody } from "@/lib/http/validate";
+import { emptyBody, readBody } from "@/lib/http/validate";
 import { requeueRequest } from "@/lib/requests/lifecycle";
 import { presentRequest } from "@/lib/requests/present";
 
@@ -10,6 +9,6 @@ import { presentRequest } from "@/lib/requests/present";
 export const POST = route<{ id: string }>(async (req, ctx) => {
   const store = await getStore();
   const user = await requireUser(store, req, "supervisor");
-  await readBody(req, z.strictObject({}));
+  await readBody(req, emptyBody);
   return Response.json(presentRequest(await requeueRequest(store, (await ctx.params).id, user)));
 });
