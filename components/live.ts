@@ -8,14 +8,30 @@ export const SAFETY_NET_MS = 15_000;
 
 const listeners = new Set<() => void>();
 let source: EventSource | null = null;
+let signedOut = false;
+
+/**
+ * Stops every live view of this tab before signing out: a refetch after the session ended would
+ * only fail (401).
+ */
+export function stopLiveViews(): void {
+  signedOut = true;
+  source?.close();
+  source = null;
+}
+
+/** Live views run again once a person has signed in (in this same tab). */
+export function resumeLiveViews(): void {
+  signedOut = false;
+}
 
 /** One stream of change events per tab (GET /api/dashboard/changes), open while anything listens. */
 function subscribe(listener: () => void): () => void {
   listeners.add(listener);
-  if (!source) {
+  if (!source && !signedOut) {
     source = new EventSource("/api/dashboard/changes");
     source.addEventListener("change", () => {
-      for (const l of listeners) l();
+      if (!signedOut) for (const l of listeners) l();
     });
   }
   return () => {
@@ -42,7 +58,7 @@ export function useChanges(onChange: () => void): void {
  * output). Starts from what the server rendered; a hidden tab is not polled.
  */
 export function useLive<T>(url: string | null, fallbackData: T | undefined, pollMs = SAFETY_NET_MS, opts: SWRConfiguration<T> = {}) {
-  const swr = useSWR<T>(url, fetchJson<T>, {
+  const swr = useSWR<T>(signedOut ? null : url, fetchJson<T>, {
     fallbackData,
     refreshInterval: pollMs,
     refreshWhenHidden: false,

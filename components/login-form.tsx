@@ -2,6 +2,7 @@
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { postJson } from "./api";
+import { resumeLiveViews } from "./live";
 
 export function LoginForm() {
   const router = useRouter();
@@ -15,6 +16,7 @@ export function LoginForm() {
     setError(null);
     const res = await postJson("/api/auth/login", { name: form.get("name"), password: form.get("password") });
     if (res.ok) {
+      resumeLiveViews();
       router.replace("/");
       router.refresh();
     } else {

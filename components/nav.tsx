@@ -5,7 +5,7 @@ import { useState } from "react";
 import { postJson } from "./api";
 import { ThemeToggle } from "./theme";
 import { useUser } from "./user-context";
-import { useLive } from "./live";
+import { stopLiveViews, useLive } from "./live";
 import { WaitingSignal } from "./waiting-signal";
 
 const LINKS = [
@@ -32,6 +32,7 @@ export function Nav() {
 
   const logout = async () => {
     setLeaving(true);
+    stopLiveViews();
     await postJson("/api/auth/logout");
     router.replace("/login");
     router.refresh();
