@@ -1,4 +1,3 @@
-import * as z from "zod";
 import type { UserIdentity } from "../auth/users";
 import { config } from "../config";
 import type { Request as RequestRow } from "../db/rows";
@@ -108,12 +107,6 @@ export function sessionGroups(session: string): string[] {
 export function execution(row: RequestRow, now: number): NewMessage {
   return prepareMessage({ actor: "execute_approved_command", payload: { requestId: row.id }, priority: row.priority, groupKey: row.session, now });
 }
-
-/** The body of `POST /api/requests/:id/approve`. */
-export const approveSchema = z.strictObject({ comment: z.string().max(4000).optional(), remember: z.boolean().optional() });
-
-/** The body of `POST /api/requests/:id/reject`. */
-export const rejectSchema = z.strictObject({ reason: z.string().trim().min(1, "a reason is required").max(4000) });
 
 export interface DecideOptions {
   comment?: string | null;

@@ -1,4 +1,3 @@
-import * as z from "zod";
 import type { Principal } from "../auth/principal";
 import type { Request as RequestRow, RequestEvent } from "../db/rows";
 import type { Store } from "../db/store";
@@ -8,8 +7,6 @@ import { waitForChange } from "./changes";
 import { getRequest } from "./lifecycle";
 import { TERMINAL_STATUSES } from "./statuses";
 
-/** The query of `GET /api/requests/:id`: `?wait=N` holds the answer until its status changes or N seconds pass. */
-export const waitQuerySchema = z.strictObject({ wait: z.coerce.number().min(0).max(60).optional() });
 
 /** The request, or 404; an agent sees only its own (another agent's is a 404 too). */
 export async function requireVisibleRequest(store: Store, id: string, who: Principal): Promise<RequestRow> {

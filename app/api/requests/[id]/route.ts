@@ -3,7 +3,8 @@ import { getStore } from "@/lib/db/open";
 import { route } from "@/lib/http/route";
 import { parseWith, queryOf } from "@/lib/http/validate";
 import { presentRequest } from "@/lib/requests/present";
-import { awaitStatusChange, requireVisibleRequest, waitQuerySchema } from "@/lib/requests/read";
+import { waitQuerySchema } from "@/lib/requests/decision-bodies";
+import { awaitStatusChange, requireVisibleRequest } from "@/lib/requests/read";
 
 export const dynamic = "force-dynamic";
 

@@ -2,7 +2,8 @@ import { requireUser } from "@/lib/auth/principal";
 import { getStore } from "@/lib/db/open";
 import { route } from "@/lib/http/route";
 import { readBody } from "@/lib/http/validate";
-import { approveRequest, approveSchema } from "@/lib/requests/lifecycle";
+import { approveSchema } from "@/lib/requests/decision-bodies";
+import { approveRequest } from "@/lib/requests/lifecycle";
 import { presentRequest } from "@/lib/requests/present";
 
 /** A supervisor approves a pending request; `remember` also allows this exact command for its agent. */

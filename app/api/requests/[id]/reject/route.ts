@@ -2,7 +2,8 @@ import { requireUser } from "@/lib/auth/principal";
 import { getStore } from "@/lib/db/open";
 import { route } from "@/lib/http/route";
 import { readBody } from "@/lib/http/validate";
-import { rejectRequest, rejectSchema } from "@/lib/requests/lifecycle";
+import { rejectSchema } from "@/lib/requests/decision-bodies";
+import { rejectRequest } from "@/lib/requests/lifecycle";
 import { presentRequest } from "@/lib/requests/present";
 
 /** A supervisor rejects a pending request; the agent is told the reason. */
