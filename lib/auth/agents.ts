@@ -5,7 +5,7 @@ import { conflict } from "../http/errors";
 import { parseWith } from "../http/validate";
 import { AGENT_TOKEN_PREFIX, hashToken, newToken } from "./tokens";
 
-/** tmux session names, as DESIGN.md fixes them. */
+/** tmux session names, as the design fixes them (docs/architecture.md). */
 export const SESSION_NAME = z.string().check(z.regex(/^[A-Za-z0-9_-]{1,64}$/, "must be 1-64 letters, digits, _ or -"));
 export const AGENT_ID = z.string().check(z.regex(/^[A-Za-z0-9_.-]{1,64}$/, "must be 1-64 letters, digits, _ . or -"));
 

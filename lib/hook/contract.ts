@@ -1,7 +1,7 @@
 /**
- * The HTTP contract the hook speaks with the Gatehouse server (routes beside API.md's agent
- * routes; the server side of gate requests is built elsewhere against this file and
- * tests/hook/contract-server.ts).
+ * The HTTP contract the hook speaks with the Gatehouse server (routes beside the API's agent
+ * routes; the server's side is lib/requests/submit.ts and lib/requests/outcome.ts, and
+ * tests/hook/contract-server.ts stands in for it in the client's own tests).
  *
  * - `POST /api/requests` `{session, command, cwd?, reason?, kind: "gate"}`, header
  *   `Idempotency-Key`: 201 (or 200 for a repeated key) with the request object.
@@ -19,7 +19,7 @@ import * as z from "zod/mini";
 export const GATE_KIND_FIELD = "kind";
 export const GATE_KIND = "gate";
 
-/** The longest `wait` the server honours on one GET (API.md). */
+/** The longest `wait` the server honours on one GET (docs/api.md). */
 export const MAX_WAIT_PER_CALL_SEC = 60;
 
 export const routes = {

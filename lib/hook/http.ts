@@ -5,7 +5,7 @@
 import type { IncomingMessage } from "node:http";
 import { builtin } from "./builtin";
 
-/** An answer other than 2xx, with API.md's error code and message when the body has them. */
+/** An answer other than 2xx, with the API's error code and message when the body has them. */
 export class HttpError extends Error {
   constructor(
     readonly status: number,

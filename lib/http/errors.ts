@@ -1,4 +1,4 @@
-/** One field that failed validation, as API.md's `issues` lists them. */
+/** One field that failed validation, as the API's `issues` list them (docs/api.md). */
 export interface Issue {
   path: string;
   message: string;

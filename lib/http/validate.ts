@@ -8,7 +8,7 @@ export const emptyBody = z.strictObject({});
 /** Largest request body any route accepts. */
 export const MAX_BODY_BYTES = 64 * 1024;
 
-/** Zod's issues in API.md's shape: one entry per field, with a dotted path. */
+/** Zod's issues in the API's error shape (docs/api.md): one entry per field, with a dotted path. */
 export function issuesOf(error: $ZodError): Issue[] {
   return error.issues.map((i) => ({ path: i.path.map(String).join("."), message: i.message }));
 }

@@ -10,7 +10,7 @@ import type { NoticeEvent } from "./notices";
 import { exactPattern } from "./patterns";
 import type { RequestStatus } from "./statuses";
 
-// The request state machine of DESIGN.md, in one place. Every transition is a Plan: one guarded
+// The request state machine (docs/lifecycle.md), in one place. Every transition is a Plan: one guarded
 // UPDATE (`WHERE id = ? AND status = <current>`) plus its audit event and what follows from it
 // (messages to enqueue), which a store applies in one transaction. A transition that finds the
 // request in another status changes nothing and throws 409 naming that status.

@@ -12,7 +12,7 @@ const csv = <T extends readonly [string, ...string[]]>(values: T) =>
     .transform((s) => s.split(",").filter(Boolean))
     .pipe(z.array(z.enum(values)).max(values.length));
 
-/** Query parameters of `GET /api/requests` (API.md): newest first, always. */
+/** Query parameters of `GET /api/requests` (docs/api.md): newest first, always. */
 export const listQuerySchema = z.strictObject({
   /** One status or several, comma-separated (`queued,running`). */
   status: csv(REQUEST_STATUSES).optional(),

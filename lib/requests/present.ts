@@ -6,7 +6,7 @@ const isoTime = z.iso.datetime();
 const isoOrNull = z.nullable(isoTime);
 
 /**
- * A request as API.md describes it: ISO times, the decision as one object. `ApiRequest` is this
+ * A request as the API describes it (docs/api.md): ISO times, the decision as one object. `ApiRequest` is this
  * schema's type, and the OpenAPI document (lib/http/openapi) is generated from it, so the two agree.
  */
 export const apiRequestSchema = z.strictObject({
@@ -29,7 +29,7 @@ export const apiRequestSchema = z.strictObject({
   createdAt: isoTime,
   startedAt: isoOrNull,
   finishedAt: isoOrNull,
-  /** Additions to API.md's object, for the dashboard. */
+  /** Fields beyond the object agents were first given, for the dashboard. */
   timeoutSec: z.nullable(z.int()),
   queuedAt: isoOrNull,
   expiresAt: isoTime,

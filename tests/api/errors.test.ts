@@ -21,7 +21,7 @@ async function writesNothing(fn: () => Promise<void>) {
   expect(await api.counts()).toEqual(before);
 }
 
-describe("every error status of API.md, over real HTTP, writing nothing", () => {
+describe("every error status of the API, over real HTTP, writing nothing", () => {
   it("400 when the body is not JSON", () =>
     writesNothing(async () => {
       const r = await api.call("POST", "/api/requests", { token: api.tokens.agent, raw: '{"session": "claude-backend-api",', headers: { "content-type": "application/json" } });

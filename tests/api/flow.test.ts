@@ -13,7 +13,7 @@ const post = (body: Record<string, unknown>, headers: Record<string, string> = {
   api.call("POST", "/api/requests", { token: api.tokens.agent, body: submission(body), headers });
 
 describe("agents", () => {
-  it("submit: 201 with API.md's request object", async () => {
+  it("submit: 201 with the API's request object", async () => {
     const r = await post({ command: "npm test", priority: "HIGH", reason: "run unit tests", cwd: "/repo", timeoutSec: 600 });
     expect(r.status).toBe(201);
     expect(Object.keys(r.body)).toEqual(

@@ -13,7 +13,7 @@ const MINUTE = 60_000;
 
 type Step = [RequestStatus, RequestStatus, Plan["set"]];
 
-/** Requests' lives covering every edge of DESIGN.md's state machine, one step per transition. */
+/** Requests' lives covering every edge of the request state machine, one step per transition. */
 const lives = (at: number): Step[][] => {
   const approved: Step = ["pending", "queued", { decidedBy: "alice", decidedAt: at, queuedAt: at }];
   return [
