@@ -3,11 +3,10 @@
  * runs, for those options' --handlers modules, and prints the bundle's path. Run as a short-lived
  * process of its own (see worker/bundle.ts), so that no long-lived one holds esbuild.
  */
-import { mkdir, readdir, rename, rm, writeFile } from "node:fs/promises";
+import { readdir, rm } from "node:fs/promises";
 import path from "node:path";
-import { build } from "esbuild";
-import { importMetaOfSource } from "./import-meta-plugin";
 import { parseWorkerArgs } from "./options";
+import { buildProcessBundle } from "./process-bundle";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 /** Inside node_modules, so that the bundle's require("better-sqlite3") finds the package. */
@@ -24,35 +23,7 @@ async function buildWorkerBundle(handlerModules: readonly string[]): Promise<str
   // The bundle of the process that asked for it, this one's parent (the supervisor, or a lone
   // worker process): its worker processes load it whenever they start, so it is its own file.
   const file = path.join(OUT_DIR, `worker-${process.ppid}.cjs`);
-  const result = await build({
-    stdin: { contents: entry, resolveDir: ROOT, sourcefile: "worker-entry.ts", loader: "ts" },
-    bundle: true,
-    platform: "node",
-    format: "cjs",
-    target: "node20",
-    // Native or optional: loaded from node_modules at run time, and only by the store in use
-    // (pg only when GATEHOUSE_DATABASE_URL names a PostgreSQL server).
-    external: ["better-sqlite3", "pg", "pg-native"],
-    plugins: [importMetaOfSource],
-    // Minified, the worker holds ~2.5 MB less (shorter names in V8's scope data, half the source);
-    // its stack traces still name the TypeScript functions, files and lines, through the source
-    // map (the worker processes run with --enable-source-maps).
-    minify: true,
-    sourcemap: true,
-    sourcesContent: false,
-    outfile: file,
-    write: false,
-    logLevel: "silent",
-  });
-  await mkdir(OUT_DIR, { recursive: true });
-  // Each file replaced atomically, the map first: a worker process starting meanwhile reads
-  // the old bundle or the new one, never half of one.
-  const outputs = [...result.outputFiles].sort((a, b) => Number(b.path.endsWith(".map")) - Number(a.path.endsWith(".map")));
-  for (const out of outputs) {
-    const temp = `${out.path}.${process.pid}.tmp`;
-    await writeFile(temp, out.contents);
-    await rename(temp, out.path);
-  }
+  await buildProcessBundle({ stdin: { contents: entry, resolveDir: ROOT, sourcefile: "worker-entry.ts", loader: "ts" } }, file);
   await removeOrphans();
   return file;
 }
