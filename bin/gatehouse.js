@@ -1,12 +1,18 @@
 #!/usr/bin/env node
-// The `gatehouse` command. It loads the TypeScript CLI through tsx (a dependency), so there is no
-// build step between a change and the command. `gatehouse runner` (not `runner add`), long-lived
-// on every agent host, runs a bundle built at its start instead (scripts/build-runner.ts): without
-// tsx and the rest of the CLI it holds far less memory.
+// The `gatehouse` command. It runs the prebuilt bundle of the CLI (bin/cli-bundle.cjs) because
+// `gatehouse hook` runs before every command an agent runs and tsx alone costs ~0.4 s of start;
+// without a bundle (it cannot be built, or GATEHOUSE_CLI_FROM_SOURCE=1) it runs the TypeScript
+// through tsx. `gatehouse runner` (not `runner add`), long-lived on every agent host, runs a bundle
+// of its own built at its start (scripts/build-runner.ts): without the rest of the CLI it holds far
+// less memory.
+import { createRequire } from "node:module";
+import { pathToFileURL } from "node:url";
+
+const require = createRequire(import.meta.url);
 const argv = process.argv.slice(2);
-if (argv[0] === "runner" && argv[1] !== "add") {
+
+async function runRunner() {
   const { execFileSync } = await import("node:child_process");
-  const { createRequire } = await import("node:module");
   const root = new URL("..", import.meta.url).pathname;
   let bundle;
   try {
@@ -15,11 +21,24 @@ if (argv[0] === "runner" && argv[1] !== "add") {
     process.stderr.write(`gatehouse: the runner's code does not build: ${err.stderr || err.message}\n`);
     process.exit(1);
   }
-  const { runnerMain } = createRequire(import.meta.url)(bundle);
-  process.exitCode = await runnerMain(argv.slice(1));
-} else {
+  return require(bundle).runnerMain(argv.slice(1));
+}
+
+async function loadMain(bundle) {
+  if (bundle !== undefined) return (await import(pathToFileURL(bundle.main).href)).main;
   const { register } = await import("tsx/esm/api");
-  register();
-  const { main } = await import("../lib/cli/main.ts");
-  process.exitCode = await main(argv);
+  register({ tsconfig: new URL("../tsconfig.json", import.meta.url).pathname }); // its "@/" paths, from any directory
+  return (await import("../lib/cli/main.ts")).main;
+}
+
+if (argv[0] === "runner" && argv[1] !== "add") {
+  process.exitCode = await runRunner();
+} else {
+  const bundle = require("./cli-bundle.cjs").cliBundle();
+  if (argv[0] === "hook" && bundle !== undefined) {
+    // The hook's own one-file bundle: it needs nothing of the rest of the CLI.
+    process.exitCode = await require(bundle.hook).runHook(argv.slice(1));
+  } else {
+    process.exitCode = await (await loadMain(bundle))(argv);
+  }
 }

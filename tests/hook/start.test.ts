@@ -9,6 +9,7 @@ import { startContractServer, type ContractServer } from "./contract-server";
 import { claudePreToolUse } from "./events";
 
 const HOOK = path.resolve(__dirname, "../../bin/gatehouse-hook.cjs");
+const GATEHOUSE = path.resolve(__dirname, "../../bin/gatehouse.js");
 const REPORT = path.resolve(__dirname, "report-modules.cjs");
 let server: ContractServer;
 let state: string;
@@ -21,10 +22,10 @@ afterAll(async () => {
   rmSync(state, { recursive: true, force: true });
 });
 
-/** Runs the hook once with the event on stdin; resolves with its stdout and what it loaded. */
-function run(): Promise<{ stdout: string; loaded: { builtins: string[]; files: string[] } }> {
+/** Runs the hook (or another command) once with the event on stdin; resolves with its stdout and what it loaded. */
+function run(command = [HOOK, "--session", "s1"]): Promise<{ stdout: string; loaded: { builtins: string[]; files: string[] } }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--require", REPORT, HOOK, "--session", "s1"], {
+    const child = spawn(process.execPath, ["--require", REPORT, ...command], {
       env: { ...process.env, GATEHOUSE_URL: server.url, GATEHOUSE_TOKEN: server.token, GATEHOUSE_HOOK_STATE_DIR: state, TMUX: "", GATEHOUSE_CLI_FROM_SOURCE: "" },
       stdio: ["pipe", "pipe", "inherit", "pipe"],
     });
@@ -47,4 +48,13 @@ it("answers from the one-file bundle without the ES module loader, node:crypto, 
   const builtins = loaded.builtins.join("\n");
   expect(builtins).not.toContain("esm/loader");
   expect(builtins).not.toMatch(/NativeModule crypto|NativeModule child_process/);
+});
+
+it("runs `gatehouse` commands from the prebuilt bundle too, without a TypeScript loader", async () => {
+  await run([GATEHOUSE, "help"]);
+  const { stdout, loaded } = await run([GATEHOUSE, "help"]);
+  expect(stdout).toContain("gatehouse agent add");
+  // tsx compiles TypeScript through the ES module loader's hooks, which run on a worker thread.
+  expect(loaded.builtins).not.toContain("NativeModule internal/modules/esm/hooks");
+  expect(loaded.builtins).not.toContain("NativeModule worker_threads");
 });
