@@ -12,7 +12,7 @@ import { fail } from "./queue/fail";
 import { prune } from "./queue/prune";
 import { reclaim } from "./queue/reclaim";
 import { release } from "./queue/release";
-import { watchForWork } from "./queue/wake";
+import { noteOwnWrite, watchForWork } from "./queue/wake";
 import { heartbeat, listWorkers, markWorkerStopped, registerWorker } from "./queue/workers";
 import * as reads from "./reads";
 import { applyPlans, getRequest, PlanRefused } from "./requests/apply";
@@ -84,7 +84,11 @@ export function sqliteStore(db: Db): SqliteStore {
     listDead: async (query) => listDead(db, query),
     prune: async (params) => prune(db, params),
     registerWorker: async (worker) => registerWorker(db, worker),
-    heartbeat: async (id, counters, now, leaseMs) => heartbeat(db, id, counters, now, leaseMs),
+    heartbeat: async (id, counters, now, leaseMs) => {
+      const extended = heartbeat(db, id, counters, now, leaseMs);
+      noteOwnWrite(db);
+      return extended;
+    },
     markWorkerStopped: async (id, counters, now) => markWorkerStopped(db, id, counters, now),
     listWorkers: async (since) => listWorkers(db, since),
     watchForWork: (opts) => watchForWork(db, opts),

@@ -11,10 +11,10 @@ SELECT group_key AS "groupKey" FROM (
     SELECT DISTINCT ON (m.group_key) m.group_key, m.priority, m.id FROM runner_groups g
     JOIN messages m ON m.group_key = g.group_key AND m.state = 'ready' AND m.run_at <= $2
     WHERE g.runner_id = $1
-    ORDER BY m.group_key, m.priority DESC, m.id
+    ORDER BY m.group_key, m.priority DESC NULLS LAST, m.id
   ) firsts
   WHERE (SELECT count(*) FROM messages l WHERE l.state = 'leased' AND l.group_key = firsts.group_key) < $3
-  ORDER BY priority DESC, id
+  ORDER BY priority DESC NULLS LAST, id
   LIMIT $4
 ) wanted
 WHERE pg_try_advisory_xact_lock(hashtext('gatehouse.group'), hashtext(group_key))`;
@@ -30,7 +30,7 @@ FROM (
       SELECT 1 FROM messages e
       WHERE e.state = 'ready' AND e.run_at <= $2 AND e.group_key = c.group_key
         AND (e.priority > c.priority OR (e.priority = c.priority AND e.id < c.id)))
-  ORDER BY c.priority DESC, c.id
+  ORDER BY c.priority DESC NULLS LAST, c.id
   LIMIT $4
   FOR UPDATE SKIP LOCKED
 ) picked

@@ -1,12 +1,30 @@
-import { watch, type FSWatcher } from "node:fs";
+import { statSync, watch, type FSWatcher } from "node:fs";
 import path from "node:path";
 import type { WakeOptions } from "../../store";
 import type { Db } from "../client";
+import { perDb } from "../per-db";
 
 /** After a file event, how many event-loop turns to check data_version before falling back to 1 ms timers. */
 const SPIN_TURNS = 20;
 /** After a file event, how long to keep checking data_version every millisecond. */
 const BURST_MS = 20;
+
+/** The -wal file as this connection's last noted write left it (its inode, size and mtime). */
+const ownWal = perDb(() => ({ signature: "" }));
+
+function walSignature(db: Db): string {
+  const s = statSync(`${db.$client.name}-wal`, { bigint: true, throwIfNoEntry: false });
+  return s ? `${s.ino}:${s.size}:${s.mtimeNs}` : "";
+}
+
+/**
+ * Notes that this connection has just committed: the file events of that write are its own, and
+ * wake no one. Called after the worker's heartbeat, the one write an idle worker makes (once a
+ * second), whose events would otherwise set off a search for a commit that no other process made.
+ */
+export function noteOwnWrite(db: Db): void {
+  ownWal(db).signature = walSignature(db);
+}
 
 /**
  * Calls `onWake` soon after any other connection commits to the database, without running the
@@ -59,8 +77,15 @@ export function watchForWork(db: Db, opts: WakeOptions): () => void {
       }, 1);
     }
   };
+  const own = ownWal(db);
   const onFileEvent = () => {
     if (spinning || (opts.waiting && !opts.waiting())) return;
+    // The -wal file as our own last write left it: no one else has written since. (A commit that
+    // slipped in between that write and its note is still seen here, or by the poll.)
+    if (own.signature && walSignature(db) === own.signature) {
+      check();
+      return;
+    }
     spinning = true;
     spin(0);
   };
