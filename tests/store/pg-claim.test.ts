@@ -18,7 +18,7 @@ describe.skipIf(!onPostgres)("claims racing on PostgreSQL", () => {
     let claimed!: (rows: ClaimedRow[]) => void;
     const held = new Promise<ClaimedRow[]>((resolve) => (claimed = resolve));
     const done = store().pg.tx(async (c) => {
-      claimed(await claimIn(c, req));
+      claimed((await claimIn(c, req)).claimed);
       await gate;
     });
     done.catch(() => {});
@@ -37,7 +37,7 @@ describe.skipIf(!onPostgres)("claims racing on PostgreSQL", () => {
     // This claim waits for nobody: it would block until its statement timeout if it waited for A's rows.
     const impatient = connectPg(store().url, { poolSize: 1, statementTimeoutMs: 10_000 });
     try {
-      const b = await impatient.tx((c) => claimIn(c, claimReq({ workerId: "w2", limit: 10 })));
+      const b = (await impatient.tx((c) => claimIn(c, claimReq({ workerId: "w2", limit: 10 })))).claimed;
       expect(a.claimed.map((m) => m.id)).toEqual(ids.slice(0, 3));
       expect(b.map((m) => m.id)).toEqual(ids.slice(3));
     } finally {
@@ -94,7 +94,7 @@ describe.skipIf(!onPostgres)("claims racing on PostgreSQL", () => {
       for (let round = 0; round < 15; round++) {
         const batches = await Promise.all(
           workers.map((w, i) =>
-            w.tx((c) => claimIn(c, claimReq({ workerId: `w${i}`, limit: 3, groupLimit, now: NOW + i * 250 + round * 100 }))),
+            w.tx(async (c) => (await claimIn(c, claimReq({ workerId: `w${i}`, limit: 3, groupLimit, now: NOW + i * 250 + round * 100 }))).claimed),
           ),
         );
         for (const batch of batches) taken.push(...batch.map((m) => m.id));

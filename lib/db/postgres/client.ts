@@ -15,7 +15,7 @@ export interface Pg extends PgTx {
    * deadlock (40001, 40P01), or when the connection was lost before COMMIT was sent; never when
    * it was lost after (the commit may have happened). So `fn` must only touch the database.
    */
-  tx<T>(fn: (c: PgTx) => Promise<T>, opts?: TxOptions): Promise<T>;
+  tx<T>(fn: (c: PgTx) => Promise<T>): Promise<T>;
   /**
    * Calls `onNotify` with each NOTIFY payload on `channel`, on one connection kept for listening
    * that reconnects when lost; after a reconnection every handler is called once with "" (what was
@@ -24,11 +24,6 @@ export interface Pg extends PgTx {
   listen(channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>>;
   /** Ends the listening connection and the pool. */
   close(): Promise<void>;
-}
-
-export interface TxOptions {
-  /** Planner settings for this transaction alone (SET LOCAL), sent with its BEGIN: no extra round trip. */
-  local?: Record<string, "on" | "off">;
 }
 
 export interface PgOptions {
@@ -116,15 +111,6 @@ export async function withConnection<T>(
   }
 }
 
-/** BEGIN, and the transaction's SET LOCALs in the same simple query. */
-function beginStatement(opts: TxOptions | undefined): string {
-  const sets = Object.entries(opts?.local ?? {}).map(([name, value]) => {
-    if (!/^[a-z_]+$/.test(name) || !(value === "on" || value === "off")) throw new Error(`Bad setting ${name} = ${value}`);
-    return `SET LOCAL ${name} = ${value}`;
-  });
-  return ["BEGIN", ...sets].join("; ");
-}
-
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Opens a pool on `url` (connections are made on first use). */
@@ -140,11 +126,11 @@ export function connectPg(url: string, opts: PgOptions): Pg {
     (await c.query(text, params)).rows as R[];
 
   /** One try of a transaction: its value, or the error after which it may run again. */
-  async function once<T>(fn: (c: PgTx) => Promise<T>, begin: string): Promise<{ value: T } | { retry: unknown }> {
+  async function once<T>(fn: (c: PgTx) => Promise<T>): Promise<{ value: T } | { retry: unknown }> {
     let commitSent = false;
     try {
       const value = await withConnection(pool, async (client, discard) => {
-        await client.query(begin);
+        await client.query("BEGIN");
         try {
           const result = await fn({ query: (text, params) => query(client, text, params) });
           commitSent = true;
@@ -168,10 +154,9 @@ export function connectPg(url: string, opts: PgOptions): Pg {
     pool,
     url,
     query: (text, params) => query(pool, text, params),
-    async tx(fn, opts) {
-      const begin = beginStatement(opts);
+    async tx(fn) {
       for (let attempt = 1; ; attempt++) {
-        const outcome = await once(fn, begin);
+        const outcome = await once(fn);
         if ("value" in outcome) return outcome.value;
         if (attempt >= TX_TRIES) throw outcome.retry;
         // Jittered and growing: two transactions that deadlocked must not meet again at once.
