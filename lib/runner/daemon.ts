@@ -46,6 +46,8 @@ export class RunnerDaemon {
   private readonly running = new Map<number, Running>();
   private readonly sending = new Set<Promise<void>>();
   private stopping = false;
+  /** Set once the last job has ended while stopping: the heartbeat stops then, not before. */
+  private heartbeatStopped = false;
   private poll: AbortController | undefined;
   private slotFreed: (() => void) | undefined;
   private heartbeatTimer: NodeJS.Timeout | undefined;
@@ -171,7 +173,7 @@ export class RunnerDaemon {
   }
 
   private scheduleHeartbeat(ms: number): void {
-    if (this.stopping) return;
+    if (this.heartbeatStopped) return;
     // Five beats per lease: a beat or two lost to a slow network never loses a lease.
     this.heartbeatTimer = setTimeout(() => void this.heartbeat(), ms);
   }
@@ -209,7 +211,8 @@ export class RunnerDaemon {
     this.stopping = true;
     this.poll?.abort();
     this.slotFreed?.();
-    clearTimeout(this.heartbeatTimer);
+    // The heartbeat goes on while running jobs finish: their leases must not run out meanwhile
+    // (the server would end a command dead as interrupted while it still runs here).
     if (this.running.size > 0) {
       let timer: NodeJS.Timeout | undefined;
       await new Promise<void>((resolve) => {
@@ -220,6 +223,8 @@ export class RunnerDaemon {
     }
     for (const run of this.running.values()) run.controller.abort(new Error("the runner is stopping"));
     while (this.running.size > 0) await sleep(20);
+    this.heartbeatStopped = true;
+    clearTimeout(this.heartbeatTimer);
     await Promise.race([Promise.all(this.sending), sleep(5_000)]);
   }
 }

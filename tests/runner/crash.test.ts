@@ -65,10 +65,11 @@ describe("a runner that dies or is cut off mid-command", () => {
     expect((await h.reaches(next, "succeeded")).output).toContain("back");
   });
 
-  it("SIGTERM drains: the running command finishes and is reported before the runner exits", async () => {
+  it("SIGTERM drains: the running command finishes and is reported before the runner exits, though it outlasts the lease", async () => {
     await h.b.signal("SIGTERM");
     await h.b.start(h.api.app.url, h.tokens.b, { env: { GATEHOUSE_GRACE_MS: "20000" } });
-    const id = await h.approved("sleep 1.5; echo drained", { session: "claude-frontend" });
+    // Longer than the 3 s lease: the heartbeat must go on while the runner drains.
+    const id = await h.approved("sleep 5; echo drained", { session: "claude-frontend" });
     await h.reaches(id, "running");
     await eventually(() => jobWindow(h.b, id), "the command's window on host b");
     await h.b.signal("SIGTERM");
