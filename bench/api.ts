@@ -4,6 +4,10 @@
  * - api_post_per_s / api_post_p50_ms / api_post_p99_ms: POST /api/requests by 8 agents, 16 requests
  *   in flight over keep-alive connections for 10 s, with the worker daemon running on the same file.
  *   The commands match no rule, so each is policy-checked, stored, audited and left pending.
+ * - api_bare_per_s / api_bare_p99_ms: the same client load, in the same run against the same
+ *   server, on a route that does no authentication and no database work and answers a small JSON
+ *   body (POST /api/auth/logout without a session cookie: `{"ok":true}`): the web framework's own
+ *   cost per request, which api_post_per_s is read against.
  * - api_list_p95_ms: GET /api/requests with 1,000,000 requests in the database, one call at a
  *   time, across the lists people use: newest, one status, the "approved" tab's four statuses, one
  *   agent, one session, and the next page 20 pages deep.
@@ -23,6 +27,8 @@ import { sqliteScratch, type MakeScratch, type Scratch } from "./support/scratch
 import { startWorker } from "../tests/support/worker-process";
 import { percentile, round, type BenchGroup, type Emit } from "./support/figures";
 
+/** No authentication, no database, a small JSON answer: the framework's own cost (api_bare_per_s). */
+const BARE = "/api/auth/logout";
 const AGENTS = 8;
 const IN_FLIGHT = 16;
 const POST_MS = 10_000;
@@ -56,7 +62,8 @@ function call(url: string, token: string, body?: string): Promise<number> {
   });
 }
 
-async function postThroughput(app: RunningApp, tokens: string[]) {
+/** POSTs a request's body to `path` from 16 lanes for 10 s; each lane's agent submits to its own session. */
+async function postThroughput(app: RunningApp, tokens: string[], path = "/api/requests") {
   const latencies: number[] = [];
   const deadline = performance.now() + POST_MS;
   const start = performance.now();
@@ -67,7 +74,7 @@ async function postThroughput(app: RunningApp, tokens: string[]) {
       const session = `bench-${lane % tokens.length}`;
       while (performance.now() < deadline) {
         const body = JSON.stringify({ session, command: `npm run job-${n++}`, priority: "NORMAL", reason: "bench" });
-        latencies.push(await call(`${app.url}/api/requests`, token, body));
+        latencies.push(await call(app.url + path, token, body));
       }
     }),
   );
@@ -203,7 +210,11 @@ export async function apiFigures(emit: Emit, scratch: MakeScratch): Promise<void
     try {
       await worker.ready();
       await postThroughput(app, tokens).catch(() => undefined); // warm up: JIT, route compilation
+      await postThroughput(app, tokens, BARE).catch(() => undefined);
+      const bare = await postThroughput(app, tokens, BARE);
       const { perSecond, sorted } = await postThroughput(app, tokens);
+      emit("api_bare_per_s", Math.round(bare.perSecond), "requests/s");
+      emit("api_bare_p99_ms", round(percentile(bare.sorted, 99)), "ms");
       emit("api_post_per_s", Math.round(perSecond), "requests/s");
       emit("api_post_p50_ms", round(percentile(sorted, 50)), "ms");
       emit("api_post_p99_ms", round(percentile(sorted, 99)), "ms");
