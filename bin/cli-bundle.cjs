@@ -7,11 +7,11 @@ const path = require("node:path");
 const ROOT = path.resolve(__dirname, "..");
 const CACHE = path.join(ROOT, "node_modules", ".cache", "gatehouse");
 
-/** The bundle's files when it matches the sources, else undefined. */
-function fresh() {
+/** The bundle's files when it matches the sources (the hook's alone: `hookOnly`), else undefined. */
+function fresh(hookOnly) {
   try {
     const manifest = JSON.parse(readFileSync(path.join(CACHE, "cli.json"), "utf8"));
-    for (const [file, mtimeMs] of Object.entries(manifest.inputs)) {
+    for (const [file, mtimeMs] of Object.entries(hookOnly ? manifest.hookInputs : manifest.inputs)) {
       if (statSync(path.join(ROOT, file)).mtimeMs !== mtimeMs) return undefined;
     }
     return { main: path.join(CACHE, manifest.entry), hook: path.join(CACHE, manifest.hook) };
@@ -23,10 +23,11 @@ function fresh() {
 /**
  * The bundle's files ({main, hook}), built first if the sources changed (~1 s, once); undefined
  * when it cannot be built or GATEHOUSE_CLI_FROM_SOURCE=1 (the caller then runs the TypeScript).
+ * `hookOnly`: the caller runs only the hook, whose sources alone must match.
  */
-function cliBundle() {
+function cliBundle(hookOnly = false) {
   if (process.env.GATEHOUSE_CLI_FROM_SOURCE === "1") return undefined;
-  const found = fresh();
+  const found = fresh(hookOnly);
   if (found) return found;
   try {
     // Loaded only here: node:child_process alone costs a start ~8 ms. Quietly: stdout belongs to
@@ -38,7 +39,7 @@ function cliBundle() {
   } catch {
     return undefined;
   }
-  return fresh();
+  return fresh(hookOnly);
 }
 
 module.exports = { cliBundle };

@@ -34,7 +34,7 @@ async function loadMain(bundle) {
 if (argv[0] === "runner" && argv[1] !== "add") {
   process.exitCode = await runRunner();
 } else {
-  const bundle = require("./cli-bundle.cjs").cliBundle();
+  const bundle = require("./cli-bundle.cjs").cliBundle(argv[0] === "hook");
   if (argv[0] === "hook" && bundle !== undefined) {
     // The hook's own one-file bundle: it needs nothing of the rest of the CLI.
     process.exitCode = await require(bundle.hook).runHook(argv.slice(1));

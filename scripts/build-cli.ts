@@ -60,20 +60,27 @@ async function buildCli(): Promise<string> {
     metafile: true,
   });
   // Every source file outside node_modules, with package-lock.json standing for the dependencies
-  // (an `npm ci` rewrites node_modules and runs this script again anyway).
-  const sources = new Set([...Object.keys(result.metafile.inputs), ...Object.keys(hookBuild.metafile.inputs)]);
-  const files = [...[...sources].filter((f) => !f.includes("node_modules/")), "package-lock.json", "scripts/build-cli.ts"];
-  const inputs: Record<string, number> = {};
-  for (const file of files) {
-    const relative = path.relative(ROOT, path.resolve(ROOT, file));
-    inputs[relative] = (await stat(path.join(ROOT, relative))).mtimeMs;
-  }
+  // (an `npm ci` rewrites node_modules and runs this script again anyway). The hook checks only
+  // its own sources: a stat each, before every agent command.
+  const inputs = await mtimes([...Object.keys(result.metafile.inputs), ...Object.keys(hookBuild.metafile.inputs)]);
+  const hookInputs = await mtimes(Object.keys(hookBuild.metafile.inputs));
   const manifest = path.join(CACHE, "cli.json");
   const temp = `${manifest}.${process.pid}.tmp`;
-  await writeFile(temp, JSON.stringify({ entry: `${dirName}/main.js`, hook: `${dirName}/hook.cjs`, inputs }));
+  await writeFile(temp, JSON.stringify({ entry: `${dirName}/main.js`, hook: `${dirName}/hook.cjs`, inputs, hookInputs }));
   await rename(temp, manifest);
   await removeOld(dirName);
   return path.join(outdir, "main.js");
+}
+
+/** The mtime of each source file outside node_modules, and of package-lock.json and this script. */
+async function mtimes(sources: string[]): Promise<Record<string, number>> {
+  const files = [...new Set(sources)].filter((f) => !f.includes("node_modules/"));
+  const times: Record<string, number> = {};
+  for (const file of [...files, "package-lock.json", "scripts/build-cli.ts"]) {
+    const relative = path.relative(ROOT, path.resolve(ROOT, file));
+    times[relative] = (await stat(path.join(ROOT, relative))).mtimeMs;
+  }
+  return times;
 }
 
 async function removeOld(current: string): Promise<void> {

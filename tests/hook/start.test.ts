@@ -1,7 +1,7 @@
 // What a hook process loads, the part of its start that code controls (timings are measured by
 // `npm run bench -- hook`, never here). It starts before every command an agent runs.
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, statSync, utimesSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
@@ -57,4 +57,29 @@ it("runs `gatehouse` commands from the prebuilt bundle too, without a TypeScript
   // tsx compiles TypeScript through the ES module loader's hooks, which run on a worker thread.
   expect(loaded.builtins).not.toContain("NativeModule internal/modules/esm/hooks");
   expect(loaded.builtins).not.toContain("NativeModule worker_threads");
+});
+
+it("builds the bundle again when one of the hook's sources changed, and not for a change elsewhere in the CLI", async () => {
+  const manifest = path.resolve(__dirname, "../../node_modules/.cache/gatehouse/cli.json");
+  const hookFile = () => (JSON.parse(readFileSync(manifest, "utf8")) as { hook: string }).hook;
+  const cliSource = path.resolve(__dirname, "../../lib/cli/db-copy.ts");
+  const hookSource = path.resolve(__dirname, "../../lib/hook/answer.ts");
+  const mtimes = [cliSource, hookSource].map((f) => [f, statSync(f).mtime] as const);
+  // A second older, not newer: a source newer than the web app's build would make other tests rebuild it.
+  const change = (file: string) => {
+    const at = new Date(statSync(file).mtimeMs - 1000);
+    utimesSync(file, at, at);
+  };
+  try {
+    await run();
+    const before = hookFile();
+    change(cliSource);
+    expect((await run()).stdout).toContain('"permissionDecision":"allow"');
+    expect(hookFile()).toBe(before);
+    change(hookSource);
+    expect((await run()).stdout).toContain('"permissionDecision":"allow"');
+    expect(hookFile()).not.toBe(before);
+  } finally {
+    for (const [file, at] of mtimes) utimesSync(file, at, at);
+  }
 });
