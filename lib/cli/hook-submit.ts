@@ -4,7 +4,7 @@
  * with the same Idempotency-Key to learn the request's id and cancel it, so that a request nobody
  * waits for never sits in the inbox.
  */
-import { gateRequestView, routes, submitBody, type GateRequestView, type GateSubmission } from "../hook/contract";
+import { asGateRequestView, routes, submitBody, type GateRequestView, type GateSubmission } from "../hook/contract";
 import { HttpError, type JsonCall } from "../hook/http";
 
 /** How long the submit may take before the server counts as unreachable. */
@@ -20,9 +20,9 @@ export interface SubmitOptions {
 }
 
 function asRequest(body: unknown): GateRequestView {
-  const view = gateRequestView.safeParse(body);
-  if (!view.success) throw new Error("the server answered the submit with something that is not a request");
-  return view.data;
+  const view = asGateRequestView(body);
+  if (!view) throw new Error("the server answered the submit with something that is not a request");
+  return view;
 }
 
 export async function submitGate(call: JsonCall, submission: GateSubmission, opts: SubmitOptions): Promise<GateRequestView> {

@@ -2,7 +2,7 @@
  * Waits for a person (or the policy) to decide a gate request: long polls until a decision or the
  * deadline, then cancels the request, so that nobody approves a command no longer waiting.
  */
-import { gateRequestView, MAX_WAIT_PER_CALL_SEC, routes, type GateRequestView } from "../hook/contract";
+import { asGateRequestView, MAX_WAIT_PER_CALL_SEC, routes, type GateRequestView } from "../hook/contract";
 import { readRequest, type RequestReading } from "../hook/decision";
 import { HttpError, type JsonCall } from "../hook/http";
 
@@ -30,9 +30,9 @@ const sleep = (ms: number, signal?: AbortSignal) =>
 
 async function fetchRequest(call: JsonCall, id: string, waitSec: number, signal?: AbortSignal): Promise<GateRequestView> {
   const reply = await call("GET", routes.request(id, waitSec), { timeoutMs: waitSec * 1000 + GRACE_MS, signal });
-  const view = gateRequestView.safeParse(reply.body);
-  if (!view.success) throw new Error(`the server answered with something that is not request ${id}`);
-  return view.data;
+  const view = asGateRequestView(reply.body);
+  if (!view) throw new Error(`the server answered with something that is not request ${id}`);
+  return view;
 }
 
 export async function waitForDecision(call: JsonCall, first: GateRequestView, opts: WaitOptions): Promise<Exclude<RequestReading, { kind: "waiting" }>> {

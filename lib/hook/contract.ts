@@ -10,7 +10,7 @@
  * - `POST /api/requests/:id/outcome` `{exitCode?, interrupted?, outputTail}`: what happened when
  *   the agent ran an allowed gate request.
  */
-import * as z from "zod/mini";
+import { isNonEmpty, isObject, isString, misfit, nullable, optional, type Field } from "./shape";
 
 /**
  * The body field that makes a request a gate request (the agent runs the command itself once
@@ -30,14 +30,25 @@ export const routes = {
 };
 
 /** The part of the request object the hook reads; any other field is the server's business. */
-export const gateRequestView = z.looseObject({
-  id: z.string().check(z.minLength(1)),
-  status: z.string(),
-  decision: z.optional(
-    z.nullable(z.looseObject({ by: z.optional(z.string()), comment: z.optional(z.nullable(z.string())) })),
-  ),
-});
-export type GateRequestView = z.infer<typeof gateRequestView>;
+export interface GateRequestView {
+  id: string;
+  status: string;
+  decision?: { by?: string; comment?: string | null } | null;
+}
+
+const DECISION_FIELDS: readonly Field[] = [
+  ["by", optional(isString), "a string"],
+  ["comment", optional(nullable(isString)), "a string or null"],
+];
+const REQUEST_FIELDS: readonly Field[] = [
+  ["id", isNonEmpty, "a non-empty string"],
+  ["status", isString, "a string"],
+  ["decision", optional(nullable((v) => isObject(v) && !misfit(v, DECISION_FIELDS))), "a decision or null"],
+];
+
+/** A server answer as a request object, or undefined when it is not one. */
+export const asGateRequestView = (body: unknown): GateRequestView | undefined =>
+  misfit(body, REQUEST_FIELDS) ? undefined : (body as GateRequestView);
 
 /** What POST /api/requests receives from the hook. */
 export interface GateSubmission {

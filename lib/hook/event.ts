@@ -23,30 +23,44 @@
  *
  * Unknown fields are kept out of the way rather than refused: both agents add fields over time.
  */
-import * as z from "zod/mini";
+import { isNonEmpty, isObject, isString, misfit, nullable, optional, type Field } from "./shape";
 
 /** The events this hook answers or records; anything else is not its business. */
 export const HOOK_EVENTS = ["PreToolUse", "PermissionRequest", "PostToolUse", "PostToolUseFailure"] as const;
 export type HookEventName = (typeof HOOK_EVENTS)[number];
 
-const toolEvent = z.looseObject({
-  hook_event_name: z.enum(HOOK_EVENTS),
-  session_id: z.string().check(z.minLength(1)),
-  cwd: z.optional(z.string()),
-  transcript_path: z.optional(z.nullable(z.string())),
-  permission_mode: z.optional(z.string()),
+/** One hook event, checked (the fields Gatehouse reads; the agents' others are kept as they came). */
+export interface HookEvent {
+  hook_event_name: HookEventName;
+  session_id: string;
+  cwd?: string;
+  transcript_path?: string | null;
+  permission_mode?: string;
   /** Codex only: the turn the call belongs to. Its presence is how a Codex event is told apart. */
-  turn_id: z.optional(z.string()),
-  tool_name: z.string().check(z.minLength(1)),
-  tool_input: z.record(z.string(), z.unknown()),
-  tool_use_id: z.optional(z.string()),
-  tool_response: z.optional(z.unknown()),
-  error: z.optional(z.string()),
-  is_interrupt: z.optional(z.boolean()),
-});
+  turn_id?: string;
+  tool_name: string;
+  tool_input: Record<string, unknown>;
+  tool_use_id?: string;
+  tool_response?: unknown;
+  error?: string;
+  is_interrupt?: boolean;
+  [field: string]: unknown;
+}
 
-/** One hook event, validated. */
-export type HookEvent = z.infer<typeof toolEvent>;
+const STRING = "a string";
+const EVENT_FIELDS: readonly Field[] = [
+  ["hook_event_name", (v) => (HOOK_EVENTS as readonly unknown[]).includes(v), `one of ${HOOK_EVENTS.join(", ")}`],
+  ["session_id", isNonEmpty, "a non-empty string"],
+  ["cwd", optional(isString), STRING],
+  ["transcript_path", optional(nullable(isString)), "a string or null"],
+  ["permission_mode", optional(isString), STRING],
+  ["turn_id", optional(isString), STRING],
+  ["tool_name", isNonEmpty, "a non-empty string"],
+  ["tool_input", isObject, "an object"],
+  ["tool_use_id", optional(isString), STRING],
+  ["error", optional(isString), STRING],
+  ["is_interrupt", optional((v) => typeof v === "boolean"), "a boolean"],
+];
 
 /** Which agent sent the event: Codex sends `turn_id` on every turn-scoped event, Claude Code never. */
 export const agentOf = (event: HookEvent): "codex" | "claude" => (event.turn_id === undefined ? "claude" : "codex");
@@ -66,9 +80,7 @@ export function parseEvent(text: string): ParsedEvent {
   }
   const name = typeof json === "object" && json !== null && "hook_event_name" in json ? json.hook_event_name : undefined;
   const eventName = typeof name === "string" ? name : undefined;
-  const parsed = toolEvent.safeParse(json);
-  if (parsed.success) return { ok: true, event: parsed.data };
-  const issue = parsed.error.issues[0];
-  const where = issue?.path.join(".") || "event";
-  return { ok: false, eventName, problem: `malformed ${eventName ?? "hook"} event: ${where}: ${issue?.message ?? "invalid"}` };
+  const wrong = misfit(json, EVENT_FIELDS);
+  if (!wrong) return { ok: true, event: json as HookEvent };
+  return { ok: false, eventName, problem: `malformed ${eventName ?? "hook"} event: ${wrong.path || "event"}: expected ${wrong.expected}` };
 }

@@ -7,11 +7,18 @@
 import { readFileSync, statSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import * as z from "zod/mini";
+import { isString, misfit, optional, type Field } from "./shape";
 
 export const DEFAULT_URL = "http://127.0.0.1:3000";
 
-const configFile = z.object({ url: z.optional(z.string()), token: z.optional(z.string()) });
+interface ConfigFile {
+  url?: string;
+  token?: string;
+}
+const CONFIG_FIELDS: readonly Field[] = [
+  ["url", optional(isString), "a string"],
+  ["token", optional(isString), "a string"],
+];
 
 export interface Identity {
   url: string;
@@ -28,7 +35,7 @@ export function configPath(env: NodeJS.ProcessEnv): string {
 
 /** The identity, or the reason there is none (a sentence for stderr). */
 export function resolveIdentity(env: NodeJS.ProcessEnv): Identity | { problem: string } {
-  let fromFile: z.infer<typeof configFile> = {};
+  let fromFile: ConfigFile = {};
   let warning: string | undefined;
   const file = configPath(env);
   if (!env.GATEHOUSE_TOKEN || !env.GATEHOUSE_URL) {
@@ -45,9 +52,8 @@ export function resolveIdentity(env: NodeJS.ProcessEnv): Identity | { problem: s
       } catch {
         return { problem: `${file} is not JSON` };
       }
-      const parsed = configFile.safeParse(json);
-      if (!parsed.success) return { problem: `${file} should hold {"url": "…", "token": "…"}` };
-      fromFile = parsed.data;
+      if (misfit(json, CONFIG_FIELDS)) return { problem: `${file} should hold {"url": "…", "token": "…"}` };
+      fromFile = json as ConfigFile;
       if (fromFile.token && (statSync(file).mode & 0o077) !== 0) warning = `${file} holds a token that other users can read (chmod 600 it)`;
     }
   }
