@@ -19,9 +19,16 @@ const MAX_AGE_MS = 24 * 3600_000;
 /** How often the old entries are looked for: once an hour, not on every allowed call, whose hook must start fast. */
 const PRUNE_EVERY_MS = 3600_000;
 
-/** `$GATEHOUSE_HOOK_STATE_DIR`, else `$XDG_STATE_HOME/gatehouse/hook`, else `~/.local/state/gatehouse/hook`. */
+/**
+ * `$GATEHOUSE_HOOK_STATE_DIR`, else `$XDG_RUNTIME_DIR/gatehouse/hook`, else
+ * `$XDG_STATE_HOME/gatehouse/hook`, else `~/.local/state/gatehouse/hook`. An entry lives only from
+ * a call's PreToolUse to its PostToolUse, which is what the runtime directory is for: the user's
+ * own, in memory (tmpfs), so that writing it never waits on a disk's journal (on an ext4 disk here,
+ * one hook run in 20–30 waited 100–370 ms on the two small files it writes).
+ */
 export function stateDir(env: NodeJS.ProcessEnv): string {
   if (env.GATEHOUSE_HOOK_STATE_DIR) return env.GATEHOUSE_HOOK_STATE_DIR;
+  if (env.XDG_RUNTIME_DIR) return path.join(env.XDG_RUNTIME_DIR, "gatehouse", "hook");
   const base = env.XDG_STATE_HOME || path.join(env.HOME || os.homedir(), ".local", "state");
   return path.join(base, "gatehouse", "hook");
 }

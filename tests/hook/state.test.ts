@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, rmSync, utimesSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { recallCall, rememberCall } from "../../lib/hook/state";
+import { recallCall, rememberCall, stateDir } from "../../lib/hook/state";
 
 let dir: string;
 beforeEach(() => {
@@ -35,5 +35,15 @@ describe("which request an allowed call became, until its PostToolUse", () => {
     rememberCall(dir, { session: "abc", command: "newer" }, "R5");
     expect(recallCall(dir, { session: "abc", command: "old" })).toBeUndefined();
     expect(recallCall(dir, { session: "abc", command: "new" })).toBe("R4");
+  });
+});
+
+describe("where the state is kept", () => {
+  it("in the setting's directory, else the user's runtime directory (in memory), else the state directory", () => {
+    const env = (vars: Record<string, string>): NodeJS.ProcessEnv => ({ NODE_ENV: "test", HOME: "/home/agent", ...vars });
+    expect(stateDir(env({ GATEHOUSE_HOOK_STATE_DIR: "/srv/gh", XDG_RUNTIME_DIR: "/run/user/1000" }))).toBe("/srv/gh");
+    expect(stateDir(env({ XDG_RUNTIME_DIR: "/run/user/1000", XDG_STATE_HOME: "/home/agent/.st" }))).toBe("/run/user/1000/gatehouse/hook");
+    expect(stateDir(env({ XDG_STATE_HOME: "/home/agent/.st" }))).toBe("/home/agent/.st/gatehouse/hook");
+    expect(stateDir(env({}))).toBe("/home/agent/.local/state/gatehouse/hook");
   });
 });
