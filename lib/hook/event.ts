@@ -78,7 +78,7 @@ export function parseEvent(text: string): ParsedEvent {
   } catch {
     return { ok: false, problem: text.trim() ? "the event on stdin is not JSON" : "no event on stdin" };
   }
-  const name = typeof json === "object" && json !== null && "hook_event_name" in json ? json.hook_event_name : undefined;
+  const name = isObject(json) ? json.hook_event_name : undefined;
   const eventName = typeof name === "string" ? name : undefined;
   const wrong = misfit(json, EVENT_FIELDS);
   if (!wrong) return { ok: true, event: json as HookEvent };

@@ -1,18 +1,7 @@
 import { runnerWorkerId, type ClaimedRow, type ClaimRequest } from "../../store";
 import type { Db } from "../client";
 import { perDb } from "../per-db";
-
-interface Row {
-  id: number;
-  queue: string;
-  actor: string;
-  payload: string;
-  priority: number;
-  attempts: number;
-  max_retries: number;
-  group_key: string | null;
-  created_at: number;
-}
+import { claimedRow, RETURNING_CLAIMED, type ClaimRow } from "./claim";
 
 // A runner takes only messages of its own groups (runner_groups), with the group rules of the
 // worker's claim (lib/db/sqlite/queue/claim.ts): while fewer than @group_limit of the group are
@@ -33,10 +22,10 @@ WHERE id IN (
         AND (e.priority > m.priority OR (e.priority = m.priority AND e.id < m.id)))
   ORDER BY m.priority DESC, m.id
   LIMIT @limit)
-RETURNING id, queue, actor, payload, priority, attempts, max_retries, group_key, created_at`;
+${RETURNING_CLAIMED}`;
 
 const statements = perDb(({ $client: c }) => {
-  const claim = c.prepare<[Record<string, unknown>], Row>(CLAIM);
+  const claim = c.prepare<[Record<string, unknown>], ClaimRow>(CLAIM);
   const seen = c.prepare<[number, string]>(`UPDATE runners SET last_seen_at = ? WHERE id = ?`);
   return {
     // A cheap read first: a long-poll woken by someone else's commit takes no write lock for nothing.
@@ -64,16 +53,5 @@ export function claimForRunner(db: Db, runnerId: string, req: Omit<ClaimRequest,
     group_limit: req.groupLimit,
     limit: req.limit,
   });
-  return rows.map((r) => ({
-    id: r.id,
-    leaseToken: req.token,
-    queue: r.queue,
-    actor: r.actor,
-    payload: r.payload,
-    priority: r.priority,
-    attempts: r.attempts,
-    maxRetries: r.max_retries,
-    groupKey: r.group_key,
-    createdAt: r.created_at,
-  }));
+  return rows.map((r) => claimedRow(r, req.token));
 }

@@ -3,7 +3,8 @@ import type { Db } from "../client";
 import { perDb } from "../per-db";
 import { markDone } from "./complete";
 
-interface Row {
+/** What a claim's UPDATE returns of each message it leased (RETURNING_CLAIMED). */
+export interface ClaimRow {
   id: number;
   queue: string;
   actor: string;
@@ -14,6 +15,22 @@ interface Row {
   group_key: string | null;
   created_at: number;
 }
+
+export const RETURNING_CLAIMED = "RETURNING id, queue, actor, payload, priority, attempts, max_retries, group_key, created_at";
+
+/** A leased message as the claimer is given it. */
+export const claimedRow = (r: ClaimRow, leaseToken: string): ClaimedRow => ({
+  id: r.id,
+  leaseToken,
+  queue: r.queue,
+  actor: r.actor,
+  payload: r.payload,
+  priority: r.priority,
+  attempts: r.attempts,
+  maxRetries: r.max_retries,
+  groupKey: r.group_key,
+  createdAt: r.created_at,
+});
 
 // A message with a group key is claimable while fewer than @group_limit of its group are leased,
 // and only if it is the first due message of its group (so one batch never takes two of a group).
@@ -45,14 +62,14 @@ WHERE id ${one ? "=" : "IN"} (
   WHERE m.state = 'ready' AND m.run_at <= m.created_at AND m.run_at <= @now ${inQueues("m")} ${groups ? groupRule : ""}
   ORDER BY m.priority DESC, m.id
   LIMIT @limit)
-RETURNING id, queue, actor, payload, priority, attempts, max_retries, group_key, created_at`;
+${RETURNING_CLAIMED}`;
 }
 
 const statements = perDb((db) => {
   const client = db.$client;
   // [byQueue][groups][one]
   const variants = [false, true].map((byQueue) =>
-    [false, true].map((groups) => [false, true].map((one) => client.prepare<[Record<string, unknown>], Row>(claimSql(byQueue, groups, one)))),
+    [false, true].map((groups) => [false, true].map((one) => client.prepare<[Record<string, unknown>], ClaimRow>(claimSql(byQueue, groups, one)))),
   );
   const anyGrouped = client
     .prepare<[], number>(`SELECT 1 FROM messages WHERE state = 'ready' AND group_key IS NOT NULL LIMIT 1`)
@@ -109,19 +126,7 @@ export function completeAndClaim(
     group_limit: req.groupLimit,
     limit: req.limit,
   });
-  const claimed = rows.map((r) => ({
-    id: r.id,
-    leaseToken: req.token,
-    queue: r.queue,
-    actor: r.actor,
-    payload: r.payload,
-    priority: r.priority,
-    attempts: r.attempts,
-    maxRetries: r.max_retries,
-    groupKey: r.group_key,
-    createdAt: r.created_at,
-  }));
-  return { completed, claimed };
+  return { completed, claimed: rows.map((r) => claimedRow(r, req.token)) };
 }
 
 /** When the next delayed or retried message comes due, or null; reads only the index of delayed messages. */
