@@ -4,6 +4,7 @@ import { randomBytes } from "node:crypto";
 import { config } from "@/lib/config";
 import { exactSession, type Tmux } from "./client";
 import { inboxRoot } from "./paths";
+import { isRunning } from "./process-group";
 import { inertJson, sanitizeLine } from "./sanitize";
 
 export type NotifyMode = "inbox" | "type";
@@ -74,24 +75,39 @@ export async function readInbox(inboxDir: string, session: string): Promise<Inbo
 }
 
 /**
+ * The pid of each session's inbox window's `tail`, by tmux server and session, as last seen: while
+ * that process runs, the window is there (closing the window or its session ends it), and a notice
+ * needs no tmux call to know it.
+ */
+const inboxTails = new Map<string, number>();
+
+/**
  * Keeps one `gatehouse` window in the session, following the readable inbox log with `tail -F`. Two
  * notifiers racing may each create one; both then keep the oldest (lowest window id) and close the
  * rest, so they agree.
  */
 async function ensureInboxWindow(tmux: Tmux, session: string, file: string): Promise<void> {
+  const key = `${tmux.label}\n${session}`;
+  const known = inboxTails.get(key);
+  if (known !== undefined && isRunning(known)) return;
   const list = async () =>
-    (await tmux.exec(["list-windows", "-t", exactSession(session), "-F", "#{window_id} #{window_name}"]))
+    (await tmux.exec(["list-windows", "-t", exactSession(session), "-F", "#{window_id} #{pane_pid} #{window_name}"]))
       .split("\n")
       .filter((l) => l.endsWith(` ${INBOX_WINDOW}`))
-      .map((l) => l.split(" ")[0] ?? "")
-      .sort((a, b) => Number(a.slice(1)) - Number(b.slice(1)));
-  if ((await list()).length > 0) return;
-  await tmux.exec([
-    "new-window", "-d", "-t", `${exactSession(session)}:`, "-n", INBOX_WINDOW,
-    "--", "tail", "-n", "200", "-F", "--", file,
-  ]);
-  const extra = (await list()).slice(1);
-  await Promise.all(extra.map((id) => tmux.exec(["kill-window", "-t", id]).catch(() => {})));
+      .map((l) => l.split(" "))
+      .sort((a, b) => Number(a[0]?.slice(1)) - Number(b[0]?.slice(1)));
+  let windows = await list();
+  if (windows.length === 0) {
+    await appendFile(file, ""); // so that `tail -F` opens it at once instead of complaining
+    await tmux.exec([
+      "new-window", "-d", "-t", `${exactSession(session)}:`, "-n", INBOX_WINDOW,
+      "--", "tail", "-n", "200", "-F", "--", file,
+    ]);
+    windows = await list();
+    await Promise.all(windows.slice(1).map(([id = ""]) => tmux.exec(["kill-window", "-t", id]).catch(() => {})));
+  }
+  const pid = Number(windows[0]?.[1]);
+  if (Number.isInteger(pid) && pid > 1) inboxTails.set(key, pid);
 }
 
 interface PaneState {
@@ -171,7 +187,6 @@ export async function notify(tmux: Tmux, session: string, text: string, opts: No
   const file = inboxFile(inboxDir, session);
   const log = inboxLogFile(inboxDir, session);
   await mkdir(inboxDir, { recursive: true });
-  await appendFile(log, ""); // so that `tail -F` opens it at once instead of complaining
   // The window before the entry: a missing session or server fails here, before a line is written.
   await ensureInboxWindow(tmux, session, log);
   const entry: InboxEntry = { at: (opts.now ?? new Date()).toISOString(), text: [...text].slice(0, INBOX_TEXT_MAX).join("") };

@@ -60,6 +60,22 @@ describe("notify", () => {
     );
   });
 
+  it("opens the gatehouse window again when someone has closed it", async () => {
+    const inboxWindows = async () =>
+      (await server.tmux.exec(["list-windows", "-t", "=agent", "-F", "#{window_name}"])).trim().split("\n").filter((n) => n === INBOX_WINDOW);
+    await notify(server.tmux, "agent", "first", { inboxDir });
+    await server.tmux.exec(["kill-window", "-t", `=agent:=${INBOX_WINDOW}`]);
+    expect(await inboxWindows()).toHaveLength(0);
+    await eventually(async () => {
+      await notify(server.tmux, "agent", "second", { inboxDir });
+      return (await inboxWindows()).length === 1;
+    }, "a new gatehouse window");
+    await eventually(
+      async () => (await server.tmux.exec(["capture-pane", "-p", "-t", `=agent:=${INBOX_WINDOW}`])).includes("second"),
+      "the new window to show the log",
+    );
+  });
+
   it("keeps every text of the injection corpus exactly in the inbox, and the inbox file holds no raw control characters", async () => {
     for (const text of INJECTION_CORPUS) await notify(server.tmux, "agent", text, { inboxDir });
     expect((await readInbox(inboxDir, "agent")).map((e) => e.text)).toEqual(INJECTION_CORPUS);
