@@ -32,8 +32,12 @@ export function preparePrivateDbFile(file: string): void {
   }
 }
 
-/** A job's own directory: created owner-only with its missing parents, and made so if it exists (a retry reuses it). */
-export async function mkdirPrivate(dir: string): Promise<void> {
-  await mkdir(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
+/**
+ * A job's own directory: created owner-only with its missing parents, or made so if it exists (a
+ * retry reuses it). Returns whether it was created, and so is empty.
+ */
+export async function mkdirPrivate(dir: string): Promise<boolean> {
+  const created = (await mkdir(dir, { recursive: true, mode: PRIVATE_DIR_MODE })) !== undefined;
   await chmod(dir, PRIVATE_DIR_MODE);
+  return created;
 }

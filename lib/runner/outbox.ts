@@ -13,9 +13,15 @@ export class Outbox {
 
   /** Written and renamed into place before the first try to send it. */
   async put(report: Report): Promise<void> {
-    await mkdir(this.dir, { recursive: true });
     const temp = `${this.file(report.id)}.${process.pid}.tmp`;
-    await writeFile(temp, JSON.stringify(report));
+    const text = JSON.stringify(report);
+    try {
+      await writeFile(temp, text);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e;
+      await mkdir(this.dir, { recursive: true });
+      await writeFile(temp, text);
+    }
     await rename(temp, this.file(report.id));
   }
 

@@ -73,9 +73,10 @@ async function prepareJobDir(opts: RunOptions, keep: boolean): Promise<ReturnTyp
   }
   if (!path.isAbsolute(opts.cwd)) throw new Error(`cwd must be absolute: ${opts.cwd}`);
   const files = jobFiles(opts.jobDir);
-  await mkdirPrivate(opts.jobDir);
   // A retried job reuses its directory: an old exit code must not end the new run at once.
-  await Promise.all([files.exit, files.output, files.keep, files.command, files.cwd].map((f) => rm(f, { force: true })));
+  if (!(await mkdirPrivate(opts.jobDir))) {
+    await Promise.all([files.exit, files.output, files.keep, files.command, files.cwd].map((f) => rm(f, { force: true })));
+  }
   // Owner-only, as the directory. The output file is made here so that the wrapper's tee, which
   // truncates it, keeps that mode without the command running under a stricter umask.
   const mode = PRIVATE_FILE_MODE;
