@@ -28,10 +28,14 @@ const statements = perDb(({ $client: c }) => {
   const claim = c.prepare<[Record<string, unknown>], ClaimRow>(CLAIM);
   const seen = c.prepare<[number, string]>(`UPDATE runners SET last_seen_at = ? WHERE id = ?`);
   return {
-    // A cheap read first: a long-poll woken by someone else's commit takes no write lock for nothing.
-    anyDue: c.prepare<[{ runner: string; now: number }], number>(
-      `SELECT 1 FROM runner_groups g JOIN messages m ON m.group_key = g.group_key AND m.state = 'ready' AND m.run_at <= @now
-       WHERE g.runner_id = @runner LIMIT 1`,
+    // A cheap read first: a long-poll woken by any commit takes no write lock for nothing, and a
+    // session's queued commands behind its running one are nothing to take yet.
+    anyDue: c.prepare<[{ runner: string; now: number; group_limit: number }], number>(
+      `SELECT 1 FROM runner_groups g
+       WHERE g.runner_id = @runner
+         AND EXISTS (SELECT 1 FROM messages m WHERE m.group_key = g.group_key AND m.state = 'ready' AND m.run_at <= @now)
+         AND (SELECT count(*) FROM messages l WHERE l.state = 'leased' AND l.group_key = g.group_key) < @group_limit
+       LIMIT 1`,
     ),
     claim: c.transaction((runnerId: string, params: Record<string, unknown> & { now: number }) => {
       seen.run(params.now, runnerId);
@@ -43,7 +47,7 @@ const statements = perDb(({ $client: c }) => {
 /** A runner's claim, in one IMMEDIATE transaction (two claimers never take the same message). */
 export function claimForRunner(db: Db, runnerId: string, req: Omit<ClaimRequest, "workerId" | "queues"> & { token: string }): ClaimedRow[] {
   const s = statements(db);
-  if (req.limit === 0 || s.anyDue.get({ runner: runnerId, now: req.now }) === undefined) return [];
+  if (req.limit === 0 || s.anyDue.get({ runner: runnerId, now: req.now, group_limit: req.groupLimit }) === undefined) return [];
   const rows = s.claim.immediate(runnerId, {
     token: req.token,
     expires: req.now + req.leaseMs,
