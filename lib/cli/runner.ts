@@ -40,6 +40,7 @@ export async function runnerStart(args: Args, env: NodeJS.ProcessEnv, log: (s: s
     dataDir,
     tmux: tmuxFromConfig(),
     outputCapBytes: settings.GATEHOUSE_OUTPUT_CAP_BYTES,
+    jobRetentionMs: settings.GATEHOUSE_DONE_RETENTION_HOURS * 3600_000,
     log: (line) => log(`gatehouse runner[${process.pid}] ${line}`),
   });
   await daemon.start();

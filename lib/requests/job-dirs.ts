@@ -17,10 +17,12 @@ export interface SweepOptions {
  * Removes old job directories (command, output, exit code) so that the disk does not grow without
  * bound: those not modified for `retentionMs` whose request has ended or no longer exists. A job
  * directory's mtime moves when the runner writes its files and when the wrapper writes the exit
- * code, so it is the job's last start or end. The result itself stays in the database. Returns how
- * many were removed. Safe to run from several processes at once.
+ * code, so it is the job's last start or end. The result itself stays in the database. `inUse` says
+ * which of the old ones must stay, however old: a retried job reuses its directory, and the detail
+ * page reads a running job's output from it. Returns how many were removed. Safe to run from
+ * several processes at once.
  */
-export async function sweepJobDirs(store: Store, opts: SweepOptions): Promise<number> {
+export async function sweepJobDirs(opts: SweepOptions, inUse: (requestIds: string[]) => Promise<Set<string>>): Promise<number> {
   const cutoff = (opts.now ?? Date.now()) - opts.retentionMs;
   const old: string[] = [];
   let dir;
@@ -40,9 +42,7 @@ export async function sweepJobDirs(store: Store, opts: SweepOptions): Promise<nu
     dir.closeSync();
   }
   if (!old.length) return 0;
-  // Queued and running requests keep their directory, however old: a retried job reuses it, and
-  // the detail page reads a running job's output from it.
-  const keep = new Set(await store.idsWithStatus(old, ["queued", "running"]));
+  const keep = await inUse(old);
   let removed = 0;
   for (const name of old) {
     if (keep.has(name)) continue;
@@ -50,4 +50,9 @@ export async function sweepJobDirs(store: Store, opts: SweepOptions): Promise<nu
     removed++;
   }
   return removed;
+}
+
+/** The worker's sweep: queued and running requests keep their directories. */
+export function sweepEndedJobDirs(store: Store, opts: SweepOptions): Promise<number> {
+  return sweepJobDirs(opts, async (ids) => new Set(await store.idsWithStatus(ids, ["queued", "running"])));
 }

@@ -2,6 +2,7 @@ import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Lease } from "../db/store";
 import type { Outcome, Report, RunnerJob } from "../runners/protocol";
+import { sweepJobDirs } from "../requests/job-dirs";
 import { stopUnrecordedJobs } from "../requests/orphan-jobs";
 import type { Tmux } from "../tmux/client";
 import { RunnerClient, ServerError } from "./client";
@@ -17,6 +18,8 @@ export interface RunnerOptions {
   dataDir: string;
   tmux: Tmux;
   outputCapBytes: number;
+  /** Job directories untouched this long, of jobs not running here, are removed (GATEHOUSE_DONE_RETENTION_HOURS). */
+  jobRetentionMs: number;
   log: (line: string) => void;
 }
 
@@ -25,6 +28,8 @@ const WAIT_SEC = 25;
 /** After a failed call, wait this long, doubling up to MAX_BACKOFF_MS: no hot loop while the server is away. */
 const BACKOFF_MS = 500;
 const MAX_BACKOFF_MS = 10_000;
+/** How often old job directories are looked for. */
+const SWEEP_MS = 3600_000;
 
 interface Running {
   job: RunnerJob;
@@ -51,6 +56,7 @@ export class RunnerDaemon {
   private poll: AbortController | undefined;
   private slotFreed: (() => void) | undefined;
   private heartbeatTimer: NodeJS.Timeout | undefined;
+  private sweepTimer: NodeJS.Timeout | undefined;
   private leaseMs = 30_000;
   private idle: (() => void) | undefined;
 
@@ -69,6 +75,8 @@ export class RunnerDaemon {
     if (stopped.length) this.opts.log(`stopped commands left running by an earlier run: requests ${stopped.join(", ")}`);
     for (const report of await this.outbox.pending()) this.send(report);
     this.scheduleHeartbeat(0);
+    this.sweepJobDirs();
+    this.sweepTimer = setInterval(() => this.sweepJobDirs(), SWEEP_MS).unref();
     void this.pollLoop();
   }
 
@@ -172,6 +180,15 @@ export class RunnerDaemon {
     void sending.finally(() => this.sending.delete(sending));
   }
 
+  /** The server keeps every result: a job's directory here is only for a while after it ran. */
+  private sweepJobDirs(): void {
+    const running = new Set([...this.running.values()].flatMap(({ job }) => (job.kind === "command" ? [job.requestId] : [])));
+    sweepJobDirs({ root: path.join(this.opts.dataDir, "jobs"), retentionMs: this.opts.jobRetentionMs }, async () => running).then(
+      (n) => n && this.opts.log(`removed ${n} old job director${n === 1 ? "y" : "ies"}`),
+      (e: unknown) => this.opts.log(`could not remove old job directories: ${(e as Error).message}`),
+    );
+  }
+
   private scheduleHeartbeat(ms: number): void {
     if (this.heartbeatStopped) return;
     // Five beats per lease: a beat or two lost to a slow network never loses a lease.
@@ -225,6 +242,7 @@ export class RunnerDaemon {
     while (this.running.size > 0) await sleep(20);
     this.heartbeatStopped = true;
     clearTimeout(this.heartbeatTimer);
+    clearInterval(this.sweepTimer);
     await Promise.race([Promise.all(this.sending), sleep(5_000)]);
   }
 }

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, utimesSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { beforeEach, describe, expect, it } from "vitest";
-import { sweepJobDirs } from "../../lib/requests/job-dirs";
+import { sweepEndedJobDirs } from "../../lib/requests/job-dirs";
 import { jobDirFor } from "../../lib/tmux/paths";
 import { loadConfig } from "../../lib/config";
 import { agent, requestIn, type FixtureState } from "../requests/fixtures";
@@ -25,7 +25,7 @@ function jobDir(name: string, ageMs: number): void {
   utimesSync(dir, at, at);
 }
 
-describe("sweepJobDirs", () => {
+describe("sweepEndedJobDirs", () => {
   it("removes old directories of ended or unknown requests, keeps queued and running ones and recent ones", async () => {
     const who = await agent(t.store);
     const ids = async (states: readonly FixtureState[]) => {
@@ -39,13 +39,13 @@ describe("sweepJobDirs", () => {
     jobDir(recent!, 23 * HOUR);
     jobDir("01ORPHANEDJOBWITHNOREQUEST", 48 * HOUR);
 
-    expect(await sweepJobDirs(t.store, { root, retentionMs: 24 * HOUR, now: NOW })).toBe(4);
+    expect(await sweepEndedJobDirs(t.store, { root, retentionMs: 24 * HOUR, now: NOW })).toBe(4);
     expect(readdirSync(root).sort()).toEqual([queued, recent, running].sort());
-    expect(await sweepJobDirs(t.store, { root, retentionMs: 24 * HOUR, now: NOW })).toBe(0);
+    expect(await sweepEndedJobDirs(t.store, { root, retentionMs: 24 * HOUR, now: NOW })).toBe(0);
   });
 
   it("does nothing before any job ran (no jobs directory)", async () => {
-    expect(await sweepJobDirs(t.store, { root, retentionMs: 0, now: NOW })).toBe(0);
+    expect(await sweepEndedJobDirs(t.store, { root, retentionMs: 0, now: NOW })).toBe(0);
     expect(existsSync(root)).toBe(false);
   });
 

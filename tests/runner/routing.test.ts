@@ -1,4 +1,4 @@
-import { existsSync } from "node:fs";
+import { existsSync, mkdirSync, utimesSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eventually } from "../support/eventually";
@@ -65,5 +65,19 @@ describe("runners on two hosts", () => {
       ["host-a", "connected", ["claude-backend-api", "claude-shared"]],
       ["host-b", "connected", ["claude-frontend"]],
     ]);
+  });
+
+  it("removes its old job directories when it starts, and keeps recent ones", async () => {
+    const recent = await h.approved("echo recent");
+    await h.reaches(recent, "succeeded");
+    const old = path.join(h.a.dataDir, "jobs", "01OLDJOBOFADAYAGO");
+    mkdirSync(old, { recursive: true });
+    const dayAgo = (Date.now() - 25 * 3600_000) / 1000;
+    utimesSync(old, dayAgo, dayAgo);
+    await h.a.signal("SIGTERM");
+    await h.a.start(h.api.app.url, h.tokens.a);
+    await h.a.printed(/removed 1 old job directory/);
+    expect(existsSync(old)).toBe(false);
+    expect(existsSync(path.join(h.a.dataDir, "jobs", recent))).toBe(true);
   });
 });
