@@ -14,6 +14,9 @@
  *   process), on the shared monotonic clock, at 1,000 jobs/s for 5 s, default worker options.
  * - idle_cpu_pct: CPU of that worker (supervisor + child) idle for 10 s after, % of one core
  *   (CPU time comes in 10 ms ticks: over 5 s, one tick more or less moved the figure by 0.2).
+ * - idle_cpu_pct_settled / worker_rss_mb_idle: the same over the following 10 s, and the child's
+ *   resident memory then: what an idle worker costs once V8's memory reducer has given back what
+ *   the burst took (its collections fall in the first window).
  * - worker_rss_mb: resident memory of that worker's child after the latency run; the RSS after
  *   each throughput run is noted on stderr.
  */
@@ -106,6 +109,13 @@ async function idleAndMemory(emit: Emit, worker: WorkerProcess, t: Scratch): Pro
   await sleep(10_000);
   const used = cpuMs(child) + cpuMs(supervisor) - before;
   emit("idle_cpu_pct", round((used / (performance.now() - start)) * 100), "%");
+  // The next 10 s: V8's memory reducer, which gives back memory after a burst, has run by then.
+  const settledFrom = cpuMs(child) + cpuMs(supervisor);
+  const settledStart = performance.now();
+  await sleep(10_000);
+  const settled = cpuMs(child) + cpuMs(supervisor) - settledFrom;
+  emit("idle_cpu_pct_settled", round((settled / (performance.now() - settledStart)) * 100), "%");
+  emit("worker_rss_mb_idle", round(await rssMb(child), 1), "MB");
 }
 
 async function latency(emit: Emit, scratch: MakeScratch): Promise<void> {
