@@ -90,7 +90,18 @@ function shape(config: Config) {
   };
 }
 
-const pgShape = (t: PgTable) => shape(pgConfig(t));
+/**
+ * Indexes of one store only, and why. PostgreSQL's claim (a plpgsql function) walks
+ * messages_ready, every ready message in priority order; SQLite's walks messages_ready_now and
+ * reads delayed ones from messages_delayed, so a copy of messages_ready there would only slow
+ * every enqueue and claim.
+ */
+const ONLY_IN_POSTGRES = new Set(["messages_ready"]);
+
+const pgShape = (t: PgTable) => {
+  const s = shape(pgConfig(t));
+  return { ...s, indexes: s.indexes.filter((i) => !ONLY_IN_POSTGRES.has(i.name)) };
+};
 const sqliteShape = (t: SQLiteTable) => shape(sqliteConfig(t));
 
 const pgTables = Object.values(pgSchema as Record<string, unknown>).filter((v): v is PgTable => is(v, PgTable));

@@ -3,6 +3,11 @@ import type { DatabaseInfo, MinuteRow, QueueCounts } from "../store";
 import type { Db } from "./client";
 import { perDb } from "./per-db";
 
+/** `columns` of every ready message: those due (messages_ready_now) and those delayed (messages_delayed). */
+const READY = (columns: string) =>
+  `SELECT ${columns} FROM messages WHERE state = 'ready' AND run_at <= created_at
+   UNION ALL SELECT ${columns} FROM messages WHERE state = 'ready' AND run_at > created_at`;
+
 const statements = perDb(({ $client: c }) => ({
   counts: c.prepare<[], { key: string; n: number }>("SELECT key, n FROM request_counts"),
   minutes: c.prepare<[number], MinuteRow>(
@@ -21,13 +26,17 @@ const statements = perDb(({ $client: c }) => ({
      FROM (SELECT command, agent_id, session FROM requests ORDER BY id DESC LIMIT ?)
      GROUP BY command, agent_id, session`,
   ),
+  // Each part reads one partial index: done messages, most of the table, are never scanned.
   queues: c.prepare<[], QueueCounts>(
     `SELECT queue, sum(state = 'ready') AS ready, sum(state = 'leased') AS leased,
        sum(state = 'dead' AND discarded_at IS NULL) AS dead,
        min(CASE WHEN state = 'ready' THEN created_at END) AS oldestReadyAt
-     FROM messages WHERE state IN ('ready', 'leased', 'dead') GROUP BY queue ORDER BY queue`,
+     FROM (${READY("queue, state, created_at, discarded_at")}
+       UNION ALL SELECT queue, state, created_at, discarded_at FROM messages WHERE state = 'leased'
+       UNION ALL SELECT queue, state, created_at, discarded_at FROM messages WHERE state = 'dead')
+     GROUP BY queue ORDER BY queue`,
   ),
-  readyActors: c.prepare<[], { queue: string; actor: string }>("SELECT DISTINCT queue, actor FROM messages WHERE state = 'ready'"),
+  readyActors: c.prepare<[], { queue: string; actor: string }>(`SELECT DISTINCT queue, actor FROM (${READY("queue, actor")})`),
   size: c.prepare<[], number>("SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()").pluck(),
 }));
 

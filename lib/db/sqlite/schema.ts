@@ -42,10 +42,11 @@ export const messages = sqliteTable(
     discardedAt: integer(),
   },
   (t) => [
-    index("messages_ready").on(sql`priority DESC`, t.id).where(sql`state = 'ready'`),
     // What a claim walks: ready messages that were never delayed, or whose delay a claim has ended
     // (it sets run_at = created_at once due). Delayed ones stay out of it, so a backlog of them at a
-    // higher priority costs a claim nothing (lib/db/sqlite/queue/claim.ts).
+    // higher priority costs a claim nothing (lib/db/sqlite/queue/claim.ts). With messages_delayed
+    // it holds every ready message: no index of all of them (PostgreSQL's messages_ready) is kept
+    // here, which every enqueue and claim would pay for (~25 % of an enqueue's time).
     index("messages_ready_now").on(sql`priority DESC`, t.id).where(sql`state = 'ready' AND run_at <= created_at`),
     index("messages_leased").on(t.leaseExpiresAt).where(sql`state = 'leased'`),
     index("messages_leased_group").on(t.groupKey).where(sql`state = 'leased' AND group_key IS NOT NULL`),
