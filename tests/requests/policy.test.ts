@@ -83,6 +83,19 @@ describe("built-in rules", () => {
     expect((await listRules(db)).length).toBe(n - 2);
     expect((await status("tmux ls")).status).toBe("pending");
   });
+
+  it("applies a rule added or deleted through another connection (the CLI, a second server) to the next request", async () => {
+    expect((await status("make lint")).status).toBe("pending");
+    const elsewhere = await openStore(loadConfig(t.env));
+    try {
+      const deny = await addRule(elsewhere, { kind: "deny", pattern: "make lint" }, "admin");
+      expect((await status("make lint")).status).toBe("rejected");
+      await deleteRule(elsewhere, deny.id);
+      expect((await status("make lint")).status).toBe("pending");
+    } finally {
+      await elsewhere.close();
+    }
+  });
 });
 
 describe("precedence: deny, then ask, then allow", () => {

@@ -5,6 +5,7 @@ import type { Db } from "../client";
 import { perDb } from "../per-db";
 import { insertMessages } from "../queue/enqueue";
 import { requestEvents, requests, rules } from "../schema";
+import { rulesChanged } from "./rules";
 
 /** A required plan could not apply: thrown to roll back the transaction, caught by `apply`. */
 export class PlanRefused extends Error {
@@ -65,7 +66,10 @@ function applyEffects(db: Db, effects: Effects): void {
       .from(rules)
       .where(and(eq(rules.kind, rule.kind), eq(rules.pattern, rule.pattern), rule.agentId === null ? isNull(rules.agentId) : eq(rules.agentId, rule.agentId), isNull(rules.session)))
       .get();
-    if (!known) db.insert(rules).values(rule).run();
+    if (!known) {
+      db.insert(rules).values(rule).run();
+      rulesChanged(db);
+    }
   }
 }
 
