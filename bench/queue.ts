@@ -104,17 +104,16 @@ async function idleAndMemory(emit: Emit, worker: WorkerProcess, t: Scratch): Pro
   emit("worker_rss_mb", round(await rssMb(child), 1), "MB");
   console.error(`bench: supervisor RSS ${round(await rssMb(supervisor), 1)} MB`);
   await sleep(1_000); // let the last completions and the heartbeat settle
-  const before = cpuMs(child) + cpuMs(supervisor);
-  const start = performance.now();
-  await sleep(10_000);
-  const used = cpuMs(child) + cpuMs(supervisor) - before;
-  emit("idle_cpu_pct", round((used / (performance.now() - start)) * 100), "%");
+  /** CPU of supervisor and child over the next 10 s, % of one core. */
+  const idlePct = async () => {
+    const before = cpuMs(child) + cpuMs(supervisor);
+    const start = performance.now();
+    await sleep(10_000);
+    return round(((cpuMs(child) + cpuMs(supervisor) - before) / (performance.now() - start)) * 100);
+  };
+  emit("idle_cpu_pct", await idlePct(), "%");
   // The next 10 s: V8's memory reducer, which gives back memory after a burst, has run by then.
-  const settledFrom = cpuMs(child) + cpuMs(supervisor);
-  const settledStart = performance.now();
-  await sleep(10_000);
-  const settled = cpuMs(child) + cpuMs(supervisor) - settledFrom;
-  emit("idle_cpu_pct_settled", round((settled / (performance.now() - settledStart)) * 100), "%");
+  emit("idle_cpu_pct_settled", await idlePct(), "%");
   emit("worker_rss_mb_idle", round(await rssMb(child), 1), "MB");
 }
 

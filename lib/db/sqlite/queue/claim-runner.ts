@@ -3,6 +3,9 @@ import type { Db } from "../client";
 import { perDb } from "../per-db";
 import { claimedRow, RETURNING_CLAIMED, type ClaimRow } from "./claim";
 
+/** Fewer than @group_limit of the group `key` names are leased. */
+const UNDER_GROUP_LIMIT = (key: string) => `(SELECT count(*) FROM messages l WHERE l.state = 'leased' AND l.group_key = ${key}) < @group_limit`;
+
 // A runner takes only messages of its own groups (runner_groups), with the group rules of the
 // worker's claim (lib/db/sqlite/queue/claim.ts): while fewer than @group_limit of the group are
 // leased, by whoever, and only the group's first due message. The join starts from the runner's
@@ -15,7 +18,7 @@ WHERE id IN (
   SELECT m.id FROM runner_groups g
   JOIN messages m ON m.group_key = g.group_key AND m.state = 'ready' AND m.run_at <= @now
   WHERE g.runner_id = @runner
-    AND (SELECT count(*) FROM messages l WHERE l.state = 'leased' AND l.group_key = m.group_key) < @group_limit
+    AND ${UNDER_GROUP_LIMIT("m.group_key")}
     AND NOT EXISTS (
       SELECT 1 FROM messages e
       WHERE e.state = 'ready' AND e.group_key = m.group_key AND e.run_at <= @now
@@ -34,7 +37,7 @@ const statements = perDb(({ $client: c }) => {
       `SELECT 1 FROM runner_groups g
        WHERE g.runner_id = @runner
          AND EXISTS (SELECT 1 FROM messages m WHERE m.group_key = g.group_key AND m.state = 'ready' AND m.run_at <= @now)
-         AND (SELECT count(*) FROM messages l WHERE l.state = 'leased' AND l.group_key = g.group_key) < @group_limit
+         AND ${UNDER_GROUP_LIMIT("g.group_key")}
        LIMIT 1`,
     ),
     claim: c.transaction((runnerId: string, params: Record<string, unknown> & { now: number }) => {
