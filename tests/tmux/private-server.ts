@@ -3,6 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
 import { Tmux } from "@/lib/tmux/client";
+import { eventually } from "../support/eventually";
 
 export interface PrivateServer {
   tmux: Tmux;
@@ -25,6 +26,9 @@ export async function privateServer(): Promise<PrivateServer> {
     dir,
     async session(name) {
       await tmux.createSession(name, { cwd: dir, command: ["/bin/bash", "--norc", "--noprofile"] });
+      // Until the forked server child has exec'd bash, the window is named (and runs) "tmux".
+      const runs = () => tmux.exec(["display-message", "-p", "-t", `=${name}:0.0`, "#{pane_current_command}"]);
+      await eventually(async () => (await runs()).trim() === "bash", `session ${name}'s bash to start`);
     },
     async stop() {
       await tmux.killServer();
