@@ -63,15 +63,20 @@ export function isWildcard(pattern: string): boolean {
 
 const compiled = new Map<string, RegExp>();
 
-/** Does `pattern` match the whole of `command` (both taken in normal form)? */
-export function matchesPattern(pattern: string, command: string): boolean {
+/** The expression that matches what `pattern` matches, for commands already in normal form. */
+export function patternRegExp(pattern: string): RegExp {
   let re = compiled.get(pattern);
   if (!re) {
     re = compile(pattern);
     if (compiled.size > 10_000) compiled.clear();
     compiled.set(pattern, re);
   }
-  return re.test(normalizeCommand(command));
+  return re;
+}
+
+/** Does `pattern` match the whole of `command` (both taken in normal form)? */
+export function matchesPattern(pattern: string, command: string): boolean {
+  return patternRegExp(pattern).test(normalizeCommand(command));
 }
 
 function compile(pattern: string): RegExp {

@@ -1,6 +1,6 @@
 import type { AgentIdentity } from "../auth/agents";
 import type { Rule } from "../db/rows";
-import { coreCommand, coreOf, isWildcard, matchesPattern, segmentsOf } from "./patterns";
+import { coreCommand, coreOf, isWildcard, normalizeCommand, patternRegExp, segmentsOf } from "./patterns";
 import { priorityRank, type Priority } from "./statuses";
 
 /** What the policy decided for a new request, and in whose name. */
@@ -44,22 +44,24 @@ function inScope(rule: Rule, input: PolicyInput): boolean {
 export function evaluatePolicy(rules: Rule[], input: PolicyInput, settings: PolicySettings): Verdict {
   const scoped = rules.filter((r) => inScope(r, input));
   const parts = segmentsOf(input.command);
-  const whole = input.command;
-  const forms = [...new Set([whole, coreCommand(whole), ...parts, ...parts.map(coreOf)])];
-  const touches = (r: Rule) => forms.some((f) => matchesPattern(r.pattern, f));
+  // Every form in normal form once, rather than once per rule.
+  const whole = normalizeCommand(input.command);
+  const forms = [...new Set([whole, coreCommand(input.command), ...parts, ...parts.map(coreOf)].map(normalizeCommand))];
+  const matches = (r: Rule, form: string) => patternRegExp(r.pattern).test(form);
+  const touches = (r: Rule) => forms.some((f) => matches(r, f));
 
   const deny = scoped.find((r) => r.kind === "deny" && touches(r));
   if (deny) return { outcome: "deny", by: `policy:${deny.id}`, why: `denied by rule ${deny.id} (${deny.pattern})` };
 
   const allows = scoped.filter((r) => r.kind === "allow");
-  const exact = allows.find((r) => !isWildcard(r.pattern) && matchesPattern(r.pattern, whole));
+  const exact = allows.find((r) => !isWildcard(r.pattern) && matches(r, whole));
   if (exact) return { outcome: "allow", by: `policy:${exact.id}`, why: `allowed by rule ${exact.id}` };
 
   const ask = scoped.find((r) => r.kind === "ask" && touches(r));
   if (ask) return { outcome: "ask", why: `rule ${ask.id} (${ask.pattern}) asks a person` };
   if (parts.length > 1) return { outcome: "ask", why: "a chained command needs a person or an exact allow rule" };
 
-  const allow = allows.find((r) => matchesPattern(r.pattern, whole));
+  const allow = allows.find((r) => matches(r, whole));
   if (allow) return { outcome: "allow", by: `policy:${allow.id}`, why: `allowed by rule ${allow.id} (${allow.pattern})` };
 
   if (input.agent.autoApprove) {
