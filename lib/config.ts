@@ -68,9 +68,9 @@ const schema = z.object({
   /** Hours finished queue messages are kept before pruning. (Default: 24) */
   GATEHOUSE_DONE_RETENTION_HOURS: z._default(int(0), 24),
   /**
-   * Milliseconds between the worker's safety-net checks for new work (PRAGMA data_version). File
-   * events on the database's WAL wake an idle worker at once; this poll only covers filesystems
-   * without them. A 1 ms poll alone costs ~2% of a core here. (Default: 100)
+   * Milliseconds between the worker's safety-net checks for new work (PRAGMA data_version). The
+   * file event of the database's `-work` file, written after each commit that wrote work, wakes an
+   * idle worker at once; this poll only covers filesystems without file events. (Default: 100)
    */
   GATEHOUSE_WAKE_POLL_MS: z._default(int(1), 100),
   /**

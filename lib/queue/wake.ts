@@ -3,9 +3,10 @@ import type { Store, WakeOptions } from "../db/store";
 const local = new Set<() => void>();
 
 /**
- * Tells this process's idle workers that work was just written. A store reports other processes'
- * writes (SQLite's data_version, PostgreSQL's NOTIFY from another connection), but SQLite never
- * shows a connection its own, so whatever may have made work due calls this after it commits.
+ * Tells this process's idle workers that work was just written. A store reports the work other
+ * processes write (SQLite's -work file, PostgreSQL's NOTIFY); whatever in this process may have
+ * made work claimable (a report that frees a session, say, which neither signals) calls this after
+ * it commits, so that this process's own waiters claim at once.
  */
 export function nudge(): void {
   for (const wake of local) wake();

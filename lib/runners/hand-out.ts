@@ -83,7 +83,7 @@ function watchShutdown(): void {
 
 /**
  * A runner's long-poll: claims at once, and while there is nothing, waits for a wake-up (NOTIFY on
- * PostgreSQL, data_version on SQLite, this process's own writes) and claims again, until `waitMs`
+ * PostgreSQL, the -work file's event on SQLite, this process's own writes) and claims again, until `waitMs`
  * pass or the runner hangs up. Jobs claimed for a runner that hung up meanwhile never reach it, and
  * nothing of them has run: they go back (a failed attempt) instead of ending dead at lease expiry.
  */

@@ -1,14 +1,17 @@
-// How a SQLite worker hears of work another process wrote: file events on the -wal, then PRAGMA
-// data_version. Its own heartbeat's commit (once a second, idle) must not hide another's commit.
+// How a SQLite worker hears of work another process wrote: a commit that wrote work writes the
+// `-work` file beside the database, and the file event wakes the worker. Other commits (a web
+// server's new pending requests, heartbeats) wake no one.
 import { afterEach, describe, expect, it } from "vitest";
 import { openSqliteStore, type SqliteStore } from "../../lib/db/sqlite/store";
-import { enqueue } from "../../lib/queue/enqueue";
+import { enqueue, enqueueMany } from "../../lib/queue/enqueue";
 import { eventually } from "../support/eventually";
+import { claimReq, message, QUEUE_NOW, quiet } from "../support/pg";
 import { tempDb, TEST_STORE, type TempDb } from "../support/temp-db";
 
 const NOW = 1_700_000_000_000;
 /** No safety-net poll within a test: only the file events can wake the watcher. */
 const NO_POLL = { pollMs: 3_600_000 };
+const IDLE = { inFlight: 0, processed: 0, failed: 0 };
 
 let t: TempDb;
 let other: SqliteStore;
@@ -26,22 +29,45 @@ async function watching(): Promise<{ wakes: () => number; stop: () => void }> {
   return { wakes: () => wakes, stop };
 }
 
+const settle = () => new Promise((r) => setTimeout(r, 150));
+
 describe.skipIf(TEST_STORE !== "sqlite")("a SQLite worker's wake-up", () => {
-  it("comes within moments of another connection's commit", async () => {
+  it("comes within moments of another connection's enqueue", async () => {
     const w = await watching();
     await enqueue(other, "noop", 1, { now: NOW });
     await eventually(() => w.wakes() > 0, "a wake-up after the other connection's enqueue", 5_000);
     w.stop();
   });
 
-  it("comes for another connection's commit right after its own heartbeat's, which wakes no one", async () => {
+  it("comes for work written inside another connection's transaction, once it commits", async () => {
     const w = await watching();
-    for (let i = 0; i < 5; i++) await t.store.heartbeat("w1", { inFlight: 0, processed: 0, failed: 0 }, NOW + i, 30_000);
-    await new Promise((r) => setTimeout(r, 100));
+    await enqueueMany(other, [{ actor: "noop", payload: 1 }, { actor: "noop", payload: 2 }]);
+    await eventually(() => w.wakes() > 0, "a wake-up after the other connection's batch", 5_000);
+    w.stop();
+  });
+
+  it("does not come for commits that wrote no work, its own or another connection's", async () => {
+    const w = await watching();
+    await other.registerWorker({ id: "w2", host: "h", pid: 2, queues: ["default"], actors: [], concurrency: 1, startedAt: NOW });
+    for (let i = 0; i < 5; i++) {
+      await t.store.heartbeat("w1", IDLE, NOW + i, 30_000);
+      await other.heartbeat("w2", IDLE, NOW + i, 30_000);
+    }
+    await settle();
     expect(w.wakes()).toBe(0);
-    await t.store.heartbeat("w1", { inFlight: 0, processed: 0, failed: 0 }, NOW + 10, 30_000);
     await enqueue(other, "noop", 2, { now: NOW });
     await eventually(() => w.wakes() > 0, "a wake-up after the other connection's enqueue", 5_000);
+    w.stop();
+  });
+
+  it("comes when another connection's failed message is ready for a retry", async () => {
+    const w = await watching();
+    await t.store.enqueue([message({ maxRetries: 3 })]);
+    const [lease] = (await other.completeAndClaim([], claimReq({ workerId: "w2" }))).claimed;
+    await settle();
+    const before = w.wakes();
+    await other.fail(lease!, { now: QUEUE_NOW, runAt: QUEUE_NOW + 1_000, deadReason: "retries_exhausted", error: "boom" }, quiet);
+    await eventually(() => w.wakes() > before, "a wake-up after the other connection's retry", 5_000);
     w.stop();
   });
 });

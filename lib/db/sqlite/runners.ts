@@ -2,13 +2,15 @@ import type { Runner } from "../rows";
 import { runnerWorkerId, type HeldMessage, type Lease, type RunnerInsert, type RunnerRecord } from "../store";
 import type { Db } from "./client";
 import { perDb } from "./per-db";
+import { workWritten } from "./queue/wake";
 import { jsonList } from "./queue/workers";
 
 interface ListRow extends Omit<RunnerRecord, "sessions"> {
   sessions: string;
 }
 
-const statements = perDb(({ $client: c }) => {
+const statements = perDb((db) => {
+  const c = db.$client;
   const insert = c.prepare(
     `INSERT INTO runners (id, token_hash, sessions, created_at, last_seen_at, revoked_at)
      VALUES (@id, @tokenHash, @sessions, @createdAt, @lastSeenAt, @revokedAt) ON CONFLICT DO NOTHING`,
@@ -42,6 +44,8 @@ const statements = perDb(({ $client: c }) => {
     revoke: c.transaction((id: string, now: number): boolean => {
       if (revoke.run(now, id).changes === 0) return false;
       dropGroups.run(id);
+      // Their waiting messages are the local workers' now.
+      workWritten(db);
       return true;
     }),
     heartbeat: c.transaction((id: string, now: number, leaseMs: number): Lease[] => {

@@ -12,7 +12,7 @@ import { fail } from "./queue/fail";
 import { prune } from "./queue/prune";
 import { reclaim } from "./queue/reclaim";
 import { release } from "./queue/release";
-import { noteOwnWrite, watchForWork } from "./queue/wake";
+import { closeSignal, tellWorkers, watchForWork } from "./queue/wake";
 import { heartbeat, listWorkers, markWorkerStopped, registerWorker } from "./queue/workers";
 import * as reads from "./reads";
 import { applyPlans, getRequest, PlanRefused } from "./requests/apply";
@@ -38,12 +38,14 @@ export function openSqliteStore(file: string, opts: { migrate?: boolean } = {}):
 /** A Store over an open Drizzle handle. */
 export function sqliteStore(db: Db): SqliteStore {
   const tx = <T>(fn: () => T): T => writeTx(db, fn);
-  // A connection never sees its own commits in PRAGMA data_version: this store tells its own
-  // watchers after each write that may have changed requests (as PostgreSQL's NOTIFY reaches the
-  // writing process too), once per turn of the event loop.
+  // After each write that may have changed requests or written work. A connection never sees its
+  // own commits in PRAGMA data_version: this store tells its own watchers (as PostgreSQL's NOTIFY
+  // reaches the writing process too), once per turn of the event loop; and other processes' idle
+  // workers are told of work it wrote, now that it has committed.
   const watchers = new Set<() => void>();
   let telling = false;
   const changed = <T>(result: T): T => {
+    tellWorkers(db);
     if (watchers.size && !telling) {
       telling = true;
       setImmediate(() => {
@@ -53,6 +55,11 @@ export function sqliteStore(db: Db): SqliteStore {
     }
     return result;
   };
+  /** After a write that may have written work but changed no request. */
+  const told = <T>(result: T): T => {
+    tellWorkers(db);
+    return result;
+  };
   const stops = new Set<() => void>();
   return {
     kind: "sqlite",
@@ -60,10 +67,11 @@ export function sqliteStore(db: Db): SqliteStore {
     file: db.$client.name,
     close: async () => {
       for (const stop of stops) stop();
+      closeSignal(db);
       db.$client.close();
     },
 
-    enqueue: async (messages) => (messages.length > 1 ? tx(() => insertMessages(db, messages)) : insertMessages(db, messages)),
+    enqueue: async (messages) => told(messages.length > 1 ? tx(() => insertMessages(db, messages)) : insertMessages(db, messages)),
     completeAndClaim: async (finished, claim) => completeAndClaim(db, finished, claim),
     nextDueAt: async (now) => nextDueAt(db, now),
     completeMany: async (leases, now) => (leases.length ? tx(() => markDone(db, now, leases)) : 0),
@@ -84,11 +92,7 @@ export function sqliteStore(db: Db): SqliteStore {
     listDead: async (query) => listDead(db, query),
     prune: async (params) => prune(db, params),
     registerWorker: async (worker) => registerWorker(db, worker),
-    heartbeat: async (id, counters, now, leaseMs) => {
-      const extended = heartbeat(db, id, counters, now, leaseMs);
-      noteOwnWrite(db);
-      return extended;
-    },
+    heartbeat: async (id, counters, now, leaseMs) => heartbeat(db, id, counters, now, leaseMs),
     markWorkerStopped: async (id, counters, now) => markWorkerStopped(db, id, counters, now),
     listWorkers: async (since) => listWorkers(db, since),
     watchForWork: (opts) => watchForWork(db, opts),
@@ -142,8 +146,8 @@ export function sqliteStore(db: Db): SqliteStore {
     insertRunner: async (runner, groups) => runners.insertRunner(db, runner, groups),
     runnerByTokenHash: async (hash) => runners.runnerByTokenHash(db, hash),
     listRunners: async () => runners.listRunners(db),
-    revokeRunner: async (id, now) => runners.revokeRunner(db, id, now),
-    claimForRunner: async (runnerId, claim) => claimForRunner(db, runnerId, claim),
+    revokeRunner: async (id, now) => told(runners.revokeRunner(db, id, now)),
+    claimForRunner: async (runnerId, claim) => told(claimForRunner(db, runnerId, claim)),
     runnerHeartbeat: async (id, now, leaseMs) => runners.runnerHeartbeat(db, id, now, leaseMs),
     runnerLease: async (id, lease) => runners.runnerLease(db, id, lease),
 

@@ -26,17 +26,17 @@ const statements = perDb((db) => {
   return {
     bury: c.transaction((params: Record<string, unknown>, react: QueueReactions) => {
       const row = bury.get(params);
-      if (row) follow(db, react.changed([row]));
+      if (row) follow(db, [row], react.changed([row]));
       return row !== undefined;
     }),
     requeue: c.transaction((now: number, id: number, react: QueueReactions) => {
       const row = requeue.get(now, id);
-      if (row) follow(db, react.requeued(row));
+      if (row) follow(db, [row], react.requeued(row));
       return row !== undefined;
     }),
     discard: c.transaction((now: number, id: number, react: QueueReactions) => {
       const row = discard.get(now, id);
-      if (row) follow(db, react.discarded(row));
+      if (row) follow(db, [row], react.discarded(row));
       return row !== undefined;
     }),
     list: c.prepare<[Record<string, unknown>], DeadRow>(

@@ -1,6 +1,7 @@
 import type { Enqueued, NewMessage } from "../../store";
 import type { Db } from "../client";
 import { perDb } from "../per-db";
+import { workWritten } from "./wake";
 
 const statements = perDb(({ $client: client }) => ({
   insert: client.prepare<[string, string, string, number, number, number, string, string | null, string | null, number]>(
@@ -17,6 +18,7 @@ const statements = perDb(({ $client: client }) => ({
  */
 export function insertMessages(db: Db, messages: readonly NewMessage[]): Enqueued[] {
   const s = statements(db);
+  if (messages.length) workWritten(db);
   return messages.map((m) => {
     const { changes, lastInsertRowid } = s.insert.run(
       m.queue, m.actor, m.payload, m.priority, m.runAt, m.maxRetries, m.onLeaseLost, m.groupKey, m.idempotencyKey, m.createdAt,

@@ -20,7 +20,7 @@ const statements = perDb((db) => {
   return {
     fail: db.$client.transaction((params: Record<string, unknown>, react: QueueReactions) => {
       const row = fail.get(params);
-      if (row) follow(db, react.changed([row]));
+      if (row) follow(db, [row], react.changed([row]));
       return row ?? null;
     }),
   };

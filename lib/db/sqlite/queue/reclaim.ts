@@ -23,7 +23,7 @@ const statements = perDb((db) => {
   return {
     reclaim: db.$client.transaction((now: number, limit: number, react: QueueReactions) => {
       const rows = reclaim.all({ now, limit });
-      follow(db, react.changed(rows));
+      follow(db, rows, react.changed(rows));
       return rows;
     }),
   };

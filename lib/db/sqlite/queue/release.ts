@@ -28,7 +28,7 @@ const statements = perDb((db) => {
         const row = release.get({ id: lease.id, token: lease.leaseToken, now });
         if (row) rows.push(row);
       }
-      follow(db, react.changed(rows));
+      follow(db, rows, react.changed(rows));
       return rows.length;
     }),
   };

@@ -1,37 +1,82 @@
-import { statSync, watch, type FSWatcher } from "node:fs";
+import { closeSync, openSync, watch, writeSync, type FSWatcher } from "node:fs";
 import path from "node:path";
+import { PRIVATE_FILE_MODE } from "../../../fs-private";
 import type { WakeOptions } from "../../store";
 import type { Db } from "../client";
 import { perDb } from "../per-db";
 
-/** After a file event, how many event-loop turns to check data_version before falling back to 1 ms timers. */
-const SPIN_TURNS = 20;
-/** After a file event, how long to keep checking data_version every millisecond. */
-const BURST_MS = 20;
+/** The file that other processes' idle workers watch: written after each commit that wrote work. */
+const workFile = (db: Db): string => `${db.$client.name}-work`;
 
-/** The -wal file as this connection's last noted write left it (its inode, size and mtime). */
-const ownWal = perDb(() => ({ signature: "" }));
-
-function walSignature(db: Db): string {
-  const s = statSync(`${db.$client.name}-wal`, { bigint: true, throwIfNoEntry: false });
-  return s ? `${s.ino}:${s.size}:${s.mtimeNs}` : "";
-}
+const ONE_BYTE = Buffer.from("w");
 
 /**
- * Notes that this connection has just committed: the file events of that write are its own, and
- * wake no one. Called after the worker's heartbeat, the one write an idle worker makes (once a
- * second), whose events would otherwise set off a search for a commit that no other process made.
+ * This connection's side of the signal. `due`: work was written and nobody has been told yet;
+ * `told`: the file was written in this turn of the event loop (the turn's end writes it again if
+ * more work came meanwhile, so a loop of enqueues costs two writes, not one each).
  */
-export function noteOwnWrite(db: Db): void {
-  ownWal(db).signature = walSignature(db);
+const signals = perDb(() => ({ fd: undefined as number | undefined, due: false, told: false, ticking: false }));
+
+function inMemory(db: Db): boolean {
+  return db.$client.memory || db.$client.name === "";
+}
+
+function writeSignal(db: Db, s: ReturnType<typeof signals>): void {
+  try {
+    s.fd ??= openSync(workFile(db), "w", PRIVATE_FILE_MODE);
+    writeSync(s.fd, ONE_BYTE, 0, 1, 0);
+  } catch {
+    // No signal (a read-only directory, say): the other workers' data_version poll finds the work.
+  }
+}
+
+function tickLater(db: Db, s: ReturnType<typeof signals>): void {
+  if (s.ticking) return;
+  s.ticking = true;
+  setImmediate(() => {
+    s.ticking = false;
+    s.told = false;
+    tellWorkers(db);
+  });
 }
 
 /**
- * Calls `onWake` soon after any other connection commits to the database, without running the
- * claim query in a loop. A commit writes the -wal file, and inotify (fs.watch on the directory)
- * reports that at once; each event is followed by a few PRAGMA data_version checks (~2 µs each)
- * until the commit is visible. A slow data_version poll (`pollMs`) covers filesystems without file
- * events. Idle, this costs next to no CPU.
+ * Notes that this connection wrote work (a message enqueued, or one ready again): other processes'
+ * idle workers are told once it has committed — by `tellWorkers` after the store's call returns,
+ * and at the next turn of the event loop at the latest. The same places NOTIFY on PostgreSQL.
+ */
+export function workWritten(db: Db): void {
+  if (inMemory(db)) return;
+  const s = signals(db);
+  s.due = true;
+  tellWorkers(db);
+  if (s.due) tickLater(db, s);
+}
+
+/** Writes the signal file if work was written and has committed since the last time. */
+export function tellWorkers(db: Db): void {
+  const s = signals(db);
+  if (!s.due || s.told || db.$client.inTransaction) return;
+  s.due = false;
+  s.told = true;
+  writeSignal(db, s);
+  tickLater(db, s);
+}
+
+/** Closes the signal file (the connection is closing). */
+export function closeSignal(db: Db): void {
+  const s = signals(db);
+  if (s.fd !== undefined) closeSync(s.fd);
+  s.fd = undefined;
+}
+
+/**
+ * Calls `onWake` soon after another process commits work, without running the claim query in a
+ * loop: such a commit writes the `-work` file beside the database (`workWritten`), and inotify
+ * (fs.watch on the directory) reports that at once. The web server's commits of everything else
+ * (each new pending request, each long-poll's note) wake no one. A PRAGMA data_version poll every
+ * `pollMs` covers filesystems without file events and writers that do not signal. Idle, this
+ * costs next to no CPU.
  * Returns a function that stops watching.
  */
 export function watchForWork(db: Db, opts: WakeOptions): () => void {
@@ -40,75 +85,36 @@ export function watchForWork(db: Db, opts: WakeOptions): () => void {
   let pending = false;
   let stopped = false;
   const fire = () => {
-    if (pending) return;
+    if (pending || stopped || (opts.waiting && !opts.waiting())) return;
     pending = true;
     setImmediate(() => {
       pending = false;
       if (!stopped) opts.onWake();
     });
   };
-  const check = () => {
-    if (stopped) return true; // ends any spin or burst still scheduled
-    const v = version.get();
-    if (v === last) return false;
-    last = v;
-    fire();
-    return true;
-  };
-
-  // The file event can arrive a moment before the commit is visible: look again on the next few
-  // turns of the event loop (microseconds), then every millisecond for a little while.
-  let burstUntil = 0;
-  let burst: NodeJS.Timeout | undefined;
-  let spinning = false;
-  const spin = (turn: number) => {
-    if (check()) {
-      spinning = false;
-    } else if (turn < SPIN_TURNS) {
-      setImmediate(spin, turn + 1);
-    } else {
-      spinning = false;
-      burstUntil = performance.now() + BURST_MS;
-      burst ??= setInterval(() => {
-        if (check() || performance.now() > burstUntil) {
-          clearInterval(burst);
-          burst = undefined;
-        }
-      }, 1);
-    }
-  };
-  const own = ownWal(db);
-  const onFileEvent = () => {
-    if (spinning || (opts.waiting && !opts.waiting())) return;
-    // The -wal file as our own last write left it: no one else has written since. (A commit that
-    // slipped in between that write and its note is still seen here, or by the poll.)
-    if (own.signature && walSignature(db) === own.signature) {
-      check();
-      return;
-    }
-    spinning = true;
-    spin(0);
-  };
 
   let watcher: FSWatcher | undefined;
-  const file = db.$client.name;
-  if (file !== ":memory:" && file !== "") {
-    const base = path.basename(file);
+  if (!inMemory(db)) {
+    const signal = path.basename(workFile(db));
     try {
-      watcher = watch(path.dirname(path.resolve(file)), { persistent: false }, (_event, name) => {
-        if (name === null || name.startsWith(base)) onFileEvent();
+      watcher = watch(path.dirname(path.resolve(workFile(db))), { persistent: false }, (_event, name) => {
+        if (name === signal) fire();
       });
       watcher.on("error", () => watcher?.close());
     } catch {
       // No file events here (inotify limit, unusual filesystem): the poll below still wakes us.
     }
   }
-  const poll = setInterval(check, opts.pollMs);
+  const poll = setInterval(() => {
+    const v = version.get();
+    if (v === last) return;
+    last = v;
+    fire();
+  }, opts.pollMs);
   poll.unref();
   return () => {
     stopped = true;
     clearInterval(poll);
-    clearInterval(burst);
     watcher?.close();
   };
 }
