@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { randomBytes, randomFillSync } from "node:crypto";
 
 const ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"; // Crockford base32
 
@@ -12,8 +12,16 @@ function encodeTime(ms: number): string {
   return time;
 }
 
+// Random bytes are drawn 4 KiB at a time: one call into the system's generator per 256 ids.
+const pool = Buffer.alloc(4096);
+let drawn = pool.length;
+
 function randomDigits(): number[] {
-  return [...randomBytes(16)].map((b) => b % 32);
+  if (drawn === pool.length) {
+    randomFillSync(pool);
+    drawn = 0;
+  }
+  return Array.from(pool.subarray(drawn, (drawn += 16)), (b) => b % 32);
 }
 
 /** Adds one to a base-32 number held as digits; false when it overflows (all digits were 31). */
