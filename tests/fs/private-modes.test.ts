@@ -3,7 +3,9 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { openDb } from "../../lib/db/sqlite/client";
+import { openSqliteStore } from "../../lib/db/sqlite/store";
 import { runCommand } from "../../lib/tmux/runner";
+import { message } from "../support/pg";
 import { privateServer, type PrivateServer } from "../tmux/private-server";
 
 const mode = (p: string) => (statSync(p).mode & 0o777).toString(8);
@@ -30,6 +32,17 @@ describe("owner-only files", () => {
       expect([mode(path.join(dir, "new")), mode(path.dirname(file))]).toEqual(["700", "700"]);
     } finally {
       db.$client.close();
+    }
+  });
+
+  it("the -work file that a commit writing work touches, to wake other processes' workers, is 0600", async () => {
+    const file = path.join(dir, "gatehouse.db");
+    const store = openSqliteStore(file);
+    try {
+      await store.enqueue([message()]);
+      expect(mode(`${file}-work`)).toBe("600");
+    } finally {
+      await store.close();
     }
   });
 
