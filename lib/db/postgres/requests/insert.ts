@@ -3,34 +3,56 @@ import type { Request } from "../../rows";
 import type { NewRequestWrite } from "../../store";
 import { insertMessages } from "../queue/enqueue";
 import { REQUEST_COLUMNS, REQUEST_KEYS, insertStatement } from "../rows";
-import { insertEvents } from "./events";
 
 const byKey = (c: PgTx, agentId: string, key: string) =>
   c.query<Request>(`SELECT ${REQUEST_COLUMNS} FROM requests WHERE agent_id = $1 AND idempotency_key = $2`, [agentId, key]);
 
 /**
- * A new request with its first events and messages, in one transaction. An idempotency key its
- * agent already used returns that request instead, written nothing: the unique index decides,
- * so of two inserts racing with one key, the second waits for the first to commit and then
- * finds its row.
+ * The request and its first events in one statement (one round trip, atomic on its own): the
+ * events are written only when the request was, and their ids follow the order given.
  */
-export function insertRequest(pg: Pg, w: NewRequestWrite): Promise<{ request: Request; created: boolean }> {
-  return pg.tx(async (c) => {
-    const { text, values } = insertStatement("requests", REQUEST_KEYS, [w.row]);
-    const [request] = await c.query<Request>(
-      `${text} ON CONFLICT (agent_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING RETURNING ${REQUEST_COLUMNS}`,
-      values,
-    );
-    if (!request) {
-      // Only the idempotency index is the conflict target, so the key is set and its row has
-      // committed (this statement takes a fresh snapshot: the transaction is READ COMMITTED).
-      const key = w.row.idempotencyKey;
-      const [earlier] = key === null ? [] : await byKey(c, w.row.agentId, key);
-      if (!earlier) throw new Error(`Request ${w.row.id} conflicts on its idempotency key, yet no request holds it.`);
-      return { request: earlier, created: false };
+function requestWithEvents(w: NewRequestWrite): { text: string; values: unknown[] } {
+  const { text, values } = insertStatement("requests", REQUEST_KEYS, [w.row]);
+  const column = <K extends keyof NewRequestWrite["events"][number]>(key: K) => values.push(w.events.map((e) => e[key]));
+  const [requestId, at, actor, from, to, reason] = [column("requestId"), column("at"), column("actor"), column("fromStatus"), column("toStatus"), column("reason")];
+  return {
+    text: `
+WITH r AS (
+  ${text} ON CONFLICT (agent_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING RETURNING ${REQUEST_COLUMNS}
+), e AS (
+  INSERT INTO request_events (request_id, at, actor, from_status, to_status, reason)
+  SELECT t.request_id, t.at, t.actor, t.from_status, t.to_status, t.reason
+  FROM unnest($${requestId}::text[], $${at}::bigint[], $${actor}::text[], $${from}::text[], $${to}::text[], $${reason}::text[])
+    WITH ORDINALITY AS t(request_id, at, actor, from_status, to_status, reason, ord)
+  WHERE EXISTS (SELECT 1 FROM r)
+  ORDER BY t.ord
+)
+SELECT * FROM r`,
+    values,
+  };
+}
+
+/**
+ * A new request with its first events and messages, atomically: one statement when it enqueues
+ * nothing (a request left for a person, with no outgoing webhooks), else one transaction. An
+ * idempotency key its agent already used returns that request instead, written nothing: the
+ * unique index decides, so of two inserts racing with one key, the second waits for the first to
+ * commit and then finds its row.
+ */
+export async function insertRequest(pg: Pg, w: NewRequestWrite): Promise<{ request: Request; created: boolean }> {
+  const insert = async (c: PgTx) => {
+    const { text, values } = requestWithEvents(w);
+    const [request] = await c.query<Request>(text, values);
+    if (request) {
+      if (w.enqueue.length) await insertMessages(c, w.enqueue);
+      return { request, created: true };
     }
-    await insertEvents(c, w.events);
-    if (w.enqueue.length) await insertMessages(c, w.enqueue);
-    return { request, created: true };
-  });
+    // Only the idempotency index is the conflict target, so the key is set and its row has
+    // committed (a new statement takes a fresh snapshot: the transaction is READ COMMITTED).
+    const key = w.row.idempotencyKey;
+    const [earlier] = key === null ? [] : await byKey(c, w.row.agentId, key);
+    if (!earlier) throw new Error(`Request ${w.row.id} conflicts on its idempotency key, yet no request holds it.`);
+    return { request: earlier, created: false };
+  };
+  return w.enqueue.length ? pg.tx(insert) : insert(pg);
 }
