@@ -43,4 +43,27 @@ describe.skipIf(!onPostgres)("PostgreSQL requestStore.insertRequest", () => {
     expect(await pg().query("SELECT count(*) AS n FROM request_events")).toEqual([{ n: 1 }]);
     expect(await pg().query("SELECT count(*) AS n FROM messages")).toEqual([{ n: 1 }]);
   });
+
+  it("writes nothing twice when the same request is sent again, as after a lost answer, and answers it as made", async () => {
+    const store = requestStore(pg());
+    const row = requestRow();
+    const write = submission(row);
+    write.events.push({ requestId: row.id, at: 2, actor: "alice", fromStatus: "pending", toStatus: "cancelled", reason: null });
+
+    expect(await store.insertRequest(write)).toEqual({ request: row, created: true });
+    expect(await store.insertRequest(write)).toEqual({ request: row, created: true });
+    expect((await store.listEvents(row.id)).map((e) => e.toStatus)).toEqual(["pending", "cancelled"]);
+  });
+
+  it("makes one request of ten racing with one key when none enqueues anything (one statement each)", async () => {
+    const store = requestStore(pg());
+    const rows = Array.from({ length: 10 }, () => requestRow({ idempotencyKey: "race" }));
+
+    const results = await Promise.all(rows.map((row) => store.insertRequest(submission(row))));
+
+    expect(results.filter((r) => r.created)).toHaveLength(1);
+    expect(new Set(results.map((r) => r.request.id)).size).toBe(1);
+    expect(await pg().query("SELECT count(*) AS n FROM requests")).toEqual([{ n: 1 }]);
+    expect(await pg().query("SELECT count(*) AS n FROM request_events")).toEqual([{ n: 1 }]);
+  });
 });

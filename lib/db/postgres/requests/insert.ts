@@ -1,4 +1,4 @@
-import type { Pg, PgTx } from "../client";
+import { isConnectionError, type Pg, type PgTx } from "../client";
 import type { Request } from "../../rows";
 import type { NewRequestWrite } from "../../store";
 import { insertMessages } from "../queue/enqueue";
@@ -18,7 +18,7 @@ function requestWithEvents(w: NewRequestWrite): { text: string; values: unknown[
   return {
     text: `
 WITH r AS (
-  ${text} ON CONFLICT (agent_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING RETURNING ${REQUEST_COLUMNS}
+  ${text} ON CONFLICT DO NOTHING RETURNING ${REQUEST_COLUMNS}
 ), e AS (
   INSERT INTO request_events (request_id, at, actor, from_status, to_status, reason)
   SELECT t.request_id, t.at, t.actor, t.from_status, t.to_status, t.reason
@@ -32,27 +32,42 @@ SELECT * FROM r`,
   };
 }
 
+/** Tries of the one-statement insert when the connection fails: it is idempotent by the request's id. */
+const TRIES = 3;
+
 /**
  * A new request with its first events and messages, atomically: one statement when it enqueues
  * nothing (a request left for a person, with no outgoing webhooks), else one transaction. An
  * idempotency key its agent already used returns that request instead, written nothing: the
  * unique index decides, so of two inserts racing with one key, the second waits for the first to
- * commit and then finds its row.
+ * commit and then finds its row. The one statement is sent again when the connection fails,
+ * since its answer may be lost after it committed: finding its own id, it writes nothing twice.
  */
 export async function insertRequest(pg: Pg, w: NewRequestWrite): Promise<{ request: Request; created: boolean }> {
-  const insert = async (c: PgTx) => {
-    const { text, values } = requestWithEvents(w);
-    const [request] = await c.query<Request>(text, values);
-    if (request) {
-      if (w.enqueue.length) await insertMessages(c, w.enqueue);
-      return { request, created: true };
+  if (w.enqueue.length) return pg.tx((c) => insert(c, w));
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await insert(pg, w);
+    } catch (err) {
+      if (!isConnectionError(err) || attempt >= TRIES) throw err;
     }
-    // Only the idempotency index is the conflict target, so the key is set and its row has
-    // committed (a new statement takes a fresh snapshot: the transaction is READ COMMITTED).
-    const key = w.row.idempotencyKey;
-    const [earlier] = key === null ? [] : await byKey(c, w.row.agentId, key);
-    if (!earlier) throw new Error(`Request ${w.row.id} conflicts on its idempotency key, yet no request holds it.`);
-    return { request: earlier, created: false };
-  };
-  return w.enqueue.length ? pg.tx(insert) : insert(pg);
+  }
+}
+
+async function insert(c: PgTx, w: NewRequestWrite): Promise<{ request: Request; created: boolean }> {
+  const { text, values } = requestWithEvents(w);
+  const [request] = await c.query<Request>(text, values);
+  if (request) {
+    if (w.enqueue.length) await insertMessages(c, w.enqueue);
+    return { request, created: true };
+  }
+  // Nothing written. Either an earlier try of this very request committed and its answer was lost
+  // (the id is this request's alone), or its idempotency key is taken by a committed request (a
+  // new statement takes a fresh snapshot: the transaction, if any, is READ COMMITTED).
+  const [mine] = await c.query<Request>(`SELECT ${REQUEST_COLUMNS} FROM requests WHERE id = $1`, [w.row.id]);
+  if (mine) return { request: mine, created: true };
+  const key = w.row.idempotencyKey;
+  const [earlier] = key === null ? [] : await byKey(c, w.row.agentId, key);
+  if (!earlier) throw new Error(`Request ${w.row.id} conflicts on its idempotency key, yet no request holds it.`);
+  return { request: earlier, created: false };
 }
