@@ -23,13 +23,6 @@ const tasks: MaintenanceTask[] = [
     },
   },
   {
-    // SQLite: the WAL is folded into the file here, every second, rather than by whichever
-    // process's commit crosses wal_autocheckpoint (the web server's, holding up its requests).
-    name: "checkpoint the database",
-    everyMs: 1_000,
-    run: (store) => store.checkpoint(),
-  },
-  {
     name: "prune finished messages",
     everyMs: 60_000,
     async run(store, now) {

@@ -196,12 +196,6 @@ export interface QueueStore {
   discardDead(id: number, now: number, react: QueueReactions): Promise<boolean>;
   listDead(query: ListDeadQuery): Promise<DeadRow[]>;
   prune(params: PruneParams): Promise<Pruned>;
-  /**
-   * SQLite: folds the write-ahead log into the database file as far as no reader needs it
-   * (PASSIVE: it waits on no one), so that no other process's commit has to. PostgreSQL: nothing
-   * (its server checkpoints on its own).
-   */
-  checkpoint(): Promise<void>;
 
   registerWorker(worker: Omit<WorkerRecord, "inFlight" | "processed" | "failed" | "heartbeatAt" | "stoppedAt">): Promise<void>;
   /** Records the heartbeat and extends the leases of every message the worker holds; returns how many. */

@@ -27,7 +27,6 @@ export function queueStore(pg: Pg): QueueStore {
     discardDead: (id, now, react) => discardDead(pg, id, now, react),
     listDead: (query) => listDead(pg, query),
     prune: (params) => prune(pg, params),
-    checkpoint: async () => {},
     registerWorker: (worker) => registerWorker(pg, worker),
     heartbeat: (id, counters, now, leaseMs) => heartbeat(pg, id, counters, now, leaseMs),
     markWorkerStopped: (id, counters, now) => markWorkerStopped(pg, id, counters, now),

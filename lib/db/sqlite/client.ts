@@ -10,19 +10,12 @@ export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Data
 /** Where the committed migrations live (drizzle-kit writes them; every process applies them). */
 const MIGRATIONS = path.join(process.cwd(), "drizzle", "sqlite");
 
-export interface OpenDbOptions {
-  /** Bring the schema up to date. (Default: true) */
-  migrate?: boolean;
-  /** Pages in the WAL past which this connection's commit folds it into the file. (Default: 10,000) */
-  checkpointPages?: number;
-}
-
 /**
  * Opens a SQLite file with Gatehouse's pragmas and brings its schema up to date.
  * Web and worker may both open a fresh file at the same moment: the loser of the migration race
  * waits and retries, then finds the work done.
  */
-export function openDb(file: string, opts: OpenDbOptions = {}): Db {
+export function openDb(file: string, opts: { migrate?: boolean } = {}): Db {
   if (file !== ":memory:") preparePrivateDbFile(file);
   const sqlite = new Database(file);
   sqlite.pragma("busy_timeout = 5000");
@@ -32,9 +25,8 @@ export function openDb(file: string, opts: OpenDbOptions = {}): Db {
   // pages). A checkpoint writes each page once however often it changed, and syncs the file: a
   // worker rewrites the same few pages with every message, so checkpointing 10 times less often
   // made a one-at-a-time claim/complete loop 30-48 % faster (bench issue 13). The WAL file keeps
-  // its largest size (~40 MB) between checkpoints. The worker also folds it every second
-  // (worker/maintenance.ts), off everyone else's path.
-  sqlite.pragma(`wal_autocheckpoint = ${opts.checkpointPages ?? 10_000}`);
+  // its largest size (~40 MB) between checkpoints.
+  sqlite.pragma("wal_autocheckpoint = 10000");
   sqlite.pragma("foreign_keys = ON");
   const db: Db = drizzle({ client: sqlite, schema, casing: "snake_case" });
   if (opts.migrate !== false) migrateWithRetry(db);

@@ -3,7 +3,7 @@
 // asynchronous only so that it matches PostgreSQL's.
 import type { Store } from "../store";
 import * as auth from "./auth";
-import { openDb, writeTx, type Db, type OpenDbOptions } from "./client";
+import { openDb, writeTx, type Db } from "./client";
 import { completeAndClaim, nextDueAt } from "./queue/claim";
 import { markDone } from "./queue/complete";
 import { deadLetter, discardDead, listDead, requeueDead } from "./queue/dead";
@@ -31,7 +31,7 @@ export interface SqliteStore extends Store {
 }
 
 /** Opens (and migrates, unless told not to) a SQLite file as a Store. */
-export function openSqliteStore(file: string, opts: OpenDbOptions = {}): SqliteStore {
+export function openSqliteStore(file: string, opts: { migrate?: boolean } = {}): SqliteStore {
   return sqliteStore(openDb(file, opts));
 }
 
@@ -91,7 +91,6 @@ export function sqliteStore(db: Db): SqliteStore {
     discardDead: async (id, now, react) => changed(discardDead(db, id, now, react)),
     listDead: async (query) => listDead(db, query),
     prune: async (params) => prune(db, params),
-    checkpoint: async () => void db.$client.pragma("wal_checkpoint(PASSIVE)"),
     registerWorker: async (worker) => registerWorker(db, worker),
     heartbeat: async (id, counters, now, leaseMs) => heartbeat(db, id, counters, now, leaseMs),
     markWorkerStopped: async (id, counters, now) => markWorkerStopped(db, id, counters, now),
