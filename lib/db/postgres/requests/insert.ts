@@ -3,6 +3,7 @@ import type { Request } from "../../rows";
 import type { NewRequestWrite } from "../../store";
 import { insertMessages } from "../queue/enqueue";
 import { REQUEST_COLUMNS, REQUEST_KEYS, insertStatement } from "../rows";
+import { getRequest } from "./reads";
 
 const byKey = (c: PgTx, agentId: string, key: string) =>
   c.query<Request>(`SELECT ${REQUEST_COLUMNS} FROM requests WHERE agent_id = $1 AND idempotency_key = $2`, [agentId, key]);
@@ -64,7 +65,7 @@ async function insert(c: PgTx, w: NewRequestWrite): Promise<{ request: Request; 
   // Nothing written. Either an earlier try of this very request committed and its answer was lost
   // (the id is this request's alone), or its idempotency key is taken by a committed request (a
   // new statement takes a fresh snapshot: the transaction, if any, is READ COMMITTED).
-  const [mine] = await c.query<Request>(`SELECT ${REQUEST_COLUMNS} FROM requests WHERE id = $1`, [w.row.id]);
+  const mine = await getRequest(c, w.row.id);
   if (mine) return { request: mine, created: true };
   const key = w.row.idempotencyKey;
   const [earlier] = key === null ? [] : await byKey(c, w.row.agentId, key);
