@@ -20,7 +20,7 @@ async function main(extra: readonly Handlers[]): Promise<void> {
   let stopRequest: string | undefined;
   const early = { SIGTERM: () => (stopRequest ??= "SIGTERM"), SIGINT: () => (stopRequest ??= "SIGINT") };
   for (const signal of ["SIGTERM", "SIGINT"] as const) process.on(signal, early[signal]);
-  const store = await openStore(settings);
+  const store = await openStore(settings, { draining: true });
   const handlers = extra.reduce<Handlers>((all, more) => ({ ...all, ...more }), builtIn);
   const id = newId();
   await registerWorker(store, { id, queues: opts.queues, actors: Object.keys(handlers).sort(), concurrency: opts.concurrency });

@@ -10,23 +10,35 @@ export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Data
 /** Where the committed migrations live (drizzle-kit writes them; every process applies them). */
 const MIGRATIONS = path.join(process.cwd(), "drizzle", "sqlite");
 
+// A commit that leaves the WAL longer than this many pages then folds it into the database file
+// (SQLite's default is 1,000). The commit's caller waits meanwhile, and so does every request
+// queued behind it on the web server's event loop: a 10,000-page fold stalled all 16 POSTs in
+// flight by ~40 ms about once a second (api_post_p99_ms 44-45 against 36-38 at 1,000 or 2,000
+// pages, with the same throughput). The worker's drain rewrites the same few pages with every message, and a fold
+// writes each page once however often it changed: 10,000 pages there made one-at-a-time
+// claim/complete 30-48 % faster than 1,000. Either way the WAL file keeps its largest size.
+const CHECKPOINT_PAGES = 2_000;
+const DRAIN_CHECKPOINT_PAGES = 10_000;
+
+export interface OpenDbOptions {
+  /** Apply drizzle/sqlite first. (Default: true) */
+  migrate?: boolean;
+  /** The connection writes in long runs (the worker's drain), not in answer to people. */
+  draining?: boolean;
+}
+
 /**
  * Opens a SQLite file with Gatehouse's pragmas and brings its schema up to date.
  * Web and worker may both open a fresh file at the same moment: the loser of the migration race
  * waits and retries, then finds the work done.
  */
-export function openDb(file: string, opts: { migrate?: boolean } = {}): Db {
+export function openDb(file: string, opts: OpenDbOptions = {}): Db {
   if (file !== ":memory:") preparePrivateDbFile(file);
   const sqlite = new Database(file);
   sqlite.pragma("busy_timeout = 5000");
   sqlite.pragma("journal_mode = WAL");
   sqlite.pragma("synchronous = NORMAL");
-  // Fold the WAL into the file every ~40 MB of frames instead of every ~4 MB (the default, 1,000
-  // pages). A checkpoint writes each page once however often it changed, and syncs the file: a
-  // worker rewrites the same few pages with every message, so checkpointing 10 times less often
-  // made a one-at-a-time claim/complete loop 30-48 % faster (bench issue 13). The WAL file keeps
-  // its largest size (~40 MB) between checkpoints.
-  sqlite.pragma("wal_autocheckpoint = 10000");
+  sqlite.pragma(`wal_autocheckpoint = ${opts.draining ? DRAIN_CHECKPOINT_PAGES : CHECKPOINT_PAGES}`);
   sqlite.pragma("foreign_keys = ON");
   const db: Db = drizzle({ client: sqlite, schema, casing: "snake_case" });
   if (opts.migrate !== false) migrateWithRetry(db);

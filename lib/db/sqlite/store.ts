@@ -3,7 +3,7 @@
 // asynchronous only so that it matches PostgreSQL's.
 import type { Store } from "../store";
 import * as auth from "./auth";
-import { openDb, writeTx, type Db } from "./client";
+import { openDb, writeTx, type Db, type OpenDbOptions } from "./client";
 import { completeAndClaim, nextDueAt } from "./queue/claim";
 import { markDone } from "./queue/complete";
 import { deadLetter, discardDead, listDead, requeueDead } from "./queue/dead";
@@ -31,7 +31,7 @@ export interface SqliteStore extends Store {
 }
 
 /** Opens (and migrates, unless told not to) a SQLite file as a Store. */
-export function openSqliteStore(file: string, opts: { migrate?: boolean } = {}): SqliteStore {
+export function openSqliteStore(file: string, opts: OpenDbOptions = {}): SqliteStore {
   return sqliteStore(openDb(file, opts));
 }
 
