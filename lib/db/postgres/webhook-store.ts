@@ -1,6 +1,7 @@
 import type { Webhook } from "../rows";
 import type { WebhookStore } from "../store";
 import type { Pg } from "./client";
+import { cachedList } from "./config-cache";
 import { columnOf, insertStatement, unstorable } from "./rows";
 
 // Outgoing webhooks in PostgreSQL, oldest first (then by id, bytewise as SQLite compares).
@@ -11,8 +12,9 @@ const COLUMNS = Object.keys(KEYS)
   .join(", ");
 
 export function webhookStore(pg: Pg): WebhookStore {
+  const hooks = cachedList(pg, "webhooks", () => pg.query<Webhook>(`SELECT ${COLUMNS} FROM webhooks ORDER BY created_at, id COLLATE "C"`));
   return {
-    listWebhooks: () => pg.query<Webhook>(`SELECT ${COLUMNS} FROM webhooks ORDER BY created_at, id COLLATE "C"`),
+    listWebhooks: () => hooks.read(),
     async getWebhook(id) {
       if (unstorable(id)) return undefined;
       const [row] = await pg.query<Webhook>(`SELECT ${COLUMNS} FROM webhooks WHERE id = $1`, [id]);
@@ -20,13 +22,13 @@ export function webhookStore(pg: Pg): WebhookStore {
     },
     async addWebhook(hook) {
       const { text, values } = insertStatement("webhooks", KEYS, [hook]);
-      const [row] = await pg.query<Webhook>(`${text} RETURNING ${COLUMNS}`, values);
+      const [row] = await pg.query<Webhook>(`${text} RETURNING ${COLUMNS}`, values).finally(hooks.forget);
       if (!row) throw new Error(`Webhook ${hook.id} was not inserted.`);
       return row;
     },
     async deleteWebhook(id) {
       if (unstorable(id)) return undefined;
-      const [row] = await pg.query<Webhook>(`DELETE FROM webhooks WHERE id = $1 RETURNING ${COLUMNS}`, [id]);
+      const [row] = await pg.query<Webhook>(`DELETE FROM webhooks WHERE id = $1 RETURNING ${COLUMNS}`, [id]).finally(hooks.forget);
       return row;
     },
   };

@@ -23,18 +23,22 @@ export class PlanRefused extends Error {
 /**
  * Applies plans in order inside the caller's transaction: each one's guarded UPDATE, its audit
  * event and its effects. Optional plans that find the request elsewhere are skipped; a required
- * one throws PlanRefused. The rows are those of the plans that applied.
+ * one throws PlanRefused. The rows are those of the plans that applied; `remembered`: an effect
+ * may have added a rule.
  */
-export async function applyPlans(c: PgTx, plans: readonly Plan[]): Promise<Applied> {
+export async function applyPlans(c: PgTx, plans: readonly Plan[]): Promise<{ ok: true; rows: Request[]; remembered: boolean }> {
   const rows: Request[] = [];
+  let remembered = false;
   for (const plan of plans) {
-    const row = await applyPlan(c, plan);
-    if (row) rows.push(row);
+    const applied = await applyPlan(c, plan);
+    if (!applied) continue;
+    rows.push(applied.row);
+    remembered ||= applied.remembered;
   }
-  return { ok: true, rows };
+  return { ok: true, rows, remembered };
 }
 
-async function applyPlan(c: PgTx, plan: Plan): Promise<Request | undefined> {
+async function applyPlan(c: PgTx, plan: Plan): Promise<{ row: Request; remembered: boolean } | undefined> {
   // The row lock makes the check and the UPDATE one decision: a concurrent transition of the same
   // request waits here until this transaction ends, then reads the status it left.
   const [current] = unstorable(plan.requestId)
@@ -48,8 +52,9 @@ async function applyPlan(c: PgTx, plan: Plan): Promise<Request | undefined> {
   }
   const { at, actor, reason } = plan.event;
   await insertEvents(c, [{ requestId: row.id, at, actor, fromStatus: current.status, toStatus: plan.to, reason }]);
-  if (plan.then) await applyEffects(c, plan.then(row));
-  return row;
+  const effects = plan.then?.(row);
+  if (effects) await applyEffects(c, effects);
+  return { row, remembered: effects?.remember !== undefined };
 }
 
 /** The guarded UPDATE: still `WHERE status = <what was read>`, so it can never act on a stale read. */
