@@ -74,7 +74,9 @@ export class WorkerLoop {
 
   /**
    * Claims while there are free slots and maybe work, completing what finished on the way. One pump
-   * at a time; a wake-up during one makes it go round again.
+   * at a time; a wake-up during one makes it go round again. Up to the store's `claimLanes` claims
+   * are under way at once, each for its share of the slots: while the database answers one, the
+   * messages of another run and finish, and their completions go out with the next claim.
    */
   private async pump(): Promise<void> {
     if (this.pumping) {
@@ -85,14 +87,7 @@ export class WorkerLoop {
     try {
       do {
         this.pumpAgain = false;
-        for (;;) {
-          const limit = this.maybeWork && !this.stopping ? this.opts.concurrency - this.running.size : 0;
-          if (limit === 0 && this.toComplete.length === 0) break;
-          const claimed = await this.settleAndClaim(limit);
-          if (claimed === undefined) return;
-          if (claimed.length < limit) this.maybeWork = false;
-          for (const message of claimed) this.runMessage(message);
-        }
+        if (!(await this.claimWhileWork())) return;
         // Asking when the next message is due is a round trip on PostgreSQL: a run that finishes
         // meanwhile sets pumpAgain, and the loop goes round again instead of leaving it uncompleted.
         if (!this.pumpAgain && !this.maybeWork && !this.stopping) await this.sleepUntilDue();
@@ -100,6 +95,34 @@ export class WorkerLoop {
     } finally {
       this.pumping = false;
       if (this.running.size === 0) this.idle?.();
+    }
+  }
+
+  /** Claims until there is nothing to claim or complete; false when the database refused. */
+  private async claimWhileWork(): Promise<boolean> {
+    const lanes = this.opts.store.claimLanes;
+    const share = Math.max(1, Math.floor(this.opts.concurrency / lanes));
+    const underWay = new Set<Promise<boolean>>();
+    let reserved = 0;
+    let refused = false;
+    for (;;) {
+      while (!refused && underWay.size < lanes) {
+        const free = this.maybeWork && !this.stopping ? this.opts.concurrency - this.running.size - reserved : 0;
+        const limit = Math.min(free, share);
+        if (limit === 0 && this.toComplete.length === 0) break;
+        reserved += limit;
+        const claim: Promise<boolean> = this.settleAndClaim(limit).then((claimed) => {
+          underWay.delete(claim);
+          reserved -= limit;
+          if (claimed === undefined) return (refused = true);
+          if (claimed.length < limit) this.maybeWork = false;
+          for (const message of claimed) this.runMessage(message);
+          return true;
+        });
+        underWay.add(claim);
+      }
+      if (underWay.size === 0) return !refused;
+      await Promise.race(underWay);
     }
   }
 

@@ -169,6 +169,12 @@ export interface WakeOptions {
 }
 
 export interface QueueStore {
+  /**
+   * How many claims one worker keeps under way at once, each for its share of the worker's slots.
+   * On PostgreSQL a claim is a round trip: with two, one share's messages run while the database
+   * answers for the other's. SQLite answers within the call, so one is all it can use.
+   */
+  readonly claimLanes: number;
   /** Writes messages in one transaction; an idempotency key that exists returns that message. */
   enqueue(messages: readonly NewMessage[]): Promise<Enqueued[]>;
   /**

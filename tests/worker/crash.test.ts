@@ -23,6 +23,7 @@ describe("a worker killed with SIGKILL mid-run", () => {
     for (let i = 0; i < 2; i++) once.push((await enqueue(t.store, testSleepOnce.name, { ms: 60_000 })).id);
     const state = async (id: number) => (await messageRow(t.store, id)).state;
     const victim = log.worker({ supervisor: false });
+    await victim.ready(); // its start (a bundle build, slow while other tests build theirs) is not what this waits for below
     await eventually(() => log.runs().length === 5, "all five messages running");
 
     victim.proc.kill("SIGKILL");

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import * as z from "zod";
 import type { Store } from "../../lib/db/store";
 import { defineActor } from "../../lib/queue/actors";
-import { enqueue } from "../../lib/queue/enqueue";
+import { enqueue, enqueueMany } from "../../lib/queue/enqueue";
 import { reclaim } from "../../lib/queue/reclaim";
 import { bind, TimeLimitExceeded, type Handlers } from "../../worker/handler";
 import { WorkerLoop } from "../../worker/loop";
@@ -130,6 +130,32 @@ describe("the worker loop", () => {
     }
     await eventually(async () => (await results()).length === 1, "the delayed message run");
     expect(await results()).toEqual([7]);
+  });
+
+  it("never runs more messages at once than its concurrency, and runs each one once, whatever its claims under way", async () => {
+    let running = 0;
+    let most = 0;
+    const ran: number[] = [];
+    loop = new WorkerLoop({
+      store: t.store,
+      workerId: "test",
+      handlers: bind(recorder, async ({ n }) => {
+        most = Math.max(most, ++running);
+        ran.push(n);
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * 3));
+        running--;
+      }),
+      concurrency: 5,
+      groupLimit: 1,
+      pollMs: 50,
+    });
+    loop.start();
+    await enqueueMany(t.store, Array.from({ length: 300 }, (_, n) => ({ actor: recorder.name, payload: { n } })));
+
+    await eventually(() => loop!.stats().processed === 300, "300 messages run and completed");
+    expect(ran.sort((a, b) => a - b)).toEqual(Array.from({ length: 300 }, (_, n) => n));
+    expect(most).toBeGreaterThan(1);
+    expect(most).toBeLessThanOrEqual(5);
   });
 
   // A real SQLite error on the write that records the failure (as a lock held past busy_timeout would be).

@@ -14,6 +14,7 @@ import { heartbeat, listWorkers, markWorkerStopped, registerWorker } from "./que
 /** The queue half of the PostgreSQL store: each method one transaction (or one statement). */
 export function queueStore(pg: Pg): QueueStore {
   return {
+    claimLanes: 2,
     enqueue: (messages) => insertMessages(pg, messages),
     completeAndClaim: (finished, claim) => completeAndClaim(pg, finished, claim),
     nextDueAt: (now) => nextDueAt(pg, now),

@@ -72,6 +72,7 @@ export function sqliteStore(db: Db): SqliteStore {
     },
 
     enqueue: async (messages) => told(messages.length > 1 ? tx(() => insertMessages(db, messages)) : insertMessages(db, messages)),
+    claimLanes: 1,
     completeAndClaim: async (finished, claim) => completeAndClaim(db, finished, claim),
     nextDueAt: async (now) => nextDueAt(db, now),
     completeMany: async (leases, now) => (leases.length ? tx(() => markDone(db, now, leases)) : 0),
