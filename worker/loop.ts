@@ -102,7 +102,7 @@ export class WorkerLoop {
   private async claimWhileWork(): Promise<boolean> {
     const lanes = this.opts.store.claimLanes;
     const share = Math.max(1, Math.floor(this.opts.concurrency / lanes));
-    const underWay = new Set<Promise<boolean>>();
+    const underWay = new Set<Promise<void>>();
     let reserved = 0;
     let refused = false;
     for (;;) {
@@ -111,13 +111,15 @@ export class WorkerLoop {
         const limit = Math.min(free, share);
         if (limit === 0 && this.toComplete.length === 0) break;
         reserved += limit;
-        const claim: Promise<boolean> = this.settleAndClaim(limit).then((claimed) => {
+        const claim = this.settleAndClaim(limit).then((claimed) => {
           underWay.delete(claim);
           reserved -= limit;
-          if (claimed === undefined) return (refused = true);
+          if (claimed === undefined) {
+            refused = true;
+            return;
+          }
           if (claimed.length < limit) this.maybeWork = false;
           for (const message of claimed) this.runMessage(message);
-          return true;
         });
         underWay.add(claim);
       }

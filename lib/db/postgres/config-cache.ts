@@ -1,14 +1,14 @@
 import type { Pg } from "./client";
 
 /** The channel the rules and webhooks triggers (drizzle/postgres) notify, with the table's name as payload. */
-export const CONFIG_CHANNEL = "gatehouse_config";
+const CONFIG_CHANNEL = "gatehouse_config";
 
 /**
  * Longest a list is served from memory. A change from another process arrives by NOTIFY within
  * milliseconds; this bounds how stale a list can be when notifications are lost (a listening
  * connection that died without a word, or LISTEN refused).
  */
-export const CONFIG_MAX_AGE_MS = 1_000;
+const CONFIG_MAX_AGE_MS = 1_000;
 /** Before another try at LISTEN after one failed. */
 const LISTEN_RETRY_MS = 1_000;
 

@@ -14,9 +14,10 @@ const MIGRATIONS = path.join(process.cwd(), "drizzle", "sqlite");
 // (SQLite's default is 1,000). The commit's caller waits meanwhile, and so does every request
 // queued behind it on the web server's event loop: a 10,000-page fold stalled all 16 POSTs in
 // flight by ~40 ms about once a second (api_post_p99_ms 44-45 against 36-38 at 1,000 or 2,000
-// pages, with the same throughput). The worker's drain rewrites the same few pages with every message, and a fold
-// writes each page once however often it changed: 10,000 pages there made one-at-a-time
-// claim/complete 30-48 % faster than 1,000. Either way the WAL file keeps its largest size.
+// pages, with the same throughput). The worker's drain rewrites the same few pages with every
+// message, and a fold writes each page once however often it changed: 10,000 pages there made
+// one-at-a-time claim/complete 30-48 % faster than 1,000. Either way the WAL file keeps its
+// largest size.
 const CHECKPOINT_PAGES = 2_000;
 const DRAIN_CHECKPOINT_PAGES = 10_000;
 
