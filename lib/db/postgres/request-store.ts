@@ -1,7 +1,5 @@
-import type { Rule } from "../rows";
 import type { Pg } from "./client";
 import type { RequestStore } from "../store";
-import { cachedList } from "./config-cache";
 import { PlanRefused, applyPlans } from "./requests/apply";
 import { insertRequest } from "./requests/insert";
 import { listRequestRows, listRequests } from "./requests/list";
@@ -11,15 +9,12 @@ import { watchRequests } from "./requests/watch";
 
 /** Requests, their audit trail and the policy rules, in PostgreSQL; each method one transaction or one statement. */
 export function requestStore(pg: Pg): RequestStore {
-  const rules = cachedList<Rule>(pg, "rules", () => listRules(pg));
   return {
     getRequest: (id) => getRequest(pg, id),
     insertRequest: (write) => insertRequest(pg, write),
     async apply(plans) {
       try {
-        const { rows, remembered } = await pg.tx((c) => applyPlans(c, plans));
-        if (remembered) rules.forget();
-        return { ok: true, rows };
+        return await pg.tx((c) => applyPlans(c, plans));
       } catch (err) {
         if (err instanceof PlanRefused) return err.refusal;
         throw err;
@@ -33,10 +28,9 @@ export function requestStore(pg: Pg): RequestStore {
     listRequestRows: (query) => listRequestRows(pg, query),
     listEvents: (requestId) => listEvents(pg, requestId),
     watchRequests: (onChange, pollMs) => watchRequests(pg, onChange, pollMs),
-    listRules: () => rules.read(),
-    // This process's own changes are read back at once, without waiting for their NOTIFY.
-    addRule: (rule) => addRule(pg, rule).finally(rules.forget),
-    deleteRule: (id) => deleteRule(pg, id).finally(rules.forget),
-    seedRules: (seed, marker, now) => seedRules(pg, seed, marker, now).finally(rules.forget),
+    listRules: () => listRules(pg),
+    addRule: (rule) => addRule(pg, rule),
+    deleteRule: (id) => deleteRule(pg, id),
+    seedRules: (rules, marker, now) => seedRules(pg, rules, marker, now),
   };
 }

@@ -1,7 +1,6 @@
 import type { Webhook } from "../rows";
 import type { WebhookStore } from "../store";
 import type { Pg } from "./client";
-import { cachedList } from "./config-cache";
 import { columnOf, insertStatement, unstorable } from "./rows";
 
 // Outgoing webhooks in PostgreSQL, oldest first (then by id, bytewise as SQLite compares).
@@ -12,9 +11,8 @@ const COLUMNS = Object.keys(KEYS)
   .join(", ");
 
 export function webhookStore(pg: Pg): WebhookStore {
-  const hooks = cachedList(pg, "webhooks", () => pg.query<Webhook>(`SELECT ${COLUMNS} FROM webhooks ORDER BY created_at, id COLLATE "C"`));
   return {
-    listWebhooks: () => hooks.read(),
+    listWebhooks: () => pg.query<Webhook>(`SELECT ${COLUMNS} FROM webhooks ORDER BY created_at, id COLLATE "C"`),
     async getWebhook(id) {
       if (unstorable(id)) return undefined;
       const [row] = await pg.query<Webhook>(`SELECT ${COLUMNS} FROM webhooks WHERE id = $1`, [id]);
@@ -22,13 +20,13 @@ export function webhookStore(pg: Pg): WebhookStore {
     },
     async addWebhook(hook) {
       const { text, values } = insertStatement("webhooks", KEYS, [hook]);
-      const [row] = await pg.query<Webhook>(`${text} RETURNING ${COLUMNS}`, values).finally(hooks.forget);
+      const [row] = await pg.query<Webhook>(`${text} RETURNING ${COLUMNS}`, values);
       if (!row) throw new Error(`Webhook ${hook.id} was not inserted.`);
       return row;
     },
     async deleteWebhook(id) {
       if (unstorable(id)) return undefined;
-      const [row] = await pg.query<Webhook>(`DELETE FROM webhooks WHERE id = $1 RETURNING ${COLUMNS}`, [id]).finally(hooks.forget);
+      const [row] = await pg.query<Webhook>(`DELETE FROM webhooks WHERE id = $1 RETURNING ${COLUMNS}`, [id]);
       return row;
     },
   };

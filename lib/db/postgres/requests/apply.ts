@@ -23,22 +23,18 @@ export class PlanRefused extends Error {
 /**
  * Applies plans in order inside the caller's transaction: each one's guarded UPDATE, its audit
  * event and its effects. Optional plans that find the request elsewhere are skipped; a required
- * one throws PlanRefused. The rows are those of the plans that applied; `remembered`: an effect
- * may have added a rule.
+ * one throws PlanRefused. The rows are those of the plans that applied.
  */
-export async function applyPlans(c: PgTx, plans: readonly Plan[]): Promise<{ ok: true; rows: Request[]; remembered: boolean }> {
+export async function applyPlans(c: PgTx, plans: readonly Plan[]): Promise<Applied> {
   const rows: Request[] = [];
-  let remembered = false;
   for (const plan of plans) {
-    const applied = await applyPlan(c, plan);
-    if (!applied) continue;
-    rows.push(applied.row);
-    remembered ||= applied.remembered;
+    const row = await applyPlan(c, plan);
+    if (row) rows.push(row);
   }
-  return { ok: true, rows, remembered };
+  return { ok: true, rows };
 }
 
-async function applyPlan(c: PgTx, plan: Plan): Promise<{ row: Request; remembered: boolean } | undefined> {
+async function applyPlan(c: PgTx, plan: Plan): Promise<Request | undefined> {
   // The row lock makes the check and the UPDATE one decision: a concurrent transition of the same
   // request waits here until this transaction ends, then reads the status it left.
   const [current] = unstorable(plan.requestId)
@@ -52,9 +48,8 @@ async function applyPlan(c: PgTx, plan: Plan): Promise<{ row: Request; remembere
   }
   const { at, actor, reason } = plan.event;
   await insertEvents(c, [{ requestId: row.id, at, actor, fromStatus: current.status, toStatus: plan.to, reason }]);
-  const effects = plan.then?.(row);
-  if (effects) await applyEffects(c, effects);
-  return { row, remembered: effects?.remember !== undefined };
+  if (plan.then) await applyEffects(c, plan.then(row));
+  return row;
 }
 
 /** The guarded UPDATE: still `WHERE status = <what was read>`, so it can never act on a stale read. */
