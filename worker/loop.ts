@@ -49,6 +49,12 @@ export class WorkerLoop {
   private processed = 0;
   private failed = 0;
   private idle: (() => void) | undefined;
+  /**
+   * The time of the earliest claim that found no more due work since the loop last slept: what came
+   * due after it was not looked for, so the next due time is asked from then (a message due between
+   * that claim and the question would otherwise be waited for by no one).
+   */
+  private lookedUntil: number | undefined;
 
   constructor(private readonly opts: LoopOptions) {}
 
@@ -111,14 +117,18 @@ export class WorkerLoop {
         const limit = Math.min(free, share);
         if (limit === 0 && this.toComplete.length === 0) break;
         reserved += limit;
-        const claim = this.settleAndClaim(limit).then((claimed) => {
+        const now = Date.now();
+        const claim = this.settleAndClaim(limit, now).then((claimed) => {
           underWay.delete(claim);
           reserved -= limit;
           if (claimed === undefined) {
             refused = true;
             return;
           }
-          if (claimed.length < limit) this.maybeWork = false;
+          if (claimed.length < limit) {
+            this.maybeWork = false;
+            this.lookedUntil = Math.min(this.lookedUntil ?? now, now);
+          }
           for (const message of claimed) this.runMessage(message);
         });
         underWay.add(claim);
@@ -129,7 +139,7 @@ export class WorkerLoop {
   }
 
   /** Completes what finished and claims up to `limit` more; undefined when the database refused. */
-  private async settleAndClaim(limit: number): Promise<Claimed[] | undefined> {
+  private async settleAndClaim(limit: number, now: number): Promise<Claimed[] | undefined> {
     const finished = this.toComplete.splice(0);
     try {
       const { completed, claimed } = await completeAndClaim(this.opts.store, finished, {
@@ -137,6 +147,7 @@ export class WorkerLoop {
         queues: this.opts.queues,
         limit,
         groupLimit: this.opts.groupLimit,
+        now,
       });
       this.processed += completed;
       if (completed < finished.length) log.warn(`${finished.length - completed} completion(s) came after the lease was lost`);
@@ -154,7 +165,9 @@ export class WorkerLoop {
   private async sleepUntilDue(): Promise<void> {
     clearTimeout(this.timer);
     this.timer = undefined;
-    const dueAt = await nextDueAt(this.opts.store);
+    const since = this.lookedUntil ?? Date.now();
+    this.lookedUntil = undefined;
+    const dueAt = await nextDueAt(this.opts.store, since);
     if (this.maybeWork || this.stopping) return;
     if (dueAt === null) return;
     // setTimeout holds at most 2^31-1 ms; a later message is found by a later wake-up.

@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import * as z from "zod";
 import type { Store } from "../../lib/db/store";
 import { defineActor } from "../../lib/queue/actors";
@@ -130,6 +130,39 @@ describe("the worker loop", () => {
     }
     await eventually(async () => (await results()).length === 1, "the delayed message run");
     expect(await results()).toEqual([7]);
+  });
+
+  it("runs a delayed message that came due between a claim that found nothing and the look for the next due time", async () => {
+    slots.length = 0;
+    const slot = await resultSlot();
+    const realNow = Date.now;
+    const start = realNow();
+    await enqueue(t.store, recorder.name, { n: 9 }, { runAt: start + 500 });
+    // The clock jumps a second ahead as the loop's first claim comes back empty: the message is due
+    // by the time the loop asks when the next one is, though that claim did not see it due.
+    let skew = 0;
+    vi.spyOn(Date, "now").mockImplementation(() => realNow() + skew);
+    const store: Store = Object.create(t.store);
+    store.completeAndClaim = async (finished, req) => {
+      const result = await t.store.completeAndClaim(finished, req);
+      if (result.claimed.length === 0) skew = 1_000;
+      return result;
+    };
+    loop = new WorkerLoop({
+      store,
+      workerId: "test",
+      handlers: bind(recorder, async ({ n }, ctx) => void (await ctx.settle(record(slot, n)))),
+      concurrency: 2,
+      groupLimit: 1,
+      pollMs: 50,
+    });
+    try {
+      loop.start();
+      await eventually(async () => (await results()).length === 1, "the delayed message run", 5_000);
+    } finally {
+      vi.restoreAllMocks();
+    }
+    expect(await results()).toEqual([9]);
   });
 
   it("never runs more messages at once than its concurrency, and runs each one once, whatever its claims under way", async () => {
