@@ -15,6 +15,8 @@ export interface AgentIdentity {
   sessions: string[];
   /** May the policy approve this agent's urgent or self-marked requests at once? */
   autoApprove: boolean;
+  /** The store's count of rule and webhook changes when the token was read (Store.listRules). */
+  configVersion?: number;
 }
 
 const newAgentSchema = z.object({
@@ -49,5 +51,5 @@ export function sessionsOf(row: Pick<Agent, "sessions">): string[] {
 /** The agent a bearer token belongs to, or null. */
 export async function agentByToken(store: Store, token: string): Promise<AgentIdentity | null> {
   const row = await store.agentByTokenHash(hashToken(token));
-  return row ? { id: row.id, sessions: sessionsOf(row), autoApprove: row.autoApprove } : null;
+  return row ? { id: row.id, sessions: sessionsOf(row), autoApprove: row.autoApprove, configVersion: row.configVersion } : null;
 }

@@ -324,8 +324,11 @@ export interface RequestStore {
    */
   watchRequests(onChange: () => void, pollMs: number): () => void;
 
-  /** Every rule, oldest first. */
-  listRules(): Promise<Rule[]>;
+  /**
+   * Every rule, oldest first. `seen`: the `configVersion` read with the caller's token; a store that
+   * keeps the rules in memory answers from there when its copy has every change up to it.
+   */
+  listRules(seen?: number): Promise<Rule[]>;
   addRule(rule: NewRule): Promise<Rule>;
   deleteRule(id: string): Promise<Rule | undefined>;
   /** Inserts `rules` once for the life of the database (marked by `marker` in meta); false when already done. */
@@ -343,7 +346,11 @@ export interface SessionUser {
 export interface AuthStore {
   /** False when an agent with this id exists. */
   insertAgent(agent: Agent): Promise<boolean>;
-  agentByTokenHash(hash: string): Promise<Agent | undefined>;
+  /**
+   * The agent a token hash belongs to. `configVersion`, from a store that keeps the rules and
+   * webhooks in memory: the count of changes to them, read with the token (see `listRules`).
+   */
+  agentByTokenHash(hash: string): Promise<(Agent & { configVersion?: number }) | undefined>;
   listAgents(): Promise<Agent[]>;
   /** Undefined when the name is taken. */
   insertUser(user: User): Promise<User | undefined>;
@@ -409,8 +416,8 @@ export interface RunnerStore {
 // ───────────────────────────── webhooks ─────────────────────────────
 
 export interface WebhookStore {
-  /** Every outgoing webhook, oldest first. */
-  listWebhooks(): Promise<Webhook[]>;
+  /** Every outgoing webhook, oldest first; `seen` as for `listRules`. */
+  listWebhooks(seen?: number): Promise<Webhook[]>;
   getWebhook(id: string): Promise<Webhook | undefined>;
   addWebhook(hook: Webhook): Promise<Webhook>;
   deleteWebhook(id: string): Promise<Webhook | undefined>;

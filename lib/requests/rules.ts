@@ -62,10 +62,10 @@ export async function deleteRule(store: Store, id: string): Promise<Rule> {
   return row;
 }
 
-/** Every rule, in the order the policy checks them within a kind (oldest first). */
-export async function listRules(store: Store): Promise<Rule[]> {
+/** Every rule, in the order the policy checks them within a kind (oldest first); `seen` as for Store.listRules. */
+export async function listRules(store: Store, seen?: number): Promise<Rule[]> {
   await ensureDefaultRules(store);
-  return store.listRules();
+  return store.listRules(seen);
 }
 
 const SHELLS = ["sh", "bash", "zsh", "dash", "/bin/sh", "/bin/bash", "/usr/bin/env sh", "/usr/bin/env bash"];

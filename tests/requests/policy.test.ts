@@ -1,4 +1,5 @@
 import { beforeEach, describe, expect, it } from "vitest";
+import { agentByToken, createAgent } from "../../lib/auth/agents";
 import { loadConfig, resetConfig } from "../../lib/config";
 import { openStore } from "../../lib/db/open";
 import type { Store } from "../../lib/db/store";
@@ -8,6 +9,7 @@ import { listRequests } from "../../lib/requests/list";
 import { listEvents } from "../../lib/requests/read";
 import { addRule, deleteRule, ensureDefaultRules, listRules } from "../../lib/requests/rules";
 import { submitRequest } from "../../lib/requests/submit";
+import { addWebhook, removeWebhook } from "../../lib/webhooks/manage";
 import { useTempDb } from "../support/use-temp-db";
 import { agent, alice, messageCount, submit } from "./fixtures";
 
@@ -92,6 +94,46 @@ describe("built-in rules", () => {
       expect((await status("make lint")).status).toBe("rejected");
       await deleteRule(elsewhere, deny.id);
       expect((await status("make lint")).status).toBe("pending");
+    } finally {
+      await elsewhere.close();
+    }
+  });
+});
+
+describe("rule and webhook changes made elsewhere, for an agent known by its token", () => {
+  // The path of POST /api/requests: the agent found by its token, then the policy. A store may keep
+  // the rules and webhooks in memory, checked against a count of changes read with the token.
+  const byToken = async (id: string) => {
+    const { token } = await createAgent(db, { id, sessions: ["claude-backend-api"] });
+    return async (command: string) => submit(db, (await agentByToken(db, token))!, { command });
+  };
+
+  it("a rule added or deleted through another connection decides the agent's next request", async () => {
+    const ask = await byToken("known-by-token");
+    expect((await ask("make lint")).status).toBe("pending");
+    const elsewhere = await openStore(loadConfig(t.env));
+    try {
+      const deny = await addRule(elsewhere, { kind: "deny", pattern: "make lint" }, "admin");
+      expect((await ask("make lint")).status).toBe("rejected");
+      await deleteRule(elsewhere, deny.id);
+      expect((await ask("make lint")).status).toBe("pending");
+    } finally {
+      await elsewhere.close();
+    }
+  });
+
+  it("a webhook added or removed through another connection is told of the agent's next pending request", async () => {
+    const ask = await byToken("known-by-token");
+    await ask("make one");
+    expect(await messageCount(db, "deliver_webhook")).toBe(0);
+    const elsewhere = await openStore(loadConfig(t.env));
+    try {
+      const { hook } = await addWebhook(elsewhere, { url: "https://hooks.example/gate", kind: "generic" }, "admin");
+      await ask("make two");
+      expect(await messageCount(db, "deliver_webhook")).toBe(1);
+      await removeWebhook(elsewhere, hook.id);
+      await ask("make three");
+      expect(await messageCount(db, "deliver_webhook")).toBe(1);
     } finally {
       await elsewhere.close();
     }

@@ -22,7 +22,7 @@ describe.skipIf(!onPostgres)("PostgreSQL authStore", () => {
     expect(await store.insertAgent(agent("b", 2))).toBe(true);
     expect(await store.insertAgent(agent("a", 1))).toBe(true);
     expect(await store.insertAgent({ ...agent("a", 3), tokenHash: "other" })).toBe(false);
-    expect(await store.agentByTokenHash("hash-a")).toEqual(agent("a", 1));
+    expect(await store.agentByTokenHash("hash-a")).toEqual({ ...agent("a", 1), configVersion: 0 });
     expect(await store.agentByTokenHash("nope")).toBeUndefined();
     expect((await store.listAgents()).map((a) => a.id)).toEqual(["a", "b"]);
   });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Rule } from "@/lib/db/rows";
 import { connectPg } from "@/lib/db/postgres/client";
+import { CONFIG_VERSION } from "@/lib/db/postgres/config-cache";
 import { requestStore } from "@/lib/db/postgres/request-store";
 import { onPostgres, usePg } from "./pg-requests-fixture";
 
@@ -52,5 +53,25 @@ describe.skipIf(!onPostgres)("PostgreSQL rules", () => {
     expect(await store.seedRules(seed, "default_rules_seeded", 2)).toBe(false);
     expect((await store.listRules()).map((r) => r.id)).toEqual(["default-2"]);
     expect(await pg().query("SELECT value FROM meta WHERE key = 'default_rules_seeded'")).toEqual([{ value: new Date(1).toISOString() }]);
+  });
+
+  it("answers a caller whose count of changes its copy has from memory, and reads the table for any other", async () => {
+    const store = requestStore(pg());
+    const ids = (rules: Rule[]) => rules.map((r) => r.id);
+    const count = async () => (await pg().query<{ n: number }>(`SELECT ${CONFIG_VERSION} AS n`))[0]!.n;
+    await store.addRule(rule("r1", 1));
+    const seen = await count();
+    expect(seen).toBeGreaterThan(0);
+    expect(ids(await store.listRules(seen))).toEqual(["r1"]);
+    // A write that the count does not see (its trigger off) stays unread for that count...
+    await pg().query("ALTER TABLE rules DISABLE TRIGGER rules_count_config_change");
+    await store.addRule(rule("r2", 2));
+    expect(ids(await store.listRules(seen))).toEqual(["r1"]);
+    // ...but not for a caller without one (the dashboard), nor once the count moves on.
+    expect(ids(await store.listRules())).toEqual(["r1", "r2"]);
+    await pg().query("ALTER TABLE rules ENABLE TRIGGER rules_count_config_change");
+    await store.deleteRule("r1");
+    expect(await count()).toBe(seen + 1);
+    expect(ids(await store.listRules(seen + 1))).toEqual(["r2"]);
   });
 });

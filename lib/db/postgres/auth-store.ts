@@ -1,6 +1,7 @@
 import type { Pg } from "./client";
 import type { Agent, User } from "../rows";
 import type { AuthStore, SessionUser } from "../store";
+import { CONFIG_VERSION } from "./config-cache";
 import { AGENT_COLUMNS, AGENT_KEYS, USER_COLUMNS, USER_KEYS, insertStatement, unstorable } from "./rows";
 
 /** Agents, users, browser sessions and meta values, in PostgreSQL; each method one transaction or one statement. */
@@ -12,7 +13,7 @@ export function authStore(pg: Pg): AuthStore {
       const { text, values } = insertStatement("agents", AGENT_KEYS, [agent]);
       return (await pg.query(`${text} ON CONFLICT DO NOTHING RETURNING id`, values)).length === 1;
     },
-    agentByTokenHash: (hash) => first<Agent>(`SELECT ${AGENT_COLUMNS} FROM agents WHERE token_hash = $1`, [hash]),
+    agentByTokenHash: (hash) => first<Agent>(`SELECT ${AGENT_COLUMNS}, ${CONFIG_VERSION} AS "configVersion" FROM agents WHERE token_hash = $1`, [hash]),
     // The order SQLite returns them in (its rowid: insertion order), as far as a table without one can.
     listAgents: () => pg.query<Agent>(`SELECT ${AGENT_COLUMNS} FROM agents ORDER BY created_at, id COLLATE "C"`),
 

@@ -4,11 +4,12 @@ import { PlanRefused, applyPlans } from "./requests/apply";
 import { insertRequest } from "./requests/insert";
 import { listRequestRows, listRequests } from "./requests/list";
 import { duePending, getRequest, idsWithStatus, listEvents, markAgentWaited, statuses } from "./requests/reads";
-import { addRule, deleteRule, listRules, seedRules } from "./requests/rules";
+import { addRule, deleteRule, ruleList, seedRules } from "./requests/rules";
 import { watchRequests } from "./requests/watch";
 
 /** Requests, their audit trail and the policy rules, in PostgreSQL; each method one transaction or one statement. */
 export function requestStore(pg: Pg): RequestStore {
+  const listRules = ruleList(pg);
   return {
     getRequest: (id) => getRequest(pg, id),
     insertRequest: (write) => insertRequest(pg, write),
@@ -28,7 +29,7 @@ export function requestStore(pg: Pg): RequestStore {
     listRequestRows: (query) => listRequestRows(pg, query),
     listEvents: (requestId) => listEvents(pg, requestId),
     watchRequests: (onChange, pollMs) => watchRequests(pg, onChange, pollMs),
-    listRules: () => listRules(pg),
+    listRules,
     addRule: (rule) => addRule(pg, rule),
     deleteRule: (id) => deleteRule(pg, id),
     seedRules: (rules, marker, now) => seedRules(pg, rules, marker, now),

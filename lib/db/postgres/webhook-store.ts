@@ -1,6 +1,7 @@
 import type { Webhook } from "../rows";
 import type { WebhookStore } from "../store";
 import type { Pg } from "./client";
+import { configList } from "./config-cache";
 import { columnOf, insertStatement, unstorable } from "./rows";
 
 // Outgoing webhooks in PostgreSQL, oldest first (then by id, bytewise as SQLite compares).
@@ -12,7 +13,7 @@ const COLUMNS = Object.keys(KEYS)
 
 export function webhookStore(pg: Pg): WebhookStore {
   return {
-    listWebhooks: () => pg.query<Webhook>(`SELECT ${COLUMNS} FROM webhooks ORDER BY created_at, id COLLATE "C"`),
+    listWebhooks: configList<Webhook>(pg, "webhooks", COLUMNS),
     async getWebhook(id) {
       if (unstorable(id)) return undefined;
       const [row] = await pg.query<Webhook>(`SELECT ${COLUMNS} FROM webhooks WHERE id = $1`, [id]);

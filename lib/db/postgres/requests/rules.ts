@@ -1,13 +1,15 @@
 import type { Pg, PgTx } from "../client";
 import type { Rule } from "../../rows";
 import type { NewRule } from "../../store";
+import { configList } from "../config-cache";
 import { RULE_COLUMNS, RULE_KEYS, insertStatement, unstorable } from "../rows";
 
 // Policy rules, in the order the policy reads them within a kind: oldest first, then by id. The
 // id is compared bytewise (COLLATE "C"), as SQLite does, whatever the database's collation: the
 // built-in rules share one created_at and their ids hold hyphens, which locales may skip.
 
-export const listRules = (pg: PgTx): Promise<Rule[]> => pg.query<Rule>(`SELECT ${RULE_COLUMNS} FROM rules ORDER BY created_at, id COLLATE "C"`);
+/** Every rule, from memory when `seen` says the copy there is new enough (configList). */
+export const ruleList = (pg: Pg) => configList<Rule>(pg, "rules", RULE_COLUMNS);
 
 export async function addRule(pg: PgTx, rule: NewRule): Promise<Rule> {
   const { text, values } = insertStatement("rules", RULE_KEYS, [rule]);
