@@ -15,9 +15,16 @@ export interface AgentIdentity {
   sessions: string[];
   /** May the policy approve this agent's urgent or self-marked requests at once? */
   autoApprove: boolean;
-  /** The store's count of rule and webhook changes when the token was read (Store.listRules). */
-  configVersion?: number;
 }
+
+/**
+ * The store's count of rule and webhook changes, read with the agent's token (Store.listRules):
+ * kept beside the identity, which is shown to the agent as it is (GET /api/auth/me).
+ */
+const configVersions = new WeakMap<AgentIdentity, number>();
+
+/** The count of rule and webhook changes read with this agent's token, if its store keeps one. */
+export const configVersionSeenBy = (agent: AgentIdentity): number | undefined => configVersions.get(agent);
 
 const newAgentSchema = z.object({
   id: AGENT_ID,
@@ -51,5 +58,8 @@ export function sessionsOf(row: Pick<Agent, "sessions">): string[] {
 /** The agent a bearer token belongs to, or null. */
 export async function agentByToken(store: Store, token: string): Promise<AgentIdentity | null> {
   const row = await store.agentByTokenHash(hashToken(token));
-  return row ? { id: row.id, sessions: sessionsOf(row), autoApprove: row.autoApprove, configVersion: row.configVersion } : null;
+  if (!row) return null;
+  const agent = { id: row.id, sessions: sessionsOf(row), autoApprove: row.autoApprove };
+  if (row.configVersion !== undefined) configVersions.set(agent, row.configVersion);
+  return agent;
 }

@@ -1,5 +1,5 @@
 import * as z from "zod";
-import { SESSION_NAME, type AgentIdentity } from "../auth/agents";
+import { configVersionSeenBy, SESSION_NAME, type AgentIdentity } from "../auth/agents";
 import { config } from "../config";
 import type { Request as RequestRow } from "../db/rows";
 import type { NewRequestWrite, Store } from "../db/store";
@@ -65,7 +65,8 @@ export async function submitRequest(
     throw forbidden(`Agent ${agent.id} may not target session ${input.session}; its sessions: ${agent.sessions.join(", ")}.`);
   }
   const settings = config();
-  const verdict = evaluatePolicy(await listRules(store, agent.configVersion), { agent, ...input }, { autoApprovePriority: settings.GATEHOUSE_AUTO_APPROVE_PRIORITY });
+  const seen = configVersionSeenBy(agent);
+  const verdict = evaluatePolicy(await listRules(store, seen), { agent, ...input }, { autoApprovePriority: settings.GATEHOUSE_AUTO_APPROVE_PRIORITY });
   const id = newId(now);
   const decided = verdict.outcome !== "ask";
   const kind = input.kind ?? "run";
@@ -107,7 +108,7 @@ export async function submitRequest(
   if (decided) events.push({ requestId: id, at: now, actor: verdict.by, fromStatus: "pending", toStatus: status, reason: verdict.why });
   // A request left for a person is told to every outgoing webhook, from the queue: the messages
   // commit with the request, and delivering them never holds up the agent.
-  const enqueue = status === "queued" ? [execution(row, now)] : status === "pending" ? webhookMessages(await store.listWebhooks(agent.configVersion), row, now) : [];
+  const enqueue = status === "queued" ? [execution(row, now)] : status === "pending" ? webhookMessages(await store.listWebhooks(seen), row, now) : [];
   const result = await store.insertRequest({ row, events, enqueue });
   if (result.created && enqueue.length) nudge();
   return result;
