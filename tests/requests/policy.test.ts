@@ -87,18 +87,30 @@ describe("built-in rules", () => {
   });
 
   it("applies a rule added or deleted through another connection (the CLI, a second server) to the next request", async () => {
-    expect((await status("make lint")).status).toBe("pending");
-    const elsewhere = await openStore(loadConfig(t.env));
-    try {
-      const deny = await addRule(elsewhere, { kind: "deny", pattern: "make lint" }, "admin");
-      expect((await status("make lint")).status).toBe("rejected");
-      await deleteRule(elsewhere, deny.id);
-      expect((await status("make lint")).status).toBe("pending");
-    } finally {
-      await elsewhere.close();
-    }
+    await ruleChangedElsewhere(status);
   });
 });
+
+/** Runs `fn` with a second store on the test's database, as the CLI or another web server has. */
+async function elsewhere(fn: (other: Store) => Promise<void>): Promise<void> {
+  const other = await openStore(loadConfig(t.env));
+  try {
+    await fn(other);
+  } finally {
+    await other.close();
+  }
+}
+
+/** A rule added, then deleted, through another connection decides the next command `ask` submits. */
+async function ruleChangedElsewhere(ask: (command: string) => Promise<{ status: string }>): Promise<void> {
+  expect((await ask("make lint")).status).toBe("pending");
+  await elsewhere(async (other) => {
+    const deny = await addRule(other, { kind: "deny", pattern: "make lint" }, "admin");
+    expect((await ask("make lint")).status).toBe("rejected");
+    await deleteRule(other, deny.id);
+    expect((await ask("make lint")).status).toBe("pending");
+  });
+}
 
 describe("rule and webhook changes made elsewhere, for an agent known by its token", () => {
   // The path of POST /api/requests: the agent found by its token, then the policy. A store may keep
@@ -109,34 +121,21 @@ describe("rule and webhook changes made elsewhere, for an agent known by its tok
   };
 
   it("a rule added or deleted through another connection decides the agent's next request", async () => {
-    const ask = await byToken("known-by-token");
-    expect((await ask("make lint")).status).toBe("pending");
-    const elsewhere = await openStore(loadConfig(t.env));
-    try {
-      const deny = await addRule(elsewhere, { kind: "deny", pattern: "make lint" }, "admin");
-      expect((await ask("make lint")).status).toBe("rejected");
-      await deleteRule(elsewhere, deny.id);
-      expect((await ask("make lint")).status).toBe("pending");
-    } finally {
-      await elsewhere.close();
-    }
+    await ruleChangedElsewhere(await byToken("known-by-token"));
   });
 
   it("a webhook added or removed through another connection is told of the agent's next pending request", async () => {
     const ask = await byToken("known-by-token");
     await ask("make one");
     expect(await messageCount(db, "deliver_webhook")).toBe(0);
-    const elsewhere = await openStore(loadConfig(t.env));
-    try {
-      const { hook } = await addWebhook(elsewhere, { url: "https://hooks.example/gate", kind: "generic" }, "admin");
+    await elsewhere(async (other) => {
+      const { hook } = await addWebhook(other, { url: "https://hooks.example/gate", kind: "generic" }, "admin");
       await ask("make two");
       expect(await messageCount(db, "deliver_webhook")).toBe(1);
-      await removeWebhook(elsewhere, hook.id);
+      await removeWebhook(other, hook.id);
       await ask("make three");
       expect(await messageCount(db, "deliver_webhook")).toBe(1);
-    } finally {
-      await elsewhere.close();
-    }
+    });
   });
 });
 
