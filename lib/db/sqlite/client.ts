@@ -21,6 +21,12 @@ const MIGRATIONS = path.join(process.cwd(), "drizzle", "sqlite");
 const CHECKPOINT_PAGES = 2_000;
 const DRAIN_CHECKPOINT_PAGES = 10_000;
 
+// The worker's page cache, in KiB (negative in the pragma), instead of SQLite's 2,000: a drain
+// touches the few pages at the head of the queue, and the rest of a long drain's pages only churned
+// the cache and the C heap. The worker held 60-65 MB after the queue bench's drains of 50,000 to
+// 100,000 messages instead of 68-77, with no fewer messages per second (alternating runs).
+const DRAIN_CACHE_KIB = 500;
+
 export interface OpenDbOptions {
   /** Apply drizzle/sqlite first. (Default: true) */
   migrate?: boolean;
@@ -41,6 +47,7 @@ export function openDb(file: string, opts: OpenDbOptions = {}): Db {
   sqlite.pragma("synchronous = NORMAL");
   sqlite.pragma(`wal_autocheckpoint = ${opts.draining ? DRAIN_CHECKPOINT_PAGES : CHECKPOINT_PAGES}`);
   sqlite.pragma("foreign_keys = ON");
+  if (opts.draining) sqlite.pragma(`cache_size = -${DRAIN_CACHE_KIB}`);
   const db: Db = drizzle({ client: sqlite, schema, casing: "snake_case" });
   if (opts.migrate !== false) migrateWithRetry(db);
   return db;
