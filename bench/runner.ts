@@ -10,6 +10,10 @@
  * - runner_commands_per_s: `true` commands approved at once across 2 runners × 4 sessions
  *   (one command at a time per session, each runner --concurrency 4), from the first approval to
  *   the last result recorded.
+ * - runner_cpu_ms_per_command: the CPU this whole machine spent per command of that batch (from
+ *   /proc/stat: the runners, the web server, tmux, the commands' shells, this process). The batch
+ *   is CPU-bound here, so it is what commands/s comes down to, and it drifts less between runs.
+ *   The share of the runners, the web server and this process is noted on stderr.
  * - runner_idle_cpu_pct: % of one core each connected, idle runner uses over 10 s (the higher).
  * - runner_rss_mb: resident memory of a runner after that work (the higher).
  */
@@ -40,6 +44,12 @@ async function cpuMs(pid: number): Promise<number> {
   const stat = await readFile(`/proc/${pid}/stat`, "utf8");
   const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
   return (Number(f[11]) + Number(f[12])) * 10;
+}
+
+/** CPU time this machine has spent busy (not idle or waiting on I/O), in ms. */
+async function machineBusyMs(): Promise<number> {
+  const [user = 0, nice = 0, system = 0, , , irq = 0, softirq = 0] = (await readFile("/proc/stat", "utf8")).split("\n")[0]!.trim().split(/\s+/).slice(1).map(Number);
+  return (user + nice + system + irq + softirq) * 10;
 }
 
 async function rssMb(pid: number): Promise<number> {
@@ -103,10 +113,21 @@ const runnerBench: BenchGroup = async (emit) => {
     for (let i = 0; i < PER_SESSION; i++) {
       for (const s of [...sessions.a, ...sessions.b]) ids.push(await submitApproved(t.store, agent, s, "true", cwd));
     }
+    const shares = { runners: hosts.map((h) => h.proc?.pid ?? 0), web: [app.child.pid ?? 0], bench: [process.pid] };
+    const cpuNow = async () => {
+      const ms: Record<string, number> = { machine: await machineBusyMs() };
+      for (const [share, pids] of Object.entries(shares)) ms[share] = (await Promise.all(pids.map(cpuMs))).reduce((x, y) => x + y, 0);
+      return ms;
+    };
+    const cpu0 = await cpuNow();
     const t0 = performance.now();
     for (const id of ids) await approveRequest(t.store, id, supervisor);
     await waitFor(t.store, ids);
     emit("runner_commands_per_s", round(ids.length / ((performance.now() - t0) / 1000), 1), "commands/s");
+    const cpu1 = await cpuNow();
+    const perCommand = (share: string) => round(((cpu1[share] ?? 0) - (cpu0[share] ?? 0)) / ids.length, 1);
+    emit("runner_cpu_ms_per_command", perCommand("machine"), "ms");
+    console.error(`bench: CPU per command: runners ${perCommand("runners")} ms, web server ${perCommand("web")} ms, bench ${perCommand("bench")} ms`);
 
     // Idle: the notices of the last commands delivered too, nothing left to do.
     for (;;) {

@@ -85,7 +85,8 @@ export class RunnerClient {
     await this.post("/api/runner/output", { id: lease.id, leaseToken: lease.leaseToken, offset, data: data.toString("base64") });
   }
 
-  async report(lease: Lease, outcome: Outcome): Promise<boolean> {
-    return parse(reportReply, await this.post("/api/runner/report", { id: lease.id, leaseToken: lease.leaseToken, outcome })).recorded;
+  /** `claim`: up to that many jobs wanted in the answer. */
+  async report(lease: Lease, outcome: Outcome, claim = 0): Promise<{ recorded: boolean; jobs: RunnerJob[]; leaseMs: number }> {
+    return parse(reportReply, await this.post("/api/runner/report", { id: lease.id, leaseToken: lease.leaseToken, outcome, claim }));
   }
 }

@@ -36,6 +36,8 @@ interface Running {
   controller: AbortController;
   /** When it was received: a heartbeat sent before then knew nothing of it. */
   since: number;
+  /** It has ended and its report is on the way: the server may already have let its lease go. */
+  ended: boolean;
 }
 
 /**
@@ -49,7 +51,8 @@ export class RunnerDaemon {
   private readonly client: RunnerClient;
   private readonly outbox: Outbox;
   private readonly running = new Map<number, Running>();
-  private readonly sending = new Set<Promise<void>>();
+  /** Reports on their way to the server. */
+  private readonly sending = new Set<Promise<unknown>>();
   private stopping = false;
   /** Set once the last job has ended while stopping: the heartbeat stops then, not before. */
   private heartbeatStopped = false;
@@ -125,26 +128,36 @@ export class RunnerDaemon {
   }
 
   private launch(job: RunnerJob): void {
-    const controller = new AbortController();
-    this.running.set(job.id, { job, controller, since: Date.now() });
+    const run: Running = { job, controller: new AbortController(), since: Date.now(), ended: false };
+    this.running.set(job.id, run);
     const ctx = {
       tmux: this.opts.tmux,
       client: this.client,
       jobsDir: path.join(this.opts.dataDir, "jobs"),
       inboxDir: path.join(this.opts.dataDir, "inbox"),
       outputCapBytes: this.opts.outputCapBytes,
-      signal: controller.signal,
+      signal: run.controller.signal,
     };
     if (job.kind === "command") this.opts.log(`request ${job.requestId}: running in ${job.session}`);
     void runJob(job, ctx).then(async (outcome) => {
-      await this.finish(job, outcome);
+      run.ended = true;
+      const next = await this.finish(job, outcome);
       this.running.delete(job.id);
+      for (const given of next) {
+        if (this.stopping) void this.finish(given, { kind: "not_started", error: "the runner was stopping when it was given this" });
+        else this.launch(given);
+      }
       this.slotFreed?.();
       if (this.running.size === 0) this.idle?.();
     });
   }
 
-  private async finish(job: RunnerJob, outcome: Outcome): Promise<void> {
+  /**
+   * Keeps a job's report on disk and sends it. Its first try also asks for a job to take this one's
+   * slot (none while stopping), which comes back in the answer without a claim of its own: a
+   * session's next command starts one round trip sooner. Resolves with the jobs given.
+   */
+  private async finish(job: RunnerJob, outcome: Outcome): Promise<RunnerJob[]> {
     if (job.kind === "command") this.opts.log(`request ${job.requestId}: ${outcome.kind}${"error" in outcome && outcome.error ? ` (${outcome.error})` : ""}`);
     const report: Report = { id: job.id, leaseToken: job.leaseToken, outcome };
     try {
@@ -152,32 +165,60 @@ export class RunnerDaemon {
     } catch (e) {
       this.opts.log(`could not keep the report of message ${job.id} on disk (${(e as Error).message}); sending it anyway`);
     }
-    this.send(report);
+    const sentAt = Date.now();
+    const given = await this.track(this.trySend(report, this.stopping ? 0 : 1));
+    if (given === undefined) {
+      this.send(report, true);
+      return [];
+    }
+    return this.stillHeld(given, sentAt).catch((e: unknown) => {
+      this.opts.log(`could not check that the jobs given with a report are still this runner's (${(e as Error).message}); not starting them`);
+      return [];
+    });
   }
 
-  /** Sends a report until the server accepts it (or says the lease is gone), then drops its file. */
-  private send(report: Report): void {
-    const sending = (async () => {
-      for (let backoff = BACKOFF_MS; ; backoff = Math.min(backoff * 2, MAX_BACKOFF_MS)) {
-        try {
-          const recorded = await this.client.report(report, report.outcome);
-          if (!recorded) this.opts.log(`message ${report.id}: already recorded, or its lease ran out (the server ended it)`);
-          await this.outbox.remove(report.id);
-          return;
-        } catch (e) {
-          // 4xx other than an unreachable server or a busy one: this report will never be taken.
-          if (e instanceof ServerError && e.status >= 400 && e.status < 500 && e.status !== 429 && e.status !== 401) {
-            this.opts.log(`message ${report.id}: the server refuses its report (${e.message}); dropped`);
-            await this.outbox.remove(report.id);
-            return;
-          }
-          this.opts.log(`message ${report.id}: report not accepted yet (${(e as Error).message}); trying again in ${backoff} ms`);
-          await sleep(backoff);
-        }
+  /**
+   * Sends a report once. Resolves with the jobs given with the answer once the report needs no more
+   * tries (accepted, already recorded, or refused for good, when its file is dropped), undefined
+   * when it must be sent again.
+   */
+  private async trySend(report: Report, claim: number): Promise<RunnerJob[] | undefined> {
+    try {
+      const { recorded, jobs, leaseMs } = await this.client.report(report, report.outcome, claim);
+      this.leaseMs = leaseMs;
+      if (!recorded) this.opts.log(`message ${report.id}: already recorded, or its lease ran out (the server ended it)`);
+      await this.outbox.remove(report.id);
+      return jobs;
+    } catch (e) {
+      // 4xx other than an unreachable server or a busy one: this report will never be taken.
+      if (e instanceof ServerError && e.status >= 400 && e.status < 500 && e.status !== 429 && e.status !== 401) {
+        this.opts.log(`message ${report.id}: the server refuses its report (${e.message}); dropped`);
+        await this.outbox.remove(report.id);
+        return [];
       }
-    })();
+      this.opts.log(`message ${report.id}: report not accepted yet (${(e as Error).message}); trying again`);
+      return undefined;
+    }
+  }
+
+  /** Sends a report until it needs no more tries, waiting longer after each failure (and before the first, after a failed one). */
+  private send(report: Report, failedBefore = false): void {
+    void this.track(
+      (async () => {
+        for (let backoff = BACKOFF_MS; ; backoff = Math.min(backoff * 2, MAX_BACKOFF_MS)) {
+          if (failedBefore) await sleep(backoff);
+          failedBefore = true;
+          if ((await this.trySend(report, 0)) !== undefined) return;
+        }
+      })(),
+    );
+  }
+
+  /** Keeps `sending` while it is on its way: a stopping runner waits a little for it. */
+  private track<T>(sending: Promise<T>): Promise<T> {
     this.sending.add(sending);
     void sending.finally(() => this.sending.delete(sending));
+    return sending;
   }
 
   /** The server keeps every result: a job's directory here is only for a while after it ran. */
@@ -211,7 +252,7 @@ export class RunnerDaemon {
   private abandonLost(held: readonly Lease[], sentAt: number): void {
     const ours = new Set(held.map((l) => `${l.id}/${l.leaseToken}`));
     for (const run of this.running.values()) {
-      if (run.since < sentAt && !ours.has(`${run.job.id}/${run.job.leaseToken}`) && !run.controller.signal.aborted) {
+      if (run.since < sentAt && !run.ended && !ours.has(`${run.job.id}/${run.job.leaseToken}`) && !run.controller.signal.aborted) {
         this.opts.log(`message ${run.job.id}: the server ended it (lease lost); stopping it here`);
         run.controller.abort(new Error("the server says this runner no longer holds it (its lease ran out)"));
       }
@@ -239,7 +280,8 @@ export class RunnerDaemon {
       clearTimeout(timer);
     }
     for (const run of this.running.values()) run.controller.abort(new Error("the runner is stopping"));
-    while (this.running.size > 0) await sleep(20);
+    // Ended jobs' reports may be waiting on a server that does not answer: the wait for them is below.
+    while ([...this.running.values()].some((run) => !run.ended)) await sleep(20);
     this.heartbeatStopped = true;
     clearTimeout(this.heartbeatTimer);
     clearInterval(this.sweepTimer);

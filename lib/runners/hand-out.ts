@@ -82,10 +82,24 @@ function watchShutdown(): void {
 }
 
 /**
+ * Up to `limit` jobs for a runner waiting on this answer, claimed now; none while this server is
+ * stopping. Jobs claimed for a runner that hung up meanwhile never reach it, and nothing of them
+ * has run: they go back (a failed attempt) instead of ending dead at lease expiry.
+ */
+export async function handOut(store: Store, runner: RunnerIdentity, limit: number, signal: AbortSignal): Promise<RunnerJob[]> {
+  if (stopping || limit === 0) return [];
+  const jobs = await claimJobs(store, runner, limit);
+  if (signal.aborted && jobs.length) {
+    await giveBack(store, runner, jobs);
+    return [];
+  }
+  return jobs;
+}
+
+/**
  * A runner's long-poll: claims at once, and while there is nothing, waits for a wake-up (NOTIFY on
- * PostgreSQL, the -work file's event on SQLite, this process's own writes) and claims again, until `waitMs`
- * pass or the runner hangs up. Jobs claimed for a runner that hung up meanwhile never reach it, and
- * nothing of them has run: they go back (a failed attempt) instead of ending dead at lease expiry.
+ * PostgreSQL, the -work file's event on SQLite, this process's own writes) and claims again, until
+ * `waitMs` pass or the runner hangs up (see handOut).
  */
 export async function waitForJobs(store: Store, runner: RunnerIdentity, opts: { limit: number; waitMs: number; signal: AbortSignal }): Promise<RunnerJob[]> {
   const deadline = Date.now() + opts.waitMs;
@@ -106,11 +120,7 @@ export async function waitForJobs(store: Store, runner: RunnerIdentity, opts: { 
     for (;;) {
       if (maybeWork && !stopping) {
         maybeWork = false;
-        const jobs = await claimJobs(store, runner, opts.limit);
-        if (opts.signal.aborted && jobs.length) {
-          await giveBack(store, runner, jobs);
-          return [];
-        }
+        const jobs = await handOut(store, runner, opts.limit, opts.signal);
         if (jobs.length) return jobs;
       }
       if (stopping) throw new ApiError(503, "stopping", "This server is stopping; ask again in a moment.");

@@ -60,7 +60,14 @@ export const outcomeSchema = z.discriminatedUnion("kind", [
 ]);
 export type Outcome = z.infer<typeof outcomeSchema>;
 
-/** POST /api/runner/report: idempotent by lease; `recorded` false means it was already settled, or the lease is gone. */
-export const reportBody = z.object({ ...lease, outcome: outcomeSchema });
-export type Report = z.infer<typeof reportBody>;
-export const reportReply = z.object({ recorded: z.boolean() });
+/** How a job ended, kept by the runner until the server accepts it. */
+const report = z.object({ ...lease, outcome: outcomeSchema });
+export type Report = z.infer<typeof report>;
+
+/**
+ * POST /api/runner/report: idempotent by lease; `recorded` false means it was already settled, or
+ * the lease is gone. `claim` asks in the same call for up to that many jobs (the slot this job
+ * held), answered at once in `jobs`: a session's next command needs no claim of its own.
+ */
+export const reportBody = z.extend(report, { claim: z._default(z.number().check(z.int(), z.minimum(0), z.maximum(100)), 0) });
+export const reportReply = z.object({ recorded: z.boolean(), jobs: z.array(jobSchema), leaseMs: z.number() });

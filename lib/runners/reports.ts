@@ -7,7 +7,6 @@ import { conflict } from "../http/errors";
 import { completeMany, completeWith } from "../queue/complete";
 import { deadLetter } from "../queue/dead";
 import { fail } from "../queue/fail";
-import { nudge } from "../queue/wake";
 import { finishedPlan } from "../requests/lifecycle";
 import { jobFiles } from "../tmux/output";
 import { jobDirFor } from "../tmux/paths";
@@ -24,7 +23,7 @@ function requestIdOf(held: HeldMessage): string {
 }
 
 /**
- * Records how a job ended. Idempotent by lease: a report for a message the runner no longer holds
+ * Records how a job ended (the caller wakes the waiting runners: see the report route). Idempotent by lease: a report for a message the runner no longer holds
  * (already recorded by an earlier copy of this report, or its lease ran out) records nothing and
  * answers false, and the runner stops sending it either way.
  */
@@ -48,8 +47,6 @@ export async function recordOutcome(store: Store, runner: RunnerIdentity, lease:
       recorded = await deadLetter(store, held, "interrupted", outcome.error);
       break;
   }
-  // A session's next command may be due now: wake this server's waiting runners.
-  if (recorded) nudge();
   return recorded;
 }
 

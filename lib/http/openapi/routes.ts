@@ -89,7 +89,7 @@ export const operations: Operation[] = [
   { method: "POST", path: "/api/runner/claim", auth: "runner", summary: "A runner's long-poll for its sessions' commands and notices.", body: claimBody, replies: { 200: { description: "Jobs, possibly none.", schema: claimReply } } },
   { method: "POST", path: "/api/runner/heartbeat", auth: "runner", summary: "A runner is alive: its leases are extended; the answer lists those it still holds.", replies: { 200: { description: "The leases held.", schema: heartbeatReply } } },
   { method: "POST", path: "/api/runner/output", auth: "runner", summary: "Live output of a running command (base64, from an offset).", body: outputBody, replies: { 204: { description: "Recorded." } } },
-  { method: "POST", path: "/api/runner/report", auth: "runner", summary: "How a runner's job ended; idempotent by lease.", body: reportBody, replies: { 200: { description: "Whether it was recorded now.", schema: reportReply } } },
+  { method: "POST", path: "/api/runner/report", auth: "runner", summary: "How a runner's job ended; idempotent by lease. It may ask for the runner's next jobs, given at once in the answer.", body: reportBody, replies: { 200: { description: "Whether it was recorded now, and the jobs asked for.", schema: reportReply } } },
 
   // Operators
   { method: "GET", path: "/api/health", auth: "operator", summary: "Health probe: 200 when every part is up, else 503.", replies: { 200: { description: "Up.", schema: s.objectSchema }, 503: { description: "A part is down.", schema: s.objectSchema } } },
