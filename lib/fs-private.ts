@@ -1,7 +1,6 @@
 // Files that only Gatehouse's own user may read: the database holds token hashes, the cookie
 // signing secret and every command's output; job directories hold commands and their output.
 import { chmodSync, closeSync, mkdirSync, openSync } from "node:fs";
-import { chmod, mkdir } from "node:fs/promises";
 import path from "node:path";
 
 export const PRIVATE_FILE_MODE = 0o600;
@@ -36,8 +35,8 @@ export function preparePrivateDbFile(file: string): void {
  * A job's own directory: created owner-only with its missing parents, or made so if it exists (a
  * retry reuses it). Returns whether it was created, and so is empty.
  */
-export async function mkdirPrivate(dir: string): Promise<boolean> {
-  const created = (await mkdir(dir, { recursive: true, mode: PRIVATE_DIR_MODE })) !== undefined;
-  await chmod(dir, PRIVATE_DIR_MODE);
+export function mkdirJobDirPrivate(dir: string): boolean {
+  const created = mkdirSync(dir, { recursive: true, mode: PRIVATE_DIR_MODE }) !== undefined;
+  chmodSync(dir, PRIVATE_DIR_MODE);
   return created;
 }

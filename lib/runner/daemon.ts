@@ -161,7 +161,7 @@ export class RunnerDaemon {
     if (job.kind === "command") this.opts.log(`request ${job.requestId}: ${outcome.kind}${"error" in outcome && outcome.error ? ` (${outcome.error})` : ""}`);
     const report: Report = { id: job.id, leaseToken: job.leaseToken, outcome };
     try {
-      await this.outbox.put(report);
+      this.outbox.put(report);
     } catch (e) {
       this.opts.log(`could not keep the report of message ${job.id} on disk (${(e as Error).message}); sending it anyway`);
     }
@@ -187,13 +187,13 @@ export class RunnerDaemon {
       const { recorded, jobs, leaseMs } = await this.client.report(report, report.outcome, claim);
       this.leaseMs = leaseMs;
       if (!recorded) this.opts.log(`message ${report.id}: already recorded, or its lease ran out (the server ended it)`);
-      await this.outbox.remove(report.id);
+      this.outbox.remove(report.id);
       return jobs;
     } catch (e) {
       // 4xx other than an unreachable server or a busy one: this report will never be taken.
       if (e instanceof ServerError && e.status >= 400 && e.status < 500 && e.status !== 429 && e.status !== 401) {
         this.opts.log(`message ${report.id}: the server refuses its report (${e.message}); dropped`);
-        await this.outbox.remove(report.id);
+        this.outbox.remove(report.id);
         return [];
       }
       this.opts.log(`message ${report.id}: report not accepted yet (${(e as Error).message}); trying again`);

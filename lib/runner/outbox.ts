@@ -1,6 +1,7 @@
 // Reports the server has not accepted yet, one file each: a result survives the server being
 // down, the network failing and the runner itself restarting, and is sent until it is accepted.
-import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import type { Report } from "../runners/protocol";
 
@@ -11,22 +12,25 @@ export class Outbox {
     return path.join(this.dir, `${id}.json`);
   }
 
-  /** Written and renamed into place before the first try to send it. */
-  async put(report: Report): Promise<void> {
+  /**
+   * Written and renamed into place before the first try to send it. Synchronously, as a job's other
+   * small files are (see lib/tmux/runner.ts): every job has a report.
+   */
+  put(report: Report): void {
     const temp = `${this.file(report.id)}.${process.pid}.tmp`;
     const text = JSON.stringify(report);
     try {
-      await writeFile(temp, text);
+      writeFileSync(temp, text);
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e;
-      await mkdir(this.dir, { recursive: true });
-      await writeFile(temp, text);
+      mkdirSync(this.dir, { recursive: true });
+      writeFileSync(temp, text);
     }
-    await rename(temp, this.file(report.id));
+    renameSync(temp, this.file(report.id));
   }
 
-  async remove(id: number): Promise<void> {
-    await rm(this.file(id), { force: true });
+  remove(id: number): void {
+    rmSync(this.file(id), { force: true });
   }
 
   /** Every report left by an earlier run of the runner. */

@@ -1,4 +1,5 @@
-import { appendFile, mkdir, readFile } from "node:fs/promises";
+import { appendFileSync, mkdirSync } from "node:fs";
+import { appendFile, readFile } from "node:fs/promises";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
 import { config } from "@/lib/config";
@@ -186,12 +187,13 @@ export async function notify(tmux: Tmux, session: string, text: string, opts: No
   const inboxDir = opts.inboxDir ?? inboxRoot();
   const file = inboxFile(inboxDir, session);
   const log = inboxLogFile(inboxDir, session);
-  await mkdir(inboxDir, { recursive: true });
+  // Synchronously, as a job's other small files are (see lib/tmux/runner.ts): every notice writes them.
+  mkdirSync(inboxDir, { recursive: true });
   // The window before the entry: a missing session or server fails here, before a line is written.
   await ensureInboxWindow(tmux, session, log);
   const entry: InboxEntry = { at: (opts.now ?? new Date()).toISOString(), text: [...text].slice(0, INBOX_TEXT_MAX).join("") };
-  await appendFile(file, inertJson(entry) + "\n");
-  await appendFile(log, readableEntry(entry));
+  appendFileSync(file, inertJson(entry) + "\n");
+  appendFileSync(log, readableEntry(entry));
   if ((opts.mode ?? config().GATEHOUSE_NOTIFY_MODE) === "inbox") return { typed: false, inboxFile: file };
 
   const pane = await activePane(tmux, session);

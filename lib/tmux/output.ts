@@ -1,5 +1,4 @@
-import { readFileSync } from "node:fs";
-import { open } from "node:fs/promises";
+import { closeSync, fstatSync, openSync, readFileSync, readSync } from "node:fs";
 import path from "node:path";
 import { config } from "@/lib/config";
 
@@ -56,26 +55,26 @@ function trimCutStart(buf: Buffer): Buffer {
  * halves and says how much was cut between them: the start shows what ran, the end how it ended
  * (the failing test, the error) — both matter more to an agent than the middle.
  */
-export async function readCappedOutput(file: string, capBytes: number): Promise<CappedOutput> {
-  let fh;
+export function readCappedOutput(file: string, capBytes: number): CappedOutput {
+  let fd: number;
   try {
-    fh = await open(file, "r");
+    fd = openSync(file, "r");
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === "ENOENT") return { output: "", outputTruncated: false, totalBytes: 0 };
     throw e;
   }
   try {
-    const size = (await fh.stat()).size;
+    const size = fstatSync(fd).size;
     if (size <= capBytes) {
       const buf = Buffer.alloc(size);
-      const { bytesRead } = await fh.read(buf, 0, size, 0);
+      const bytesRead = readSync(fd, buf, 0, size, 0);
       return { output: buf.subarray(0, bytesRead).toString("utf8"), outputTruncated: false, totalBytes: bytesRead };
     }
     const half = Math.floor((capBytes - 64) / 2);
     const head = Buffer.alloc(half);
     const tail = Buffer.alloc(half);
-    await fh.read(head, 0, half, 0);
-    await fh.read(tail, 0, half, size - half);
+    readSync(fd, head, 0, half, 0);
+    readSync(fd, tail, 0, half, size - half);
     const cut = size - 2 * half;
     const marker = `\n[gatehouse: ${cut} bytes of output cut here]\n`;
     return {
@@ -84,7 +83,7 @@ export async function readCappedOutput(file: string, capBytes: number): Promise<
       totalBytes: size,
     };
   } finally {
-    await fh.close();
+    closeSync(fd);
   }
 }
 
@@ -95,11 +94,8 @@ export interface LiveOutput extends CappedOutput {
 }
 
 /** The output so far of a job that may still be running (the detail page polls this). */
-export async function readLiveOutput(
-  jobDir: string,
-  capBytes: number = config().GATEHOUSE_OUTPUT_CAP_BYTES,
-): Promise<LiveOutput> {
+export function readLiveOutput(jobDir: string, capBytes: number = config().GATEHOUSE_OUTPUT_CAP_BYTES): LiveOutput {
   const files = jobFiles(jobDir);
   const exitCode = readExitCode(files.exit) ?? null;
-  return { ...(await readCappedOutput(files.output, capBytes)), running: exitCode === null, exitCode };
+  return { ...readCappedOutput(files.output, capBytes), running: exitCode === null, exitCode };
 }

@@ -188,13 +188,13 @@ describe("runCommand", () => {
     const jobDir = path.join(server.dir, "jobs", "live");
     const finished = run(`echo first; until [ -e '${go}' ]; do sleep 0.05; done; echo second`, { jobDir });
     const live = await eventually(async () => {
-      const now = await readLiveOutput(jobDir);
+      const now = readLiveOutput(jobDir);
       return now.output === "first\n" ? now : undefined;
     }, "the first line");
     expect(live).toMatchObject({ running: true, exitCode: null, outputTruncated: false });
     await writeFile(go, "");
     expect((await finished).output).toBe("first\nsecond\n");
-    expect(await readLiveOutput(jobDir)).toMatchObject({ running: false, exitCode: 0, output: "first\nsecond\n" });
+    expect(readLiveOutput(jobDir)).toMatchObject({ running: false, exitCode: 0, output: "first\nsecond\n" });
   });
 
   it("reruns cleanly in a reused job directory (an old exit code does not end the new run)", async () => {
@@ -239,7 +239,7 @@ describe("runCommand", () => {
 
   it("reports a tmux server that died mid-run", async () => {
     const running = run("echo up; sleep 300");
-    await eventually(async () => (await readLiveOutput(path.join(server.dir, "jobs", `J${jobs}`))).output === "up\n", "the start");
+    await eventually(() => readLiveOutput(path.join(server.dir, "jobs", `J${jobs}`)).output === "up\n", "the start");
     await server.tmux.killServer();
     await expect(running).rejects.toMatchObject({
       code: "interrupted",
