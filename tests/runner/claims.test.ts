@@ -45,6 +45,20 @@ describe("runners in the store", () => {
     expect((await runnerClaim("host-a", 10, 2)).map((m) => m.payload)).toEqual(['"s-a 1"']);
   });
 
+  it("takes each group's first due message by priority, and the groups' firsts in priority order", async () => {
+    await createRunner(t.store, { id: "host-a", sessions: ["s-a", "s-b", "s-c"] }, NOW);
+    const put = (groupKey: string, payload: string, extra: { priority?: "LOW" | "HIGH"; delayMs?: number } = {}) =>
+      enqueueMany(t.store, [{ actor: "noop", payload, groupKey, now: NOW, ...extra }]);
+    await put("s-a", "a normal");
+    await put("s-a", "a high", { priority: "HIGH" });
+    await put("s-b", "b later", { priority: "HIGH", delayMs: 60_000 });
+    await put("s-b", "b low", { priority: "LOW" });
+    await put("s-c", "c normal");
+    expect((await runnerClaim("host-a", 2)).map((m) => m.payload)).toEqual(['"a high"', '"c normal"']);
+    expect((await runnerClaim("host-a")).map((m) => m.payload)).toEqual(['"b low"']);
+    expect(await runnerClaim("host-a")).toEqual([]);
+  });
+
   it("refuses a session another runner has, and a name in use, writing nothing", async () => {
     await createRunner(t.store, { id: "host-a", sessions: ["s-a"] }, NOW);
     await expect(createRunner(t.store, { id: "host-b", sessions: ["s-b", "s-a"] }, NOW)).rejects.toThrow(/s-a/);

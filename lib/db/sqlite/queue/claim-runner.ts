@@ -8,21 +8,20 @@ const UNDER_GROUP_LIMIT = (key: string) => `(SELECT count(*) FROM messages l WHE
 
 // A runner takes only messages of its own groups (runner_groups), with the group rules of the
 // worker's claim (lib/db/sqlite/queue/claim.ts): while fewer than @group_limit of the group are
-// leased, by whoever, and only the group's first due message. The join starts from the runner's
-// few groups and reads each one's ready messages from messages_ready_group.
+// leased, by whoever, and only the group's first due message. Each of the runner's few groups
+// reads just that message, the first due one in messages_ready_group's order: a session's
+// queued commands behind it are never visited.
 const CLAIM = `
 UPDATE messages
 SET state = 'leased', lease_token = @token, lease_expires_at = @expires, worker_id = @worker,
     attempts = attempts + 1, started_at = @now
 WHERE id IN (
   SELECT m.id FROM runner_groups g
-  JOIN messages m ON m.group_key = g.group_key AND m.state = 'ready' AND m.run_at <= @now
-  WHERE g.runner_id = @runner
-    AND ${UNDER_GROUP_LIMIT("m.group_key")}
-    AND NOT EXISTS (
-      SELECT 1 FROM messages e
-      WHERE e.state = 'ready' AND e.group_key = m.group_key AND e.run_at <= @now
-        AND (e.priority > m.priority OR (e.priority = m.priority AND e.id < m.id)))
+  JOIN messages m ON m.id = (
+    SELECT f.id FROM messages f
+    WHERE f.group_key = g.group_key AND f.state = 'ready' AND f.run_at <= @now
+    ORDER BY f.priority DESC, f.id LIMIT 1)
+  WHERE g.runner_id = @runner AND ${UNDER_GROUP_LIMIT("g.group_key")}
   ORDER BY m.priority DESC, m.id
   LIMIT @limit)
 ${RETURNING_CLAIMED}`;
