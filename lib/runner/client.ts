@@ -17,6 +17,13 @@ export class ServerError extends Error {
 
 type Transport = typeof import("node:http");
 
+/**
+ * A call the server leaves silent this long (beyond a long-poll's own wait) fails, and the runner
+ * tries it again: a connection that died without a word (a partition, a host gone, a NAT that
+ * forgot it) would otherwise hold a heartbeat or a claim until TCP gives up, ~15 minutes.
+ */
+const SILENCE_MS = 15_000;
+
 export class RunnerClient {
   private transport: Promise<Transport> | undefined;
   /** Kept-alive connections: a runner talks to one server all day. */
@@ -25,6 +32,7 @@ export class RunnerClient {
   constructor(
     private readonly server: string,
     private readonly token: string,
+    private readonly silenceMs = SILENCE_MS,
   ) {}
 
   // node:http rather than fetch: undici alone would add ~10 MB to every runner (runner_rss_mb).
@@ -36,7 +44,9 @@ export class RunnerClient {
     return transport;
   }
 
-  private async post(path: string, body: unknown, signal?: AbortSignal): Promise<unknown> {
+  /** `waitMs`: how long the server may rightly stay silent first (a long-poll's wait). */
+  private async post(path: string, body: unknown, opts: { signal?: AbortSignal; waitMs?: number } = {}): Promise<unknown> {
+    const { signal, waitMs = 0 } = opts;
     const transport = await this.http();
     const payload = JSON.stringify(body);
     const { status, text } = await new Promise<{ status: number; text: string }>((resolve, reject) => {
@@ -55,7 +65,8 @@ export class RunnerClient {
           res.on("error", reject);
         },
       );
-      req.on("error", (e) => reject(signal?.aborted ? e : new ServerError(0, `${this.server} cannot be reached: ${e.message}`)));
+      req.on("error", (e) => reject(signal?.aborted || e instanceof ServerError ? e : new ServerError(0, `${this.server} cannot be reached: ${e.message}`)));
+      req.setTimeout(waitMs + this.silenceMs, () => req.destroy(new ServerError(0, `${path}: no answer from ${this.server} in ${(waitMs + this.silenceMs) / 1000} s`)));
       req.end(payload);
     });
     if (status === 204) return null;
@@ -74,7 +85,7 @@ export class RunnerClient {
 
   /** Held by the server up to `waitSec` while there is nothing to do. */
   async claim(limit: number, waitSec: number, signal: AbortSignal): Promise<{ jobs: RunnerJob[]; leaseMs: number }> {
-    return parse(claimReply, await this.post("/api/runner/claim", { limit, wait: waitSec }, signal));
+    return parse(claimReply, await this.post("/api/runner/claim", { limit, wait: waitSec }, { signal, waitMs: waitSec * 1000 }));
   }
 
   async heartbeat(): Promise<{ held: Lease[]; leaseMs: number }> {
