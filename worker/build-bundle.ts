@@ -5,12 +5,35 @@
  */
 import { readdir, rm } from "node:fs/promises";
 import path from "node:path";
+import type { Plugin } from "esbuild";
+import { config } from "../lib/config";
 import { parseWorkerArgs } from "./options";
 import { buildProcessBundle } from "./process-bundle";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 /** Inside node_modules, so that the bundle's require("better-sqlite3") finds the package. */
 const OUT_DIR = path.join(ROOT, "node_modules", ".cache", "gatehouse");
+
+/**
+ * Leaves the store this process does not use out of the bundle (lib/db/open.ts imports each only
+ * when it is used): a worker on SQLite then holds neither the PostgreSQL store nor drizzle's
+ * pg-core, ~95 KB of the bundle's ~285 and their part of the source map. The bundle is built
+ * from this process's settings, which its parent's worker processes share.
+ */
+function onlyStoreInUse(): Plugin {
+  const unused = config().GATEHOUSE_DATABASE_URL ? "sqlite" : "postgres";
+  return {
+    name: "only-the-store-in-use",
+    setup(b) {
+      b.onResolve({ filter: new RegExp(`^\\./${unused}/store$`) }, (args) => ({ path: args.path, namespace: "unused-store" }));
+      b.onLoad({ filter: /.*/, namespace: "unused-store" }, () => ({
+        loader: "ts",
+        contents: `const unused = () => { throw new Error("This worker was built for the other store: restart it after changing GATEHOUSE_DATABASE_URL"); };
+          export const openPostgresStore = unused, openSqliteStore = unused;`,
+      }));
+    },
+  };
+}
 
 /** Builds the worker with these extra handler modules (each exporting `handlers`); resolves with the bundle's path. */
 async function buildWorkerBundle(handlerModules: readonly string[]): Promise<string> {
@@ -23,7 +46,7 @@ async function buildWorkerBundle(handlerModules: readonly string[]): Promise<str
   // The bundle of the process that asked for it, this one's parent (the supervisor, or a lone
   // worker process): its worker processes load it whenever they start, so it is its own file.
   const file = path.join(OUT_DIR, `worker-${process.ppid}.cjs`);
-  await buildProcessBundle({ stdin: { contents: entry, resolveDir: ROOT, sourcefile: "worker-entry.ts", loader: "ts" } }, file);
+  await buildProcessBundle({ stdin: { contents: entry, resolveDir: ROOT, sourcefile: "worker-entry.ts", loader: "ts" } }, file, [onlyStoreInUse()]);
   await removeOrphans();
   return file;
 }

@@ -1,6 +1,6 @@
 import { mkdir, rename, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { build, type BuildOptions } from "esbuild";
+import { build, type BuildOptions, type Plugin } from "esbuild";
 import { importMetaOfSource } from "./import-meta-plugin";
 
 /**
@@ -10,7 +10,7 @@ import { importMetaOfSource } from "./import-meta-plugin";
  * names in V8's scope data, half the source); run with --enable-source-maps, its stack traces still
  * name the TypeScript functions, files and lines.
  */
-export async function buildProcessBundle(input: Pick<BuildOptions, "entryPoints" | "stdin">, outfile: string): Promise<void> {
+export async function buildProcessBundle(input: Pick<BuildOptions, "entryPoints" | "stdin">, outfile: string, plugins: Plugin[] = []): Promise<void> {
   const result = await build({
     ...input,
     bundle: true,
@@ -20,7 +20,7 @@ export async function buildProcessBundle(input: Pick<BuildOptions, "entryPoints"
     // Native or optional: loaded from node_modules at run time, and only by the store in use
     // (pg only when GATEHOUSE_DATABASE_URL names a PostgreSQL server).
     external: ["better-sqlite3", "pg", "pg-native"],
-    plugins: [importMetaOfSource],
+    plugins: [...plugins, importMetaOfSource],
     minify: true,
     sourcemap: true,
     sourcesContent: false,

@@ -26,6 +26,23 @@ describe("the worker's bundle", () => {
     expect(readFileSync(file).findIndex((byte) => byte > 0x7f)).toBe(-1);
   });
 
+  it("holds only the store in use: a worker on SQLite carries no PostgreSQL code, and one on PostgreSQL no SQLite code", async () => {
+    const sourcesOf = async () => (JSON.parse(readFileSync(`${await buildWorkerBundle([])}.map`, "utf8")) as { sources: string[] }).sources;
+    const has = (sources: string[], part: string) => sources.some((s) => s.includes(part));
+    const saved = process.env.GATEHOUSE_DATABASE_URL;
+    try {
+      delete process.env.GATEHOUSE_DATABASE_URL;
+      const sqlite = await sourcesOf();
+      expect([has(sqlite, "lib/db/sqlite/"), has(sqlite, "lib/db/postgres/"), has(sqlite, "drizzle-orm/pg-core/")]).toEqual([true, false, false]);
+      process.env.GATEHOUSE_DATABASE_URL = "postgres://gatehouse@127.0.0.1:1/gatehouse";
+      const postgres = await sourcesOf();
+      expect([has(postgres, "lib/db/postgres/"), has(postgres, "lib/db/sqlite/"), has(postgres, "drizzle-orm/sqlite-core/")]).toEqual([true, false, false]);
+    } finally {
+      if (saved === undefined) delete process.env.GATEHOUSE_DATABASE_URL;
+      else process.env.GATEHOUSE_DATABASE_URL = saved;
+    }
+  });
+
   it("is one file per process that builds it; those of ended processes are removed", async () => {
     const mine = await buildWorkerBundle([]);
     expect(path.basename(mine)).toBe(`worker-${process.pid}.cjs`);
