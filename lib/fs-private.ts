@@ -8,10 +8,11 @@ export const PRIVATE_DIR_MODE = 0o700;
 
 /**
  * Creates `dir` and its missing parents readable by their owner only. A directory that already
- * exists keeps its mode: it may be a shared one (/tmp) that is not ours to change.
+ * exists keeps its mode: it may be a shared one (/tmp) that is not ours to change. Returns
+ * whether `dir` was created.
  */
-export function mkdirPrivateSync(dir: string): void {
-  mkdirSync(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
+export function mkdirPrivateSync(dir: string): boolean {
+  return mkdirSync(dir, { recursive: true, mode: PRIVATE_DIR_MODE }) !== undefined;
 }
 
 /**
@@ -36,7 +37,7 @@ export function preparePrivateDbFile(file: string): void {
  * retry reuses it). Returns whether it was created, and so is empty.
  */
 export function mkdirJobDirPrivate(dir: string): boolean {
-  const created = mkdirSync(dir, { recursive: true, mode: PRIVATE_DIR_MODE }) !== undefined;
+  const created = mkdirPrivateSync(dir);
   chmodSync(dir, PRIVATE_DIR_MODE);
   return created;
 }

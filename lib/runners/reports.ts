@@ -23,9 +23,10 @@ function requestIdOf(held: HeldMessage): string {
 }
 
 /**
- * Records how a job ended (the caller wakes the waiting runners: see the report route). Idempotent by lease: a report for a message the runner no longer holds
+ * Records how a job ended. Idempotent by lease: a report for a message the runner no longer holds
  * (already recorded by an earlier copy of this report, or its lease ran out) records nothing and
- * answers false, and the runner stops sending it either way.
+ * answers false, and the runner stops sending it either way. The caller wakes the waiting runners
+ * (see the report route).
  */
 export async function recordOutcome(store: Store, runner: RunnerIdentity, lease: Lease, outcome: Outcome): Promise<boolean> {
   const held = await store.runnerLease(runner.id, lease);

@@ -1,5 +1,5 @@
 import { appendFileSync, mkdirSync } from "node:fs";
-import { appendFile, readFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
 import { config } from "@/lib/config";
@@ -99,7 +99,7 @@ async function ensureInboxWindow(tmux: Tmux, session: string, file: string): Pro
       .sort((a, b) => Number(a[0]?.slice(1)) - Number(b[0]?.slice(1)));
   let windows = await list();
   if (windows.length === 0) {
-    await appendFile(file, ""); // so that `tail -F` opens it at once instead of complaining
+    appendFileSync(file, ""); // so that `tail -F` opens it at once instead of complaining
     await tmux.exec([
       "new-window", "-d", "-t", `${exactSession(session)}:`, "-n", INBOX_WINDOW,
       "--", "tail", "-n", "200", "-F", "--", file,
