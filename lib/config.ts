@@ -70,7 +70,8 @@ const schema = z.object({
   /**
    * Milliseconds between the worker's safety-net checks for new work (PRAGMA data_version). The
    * file event of the database's `-work` file, written after each commit that wrote work, wakes an
-   * idle worker at once; this poll only covers filesystems without file events. (Default: 100)
+   * idle worker at once; this poll covers filesystems without file events. Once a file event has
+   * arrived, the check runs once a second, or this often if longer. (Default: 100)
    */
   GATEHOUSE_WAKE_POLL_MS: z._default(int(1), 100),
   /**

@@ -20,11 +20,11 @@ afterEach(async () => {
   await t?.cleanup();
 });
 
-async function watching(): Promise<{ wakes: () => number; stop: () => void }> {
+async function watching(poll = NO_POLL): Promise<{ wakes: () => number; stop: () => void }> {
   t = tempDb("gatehouse-wake-");
   other = openSqliteStore(t.file, { migrate: false });
   let wakes = 0;
-  const stop = t.store.watchForWork({ ...NO_POLL, onWake: () => wakes++ });
+  const stop = t.store.watchForWork({ ...poll, onWake: () => wakes++ });
   await t.store.registerWorker({ id: "w1", host: "h", pid: 1, queues: ["default"], actors: [], concurrency: 1, startedAt: NOW });
   return { wakes: () => wakes, stop };
 }
@@ -68,6 +68,20 @@ describe.skipIf(TEST_STORE !== "sqlite")("a SQLite worker's wake-up", () => {
     const before = w.wakes();
     await other.fail(lease!, { now: QUEUE_NOW, runAt: QUEUE_NOW + 1_000, deadReason: "retries_exhausted", error: "boom" }, quiet);
     await eventually(() => w.wakes() > before, "a wake-up after the other connection's retry", 5_000);
+    w.stop();
+  });
+
+  it("still finds a commit that sent no signal, before and after file events have arrived", async () => {
+    // The data_version check runs every pollMs until a file event shows that they arrive here,
+    // then once a second: it goes on either way.
+    const w = await watching({ pollMs: 50 });
+    await other.heartbeat("w1", IDLE, NOW + 1, 30_000);
+    await eventually(() => w.wakes() > 0, "a wake-up from the check, before any file event", 5_000);
+    await enqueue(other, "noop", 1, { now: NOW });
+    await settle();
+    const before = w.wakes();
+    await other.heartbeat("w1", IDLE, NOW + 2, 30_000);
+    await eventually(() => w.wakes() > before, "a wake-up from the check, after a file event", 5_000);
     w.stop();
   });
 });
