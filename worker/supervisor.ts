@@ -14,6 +14,9 @@ const CHILD = path.join(import.meta.dirname, "child.cjs");
  * set (concurrency × the 1 MiB output cap, as UTF-16, plus ~15 MB of code and data).
  * --optimize-for-size: ~2 MB less with no measurable loss of throughput (bench/queue.ts).
  * (--no-opt would save ~5 MB more, but one-at-a-time throughput falls ~15 %, to about 15,000/s.)
+ * --memory-reducer-single-gc: once a burst of work is over, V8's memory reducer collects the heap
+ * once instead of up to three times: the 10 s after a burst of 5,000 messages cost 0.7-0.8 % of a
+ * core instead of 1.0-1.3, and the idle child keeps ~57 MB instead of ~54.5.
  * --enable-source-maps: stack traces name the TypeScript sources of the minified bundle.
  */
 const CHILD_NODE_FLAGS = [
@@ -21,6 +24,7 @@ const CHILD_NODE_FLAGS = [
   "--v8-pool-size=1",
   "--max-old-space-size=64",
   "--optimize-for-size",
+  "--memory-reducer-single-gc",
   "--enable-source-maps",
 ];
 
