@@ -68,10 +68,10 @@ const schema = z.object({
   /** Hours finished queue messages are kept before pruning. (Default: 24) */
   GATEHOUSE_DONE_RETENTION_HOURS: z._default(int(0), 24),
   /**
-   * Milliseconds between the worker's safety-net checks for new work (PRAGMA data_version). The
-   * file event of the database's `-work` file, written after each commit that wrote work, wakes an
-   * idle worker at once; this poll covers filesystems without file events. Once a file event has
-   * arrived, the check runs once a second, or this often if longer. (Default: 100)
+   * Milliseconds between the worker's safety-net checks for new work. A SQLite worker wakes at the
+   * file event of the database's `-work` file, a PostgreSQL one at a NOTIFY; this check covers
+   * filesystems without file events and a LISTEN not yet in force. Once wake-ups are known to
+   * arrive, it runs once a second, or this often if longer. (Default: 100)
    */
   GATEHOUSE_WAKE_POLL_MS: z._default(int(1), 100),
   /**

@@ -13,10 +13,10 @@ describe.skipIf(!onPostgres)("waking PostgreSQL workers", () => {
   const store = usePgStore();
 
   /** Watches for work until the test ends; `wakes` counts the calls, `next()` resolves at the next one. */
-  async function watch() {
+  async function watch(pollMs = MINUTE) {
     const state = { wakes: 0, resolve: () => {} };
     const stop = store().watchForWork({
-      pollMs: MINUTE,
+      pollMs,
       onWake: () => {
         state.wakes++;
         state.resolve();
@@ -108,6 +108,19 @@ describe.skipIf(!onPostgres)("waking PostgreSQL workers", () => {
     } finally {
       w.stop();
       await other.close();
+    }
+  });
+
+  it("checks every pollMs until LISTEN is in force, then only once a second", async () => {
+    const w = await watch(50);
+    try {
+      // Every 50 ms, the check would wake it ~30 times in these 1.5 s; once a second, once or twice.
+      const before = w.state.wakes;
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      expect(w.state.wakes - before).toBeGreaterThanOrEqual(1);
+      expect(w.state.wakes - before).toBeLessThanOrEqual(3);
+    } finally {
+      w.stop();
     }
   });
 });

@@ -1,3 +1,4 @@
+import { safetyNet } from "../../safety-net";
 import type { WakeOptions } from "../../store";
 import type { Pg, PgTx } from "../client";
 
@@ -16,9 +17,10 @@ const LISTEN_RETRY_MS = 1_000;
 /**
  * Calls `onWake` soon after another process commits work: the NOTIFY of enqueue, retry, release,
  * reclaim and requeue reaches the LISTEN connection within a few milliseconds, idle at no cost.
- * Delayed messages send nothing when they come due: the worker sleeps until `nextDueAt`. The poll
- * every `pollMs` (while the caller waits) is only a safety net for notifications lost with a
- * connection; the listener also wakes everyone when it reconnects.
+ * Delayed messages send nothing when they come due: the worker sleeps until `nextDueAt`. A check
+ * (while the caller waits) every `pollMs` until LISTEN is in force, then once a second, is only a
+ * safety net for notifications lost with a connection; the listener also wakes everyone when it
+ * reconnects.
  */
 export function watchForWork(pg: Pg, opts: WakeOptions): () => void {
   let pending = false;
@@ -36,22 +38,22 @@ export function watchForWork(pg: Pg, opts: WakeOptions): () => void {
   const start = () => {
     pg.listen(WORK_CHANNEL, fire).then(
       (stop) => {
-        if (stopped) void stop();
-        else unlisten = stop;
+        if (stopped) return void stop();
+        unlisten = stop;
+        net.wakeUpsArrive(true);
       },
       () => {
         if (!stopped) retry = setTimeout(start, LISTEN_RETRY_MS).unref();
       },
     );
   };
-  start();
-  const poll = setInterval(() => {
+  const net = safetyNet(() => {
     if (!opts.waiting || opts.waiting()) fire();
   }, opts.pollMs);
-  poll.unref();
+  start();
   return () => {
     stopped = true;
-    clearInterval(poll);
+    net.stop();
     clearTimeout(retry);
     void unlisten?.();
   };

@@ -1,6 +1,7 @@
 import { closeSync, openSync, watch, writeSync, type FSWatcher } from "node:fs";
 import path from "node:path";
 import { PRIVATE_FILE_MODE } from "../../../fs-private";
+import { safetyNet } from "../../safety-net";
 import type { WakeOptions } from "../../store";
 import type { Db } from "../client";
 import { perDb } from "../per-db";
@@ -71,13 +72,6 @@ export function closeSignal(db: Db): void {
 }
 
 /**
- * How often the data_version check runs once a file event has arrived: the events work on this
- * filesystem, and the check only stands in for one lost (~0.2 % of a core less for an idle worker
- * than checking every 100 ms).
- */
-const CHECK_WITH_FILE_EVENTS_MS = 1_000;
-
-/**
  * Calls `onWake` soon after another process commits work, without running the claim query in a
  * loop: such a commit writes the `-work` file beside the database (`workWritten`), and inotify
  * (fs.watch on the directory) reports that at once. The web server's commits of everything else
@@ -100,19 +94,12 @@ export function watchForWork(db: Db, opts: WakeOptions): () => void {
       if (!stopped) opts.onWake();
     });
   };
-  const check = () => {
+  const net = safetyNet(() => {
     const v = version.get();
     if (v === last) return;
     last = v;
     fire();
-  };
-  let poll: NodeJS.Timeout | undefined;
-  const checkEvery = (ms: number) => {
-    clearInterval(poll);
-    poll = setInterval(check, ms);
-    poll.unref();
-  };
-  checkEvery(opts.pollMs);
+  }, opts.pollMs);
 
   let watcher: FSWatcher | undefined;
   let eventsArrive = false;
@@ -121,15 +108,15 @@ export function watchForWork(db: Db, opts: WakeOptions): () => void {
     try {
       watcher = watch(path.dirname(path.resolve(workFile(db))), { persistent: false }, (_event, name) => {
         if (name !== signal) return;
-        if (!eventsArrive && !stopped) {
+        if (!eventsArrive) {
           eventsArrive = true;
-          checkEvery(Math.max(opts.pollMs, CHECK_WITH_FILE_EVENTS_MS));
+          net.wakeUpsArrive(true);
         }
         fire();
       });
       watcher.on("error", () => {
         watcher?.close();
-        if (eventsArrive && !stopped) checkEvery(opts.pollMs);
+        if (eventsArrive) net.wakeUpsArrive(false);
       });
     } catch {
       // No file events here (inotify limit, unusual filesystem): the check every pollMs wakes us.
@@ -137,7 +124,7 @@ export function watchForWork(db: Db, opts: WakeOptions): () => void {
   }
   return () => {
     stopped = true;
-    clearInterval(poll);
+    net.stop();
     watcher?.close();
   };
 }
