@@ -6,7 +6,7 @@
 const CHECK_WHILE_WOKEN_MS = 1_000;
 
 export interface SafetyNet {
-  /** Wake-ups are known to arrive (true), or no longer (false). */
+  /** Wake-ups are known to arrive (true), or no longer (false); saying it again changes nothing. */
   wakeUpsArrive(yes: boolean): void;
   stop(): void;
 }
@@ -15,6 +15,7 @@ export interface SafetyNet {
 export function safetyNet(check: () => void, pollMs: number): SafetyNet {
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
+  let arrive = false;
   const every = (ms: number) => {
     clearInterval(timer);
     if (stopped) return;
@@ -23,7 +24,12 @@ export function safetyNet(check: () => void, pollMs: number): SafetyNet {
   };
   every(pollMs);
   return {
-    wakeUpsArrive: (yes) => every(yes ? Math.max(pollMs, CHECK_WHILE_WOKEN_MS) : pollMs),
+    // Called at every wake-up on SQLite: only a change of state touches the timer.
+    wakeUpsArrive: (yes) => {
+      if (yes === arrive) return;
+      arrive = yes;
+      every(yes ? Math.max(pollMs, CHECK_WHILE_WOKEN_MS) : pollMs);
+    },
     stop: () => {
       stopped = true;
       clearInterval(timer);

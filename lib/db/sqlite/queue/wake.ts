@@ -102,21 +102,17 @@ export function watchForWork(db: Db, opts: WakeOptions): () => void {
   }, opts.pollMs);
 
   let watcher: FSWatcher | undefined;
-  let eventsArrive = false;
   if (!inMemory(db)) {
     const signal = path.basename(workFile(db));
     try {
       watcher = watch(path.dirname(path.resolve(workFile(db))), { persistent: false }, (_event, name) => {
         if (name !== signal) return;
-        if (!eventsArrive) {
-          eventsArrive = true;
-          net.wakeUpsArrive(true);
-        }
+        net.wakeUpsArrive(true);
         fire();
       });
       watcher.on("error", () => {
         watcher?.close();
-        if (eventsArrive) net.wakeUpsArrive(false);
+        net.wakeUpsArrive(false);
       });
     } catch {
       // No file events here (inotify limit, unusual filesystem): the check every pollMs wakes us.
