@@ -74,7 +74,9 @@ export function closeSignal(db: Db): void {
 /**
  * Calls `onWake` soon after another process commits work, without running the claim query in a
  * loop: such a commit writes the `-work` file beside the database (`workWritten`), and inotify
- * (fs.watch on the directory) reports that at once. The web server's commits of everything else
+ * (fs.watch on that file) reports that at once. Not a watch on the directory: that reported every
+ * write to the database's WAL too, so each of a web server's commits cost it kernel time and this
+ * process a turn of its event loop. The web server's commits of everything else
  * (each new pending request, each long-poll's note) wake no one. A PRAGMA data_version check every
  * `pollMs` covers filesystems without file events and writers that do not signal; once a file
  * event has arrived, it runs once a second (or every `pollMs`, if longer). Idle, this costs next
@@ -103,11 +105,15 @@ export function watchForWork(db: Db, opts: WakeOptions): () => void {
 
   let watcher: FSWatcher | undefined;
   if (!inMemory(db)) {
-    const signal = path.basename(workFile(db));
+    const signal = path.resolve(workFile(db));
     try {
-      watcher = watch(path.dirname(path.resolve(workFile(db))), { persistent: false }, (_event, name) => {
-        if (name !== signal) return;
-        net.wakeUpsArrive(true);
+      closeSync(openSync(signal, "a", PRIVATE_FILE_MODE)); // a file must exist to be watched
+      watcher = watch(signal, { persistent: false }, (event) => {
+        if (event === "rename") {
+          // The file was deleted or replaced: its writes no longer reach this watch.
+          watcher?.close();
+          net.wakeUpsArrive(false);
+        } else net.wakeUpsArrive(true);
         fire();
       });
       watcher.on("error", () => {
