@@ -121,7 +121,6 @@ export const requests = sqliteTable(
     index("requests_agent").on(t.agentId, t.id),
     index("requests_session").on(t.session, t.id),
     index("requests_pending_expiry").on(t.expiresAt).where(sql`status = 'pending'`),
-    index("requests_finished").on(t.finishedAt),
     uniqueIndex("requests_idempotency").on(t.agentId, t.idempotencyKey).where(sql`idempotency_key IS NOT NULL`),
   ],
 );
@@ -187,7 +186,7 @@ export const requestEvents = sqliteTable(
     toStatus: text({ enum: REQUEST_STATUSES }).notNull(),
     reason: text(),
   },
-  (t) => [index("request_events_request").on(t.requestId, t.id), index("request_events_at").on(t.at)],
+  (t) => [index("request_events_request").on(t.requestId, t.id)],
 );
 export type RequestEvent = typeof requestEvents.$inferSelect;
 
