@@ -3,6 +3,7 @@ import { drizzle, type BetterSQLite3Database } from "drizzle-orm/better-sqlite3"
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
 import path from "node:path";
 import { preparePrivateDbFile } from "../../fs-private";
+import { FALLBACK_PAGES, startCheckpointer, type Checkpointer } from "./checkpointer";
 import * as schema from "./schema";
 
 export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
@@ -17,7 +18,7 @@ const MIGRATIONS = path.join(process.cwd(), "drizzle", "sqlite");
 // pages, with the same throughput). The worker's drain rewrites the same few pages with every
 // message, and a fold writes each page once however often it changed: 10,000 pages there made
 // one-at-a-time claim/complete 30-48 % faster than 1,000. Either way the WAL file keeps its
-// largest size.
+// largest size. (The web server folds on a thread of its own instead: checkpointer.ts.)
 const CHECKPOINT_PAGES = 2_000;
 const DRAIN_CHECKPOINT_PAGES = 10_000;
 
@@ -32,7 +33,11 @@ export interface OpenDbOptions {
   migrate?: boolean;
   /** The connection writes in long runs (the worker's drain), not in answer to people. */
   draining?: boolean;
+  /** Fold the WAL on a thread of its own after commits (the web server: see checkpointer.ts). */
+  foldInBackground?: boolean;
 }
+
+const checkpointers = new WeakMap<Database.Database, Checkpointer>();
 
 /**
  * Opens a SQLite file with Gatehouse's pragmas and brings its schema up to date.
@@ -45,11 +50,12 @@ export function openDb(file: string, opts: OpenDbOptions = {}): Db {
   sqlite.pragma("busy_timeout = 5000");
   sqlite.pragma("journal_mode = WAL");
   sqlite.pragma("synchronous = NORMAL");
-  sqlite.pragma(`wal_autocheckpoint = ${opts.draining ? DRAIN_CHECKPOINT_PAGES : CHECKPOINT_PAGES}`);
+  sqlite.pragma(`wal_autocheckpoint = ${opts.draining ? DRAIN_CHECKPOINT_PAGES : opts.foldInBackground ? FALLBACK_PAGES : CHECKPOINT_PAGES}`);
   sqlite.pragma("foreign_keys = ON");
   if (opts.draining) sqlite.pragma(`cache_size = -${DRAIN_CACHE_KIB}`);
   const db: Db = drizzle({ client: sqlite, schema, casing: "snake_case" });
   if (opts.migrate !== false) migrateWithRetry(db);
+  if (opts.foldInBackground && file !== ":memory:") checkpointers.set(sqlite, startCheckpointer(file));
   return db;
 }
 
@@ -81,5 +87,13 @@ function sleepSync(ms: number): void {
  * `fn` must be synchronous: better-sqlite3 transactions cannot span an await.
  */
 export function writeTx<T>(db: Db, fn: () => T): T {
-  return db.$client.transaction(fn).immediate();
+  const result = db.$client.transaction(fn).immediate();
+  if (!db.$client.inTransaction) checkpointers.get(db.$client)?.committed();
+  return result;
+}
+
+/** Closes the connection, and its folding thread if it has one. */
+export function closeDb(db: Db): void {
+  checkpointers.get(db.$client)?.stop();
+  db.$client.close();
 }

@@ -3,7 +3,7 @@
 // asynchronous only so that it matches PostgreSQL's.
 import type { Store } from "../store";
 import * as auth from "./auth";
-import { openDb, writeTx, type Db, type OpenDbOptions } from "./client";
+import { closeDb, openDb, writeTx, type Db, type OpenDbOptions } from "./client";
 import { completeAndClaim, nextDueAt } from "./queue/claim";
 import { markDone } from "./queue/complete";
 import { deadLetter, discardDead, listDead, requeueDead } from "./queue/dead";
@@ -68,7 +68,7 @@ export function sqliteStore(db: Db): SqliteStore {
     close: async () => {
       for (const stop of stops) stop();
       closeSignal(db);
-      db.$client.close();
+      closeDb(db);
     },
 
     enqueue: async (messages) => told(messages.length > 1 ? tx(() => insertMessages(db, messages)) : insertMessages(db, messages)),
