@@ -1,4 +1,5 @@
 import { config } from "../config";
+import type { OpenDbOptions } from "./sqlite/client";
 import type { Store } from "./store";
 
 /**
@@ -8,7 +9,7 @@ import type { Store } from "./store";
  * long runs rather than in answer to people: SQLite folds its WAL less often for it. The web
  * server's SQLite connection folds its WAL on a thread of its own (`foldInBackground`).
  */
-export async function openStore(settings = config(), opts: { draining?: boolean; foldInBackground?: boolean } = {}): Promise<Store> {
+export async function openStore(settings = config(), opts: Pick<OpenDbOptions, "draining" | "foldInBackground"> = {}): Promise<Store> {
   const url = settings.GATEHOUSE_DATABASE_URL;
   if (url) {
     const { openPostgresStore } = await import("./postgres/store");

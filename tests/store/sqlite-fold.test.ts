@@ -1,26 +1,22 @@
 // The web server's SQLite connection folds its WAL into the database file on a thread of its own,
 // soon after each commit, so that no request waits behind a fold's fsyncs (lib/db/sqlite/checkpointer.ts).
 import Database from "better-sqlite3";
-import { copyFileSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { copyFileSync } from "node:fs";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { openSqliteStore, type SqliteStore } from "../../lib/db/sqlite/store";
 import { enqueueMany } from "../../lib/queue/enqueue";
 import { eventually } from "../support/eventually";
-import { TEST_STORE } from "../support/temp-db";
+import { tempDb, TEST_STORE, type TempDb } from "../support/temp-db";
 
-let dir: string;
-let store: SqliteStore | undefined;
+let t: TempDb | undefined;
 afterEach(async () => {
-  await store?.close();
-  store = undefined;
-  rmSync(dir, { recursive: true, force: true });
+  await t?.cleanup();
+  t = undefined;
 });
 
 /** How many messages the database file holds on its own, without its WAL (a copy, read apart); 0 before its tables reach it. */
 function messagesInFileAlone(file: string): number {
-  const copy = path.join(dir, "copy.db");
+  const copy = path.join(path.dirname(file), "copy.db");
   copyFileSync(file, copy);
   const db = new Database(copy, { readonly: true });
   try {
@@ -32,11 +28,9 @@ function messagesInFileAlone(file: string): number {
 }
 
 async function afterTwoMessages(opts: { foldInBackground: boolean }): Promise<string> {
-  dir = mkdtempSync(path.join(tmpdir(), "gatehouse-fold-"));
-  const file = path.join(dir, "gatehouse.db");
-  store = openSqliteStore(file, opts);
-  await enqueueMany(store, [{ actor: "noop", payload: 1 }, { actor: "noop", payload: 2 }]);
-  return file;
+  t = tempDb("gatehouse-fold-", opts);
+  await enqueueMany(t.store, [{ actor: "noop", payload: 1 }, { actor: "noop", payload: 2 }]);
+  return t.file;
 }
 
 describe.skipIf(TEST_STORE !== "sqlite")("the web server's WAL fold", () => {

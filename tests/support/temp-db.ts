@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import type { Db } from "../../lib/db/sqlite/client";
+import type { Db, OpenDbOptions } from "../../lib/db/sqlite/client";
 import { openSqliteStore, type SqliteStore } from "../../lib/db/sqlite/store";
 import type { Store } from "../../lib/db/store";
 
@@ -17,10 +17,10 @@ export interface TempDb {
 }
 
 /** A fresh, migrated SQLite file in its own temp dir; `cleanup` closes and removes it. */
-export function tempDb(prefix = "gatehouse-test-"): TempDb {
+export function tempDb(prefix = "gatehouse-test-", opts: OpenDbOptions = {}): TempDb {
   const dir = mkdtempSync(path.join(tmpdir(), prefix));
   const file = path.join(dir, "gatehouse.db");
-  const store = openSqliteStore(file);
+  const store = openSqliteStore(file, opts);
   return {
     store,
     db: store.db,

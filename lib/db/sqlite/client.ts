@@ -84,7 +84,8 @@ function sleepSync(ms: number): void {
 /**
  * Runs `fn` in a write transaction that takes the write lock at BEGIN (IMMEDIATE), so a
  * read-then-write never fails with SQLITE_BUSY halfway. Nested calls become savepoints.
- * `fn` must be synchronous: better-sqlite3 transactions cannot span an await.
+ * `fn` must be synchronous: better-sqlite3 transactions cannot span an await. Once the outermost
+ * one commits, the connection's folding thread (if it has one) is told.
  */
 export function writeTx<T>(db: Db, fn: () => T): T {
   const result = db.$client.transaction(fn).immediate();
