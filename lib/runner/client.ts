@@ -1,7 +1,7 @@
 // The runner's side of /api/runner/…: plain HTTP(S) with the runner's bearer token. Answers are
 // checked against lib/runners/protocol, as the server checks what it is sent.
 import { parse } from "zod/v4/core";
-import { claimReply, heartbeatReply, reportReply, type Outcome, type RunnerJob } from "../runners/protocol";
+import { claimReply, heartbeatReply, reportReply, type Report, type RunnerJob } from "../runners/protocol";
 import type { Lease } from "../db/store";
 
 /** An answer other than 2xx: `status` 0 when the server could not be reached at all. */
@@ -96,8 +96,9 @@ export class RunnerClient {
     await this.post("/api/runner/output", { id: lease.id, leaseToken: lease.leaseToken, offset, data: data.toString("base64") });
   }
 
-  /** `claim`: up to that many jobs wanted in the answer. */
-  async report(lease: Lease, outcome: Outcome, claim = 0): Promise<{ recorded: boolean; jobs: RunnerJob[]; leaseMs: number }> {
-    return parse(reportReply, await this.post("/api/runner/report", { id: lease.id, leaseToken: lease.leaseToken, outcome, claim }));
+  /** Several reports in one call (each recorded on its own); `claim`: up to that many jobs wanted in the answer. */
+  async report(reports: readonly Report[], claim = 0): Promise<{ recorded: boolean[]; jobs: RunnerJob[]; leaseMs: number }> {
+    const reply = parse(reportReply, await this.post("/api/runner/report", { reports, claim }));
+    return { ...reply, recorded: typeof reply.recorded === "boolean" ? [reply.recorded] : reply.recorded };
   }
 }

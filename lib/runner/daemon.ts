@@ -1,7 +1,7 @@
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Lease } from "../db/store";
-import type { Outcome, Report, RunnerJob } from "../runners/protocol";
+import { MAX_REPORTS, type Outcome, type Report, type RunnerJob } from "../runners/protocol";
 import { sweepJobDirs } from "../requests/job-dirs";
 import { stopUnrecordedJobs } from "../requests/orphan-jobs";
 import type { Tmux } from "../tmux/client";
@@ -28,8 +28,26 @@ const WAIT_SEC = 25;
 /** After a failed call, wait this long, doubling up to MAX_BACKOFF_MS: no hot loop while the server is away. */
 const BACKOFF_MS = 500;
 const MAX_BACKOFF_MS = 10_000;
+/** Reports go together in one call while their JSON stays under this; a larger one goes alone. */
+const BATCH_BYTES = 48 * 1024;
 /** How often old job directories are looked for. */
 const SWEEP_MS = 3600_000;
+
+/** A report waiting to be sent, and the length of its JSON. */
+interface Queued {
+  report: Report;
+  bytes: number;
+}
+
+/** Takes the first reports of `queue` that go in one call: up to MAX_REPORTS, and BATCH_BYTES unless alone. */
+function takeBatch(queue: Queued[]): Report[] {
+  let n = 0;
+  for (let bytes = 0; n < queue.length && n < MAX_REPORTS; n++) {
+    bytes += queue[n]!.bytes;
+    if (n > 0 && bytes > BATCH_BYTES) break;
+  }
+  return queue.splice(0, n).map((q) => q.report);
+}
 
 interface Running {
   job: RunnerJob;
@@ -62,6 +80,9 @@ export class RunnerDaemon {
   private sweepTimer: NodeJS.Timeout | undefined;
   private leaseMs = 30_000;
   private idle: (() => void) | undefined;
+  /** Reports of ended jobs waiting for the report call on its way, and whether one is. */
+  private readonly toReport: Queued[] = [];
+  private reporting = false;
 
   constructor(private readonly opts: RunnerOptions) {
     this.client = new RunnerClient(opts.server, opts.token);
@@ -139,76 +160,92 @@ export class RunnerDaemon {
       signal: run.controller.signal,
     };
     if (job.kind === "command") this.opts.log(`request ${job.requestId}: running in ${job.session}`);
-    void runJob(job, ctx).then(async (outcome) => {
+    void runJob(job, ctx).then((outcome) => {
       run.ended = true;
-      const next = await this.finish(job, outcome);
-      this.running.delete(job.id);
-      for (const given of next) {
-        if (this.stopping) void this.finish(given, { kind: "not_started", error: "the runner was stopping when it was given this" });
-        else this.launch(given);
-      }
-      this.slotFreed?.();
-      if (this.running.size === 0) this.idle?.();
+      this.finish(job, outcome);
     });
   }
 
   /**
-   * Keeps a job's report on disk and sends it. Its first try also asks for a job to take this one's
-   * slot (none while stopping), which comes back in the answer without a claim of its own: a
-   * session's next command starts one round trip sooner. Resolves with the jobs given.
+   * Keeps a job's report on disk and queues it for the next report call, which also asks for a job
+   * to take this one's slot (none while stopping): a session's next command comes back in the
+   * answer, without a claim of its own. The slot stays taken until then.
    */
-  private async finish(job: RunnerJob, outcome: Outcome): Promise<RunnerJob[]> {
+  private finish(job: RunnerJob, outcome: Outcome): void {
     if (job.kind === "command") this.opts.log(`request ${job.requestId}: ${outcome.kind}${"error" in outcome && outcome.error ? ` (${outcome.error})` : ""}`);
     const report: Report = { id: job.id, leaseToken: job.leaseToken, outcome };
+    const text = JSON.stringify(report);
     try {
-      this.outbox.put(report);
+      this.outbox.put(report.id, text);
     } catch (e) {
       this.opts.log(`could not keep the report of message ${job.id} on disk (${(e as Error).message}); sending it anyway`);
     }
-    const sentAt = Date.now();
-    const given = await this.track(this.trySend(report, this.stopping ? 0 : 1));
-    if (given === undefined) {
-      this.send(report, true);
-      return [];
-    }
-    return this.stillHeld(given, sentAt).catch((e: unknown) => {
-      this.opts.log(`could not check that the jobs given with a report are still this runner's (${(e as Error).message}); not starting them`);
-      return [];
-    });
+    this.toReport.push({ report, bytes: text.length });
+    if (!this.reporting) void this.track(this.reportQueued());
   }
 
   /**
-   * Sends a report once. Resolves with the jobs given with the answer once the report needs no more
-   * tries (accepted, already recorded, or refused for good, when its file is dropped), undefined
-   * when it must be sent again.
+   * Sends the queued reports, one call at a time: the reports of jobs that end while a call is on
+   * its way go together in the next (one round trip for several jobs, as a database's group
+   * commit). Each batch frees its jobs' slots and starts the jobs given in its answer.
    */
-  private async trySend(report: Report, claim: number): Promise<RunnerJob[] | undefined> {
+  private async reportQueued(): Promise<void> {
+    this.reporting = true;
+    while (this.toReport.length) {
+      const batch = takeBatch(this.toReport);
+      const claim = this.stopping ? 0 : batch.length;
+      const sentAt = Date.now();
+      const given = await this.trySend(batch, claim);
+      if (given === undefined) for (const report of batch) this.send(report, true);
+      const started = given === undefined ? [] : await this.stillHeld(given, sentAt).catch((e: unknown) => {
+        this.opts.log(`could not check that the jobs given with a report are still this runner's (${(e as Error).message}); not starting them`);
+        return [];
+      });
+      for (const report of batch) this.running.delete(report.id);
+      for (const job of started) {
+        if (this.stopping) this.finish(job, { kind: "not_started", error: "the runner was stopping when it was given this" });
+        else this.launch(job);
+      }
+      this.slotFreed?.();
+      if (this.running.size === 0) this.idle?.();
+    }
+    this.reporting = false;
+  }
+
+  /**
+   * Sends reports once. Resolves with the jobs given with the answer once they need no more tries
+   * (accepted, already recorded, or one refused for good, when its file is dropped), undefined
+   * when each must be sent again (a batch refused is tried one report at a time, to find the one).
+   */
+  private async trySend(reports: readonly Report[], claim: number): Promise<RunnerJob[] | undefined> {
     try {
-      const { recorded, jobs, leaseMs } = await this.client.report(report, report.outcome, claim);
+      const { recorded, jobs, leaseMs } = await this.client.report(reports, claim);
       this.leaseMs = leaseMs;
-      if (!recorded) this.opts.log(`message ${report.id}: already recorded, or its lease ran out (the server ended it)`);
-      this.outbox.remove(report.id);
+      reports.forEach((report, i) => {
+        if (!recorded[i]) this.opts.log(`message ${report.id}: already recorded, or its lease ran out (the server ended it)`);
+        this.outbox.remove(report.id);
+      });
       return jobs;
     } catch (e) {
       // 4xx other than an unreachable server or a busy one: this report will never be taken.
-      if (e instanceof ServerError && e.status >= 400 && e.status < 500 && e.status !== 429 && e.status !== 401) {
-        this.opts.log(`message ${report.id}: the server refuses its report (${e.message}); dropped`);
-        this.outbox.remove(report.id);
+      if (e instanceof ServerError && e.status >= 400 && e.status < 500 && e.status !== 429 && e.status !== 401 && reports.length === 1) {
+        this.opts.log(`message ${reports[0]!.id}: the server refuses its report (${e.message}); dropped`);
+        this.outbox.remove(reports[0]!.id);
         return [];
       }
-      this.opts.log(`message ${report.id}: report not accepted yet (${(e as Error).message}); trying again`);
+      this.opts.log(`${reports.length === 1 ? `message ${reports[0]!.id}: report` : `reports of messages ${reports.map((r) => r.id).join(", ")}`} not accepted yet (${(e as Error).message}); trying again`);
       return undefined;
     }
   }
 
-  /** Sends a report until it needs no more tries, waiting longer after each failure (and before the first, after a failed one). */
+  /** Sends a report alone until it needs no more tries, waiting longer after each failure (and before the first, after a failed one). */
   private send(report: Report, failedBefore = false): void {
     void this.track(
       (async () => {
         for (let backoff = BACKOFF_MS; ; backoff = Math.min(backoff * 2, MAX_BACKOFF_MS)) {
           if (failedBefore) await sleep(backoff);
           failedBefore = true;
-          if ((await this.trySend(report, 0)) !== undefined) return;
+          if ((await this.trySend([report], 0)) !== undefined) return;
         }
       })(),
     );

@@ -13,12 +13,11 @@ export class Outbox {
   }
 
   /**
-   * Written and renamed into place before the first try to send it. Synchronously, as a job's other
+   * A report's JSON, written and renamed into place before the first try to send it. Synchronously, as a job's other
    * small files are (see lib/tmux/runner.ts): every job has a report.
    */
-  put(report: Report): void {
-    const temp = `${this.file(report.id)}.${process.pid}.tmp`;
-    const text = JSON.stringify(report);
+  put(id: number, text: string): void {
+    const temp = `${this.file(id)}.${process.pid}.tmp`;
     try {
       writeFileSync(temp, text);
     } catch (e) {
@@ -26,7 +25,7 @@ export class Outbox {
       mkdirSync(this.dir, { recursive: true });
       writeFileSync(temp, text);
     }
-    renameSync(temp, this.file(report.id));
+    renameSync(temp, this.file(id));
   }
 
   remove(id: number): void {

@@ -64,10 +64,20 @@ export type Outcome = z.infer<typeof outcomeSchema>;
 const report = z.object({ ...lease, outcome: outcomeSchema });
 export type Report = z.infer<typeof report>;
 
+/** Most reports in one call. */
+export const MAX_REPORTS = 100;
+
+const claimField = { claim: z._default(z.number().check(z.int(), z.minimum(0), z.maximum(100)), 0) };
+
 /**
- * POST /api/runner/report: idempotent by lease; `recorded` false means it was already settled, or
- * the lease is gone. `claim` asks in the same call for up to that many jobs (the slot this job
- * held), answered at once in `jobs`: a session's next command needs no claim of its own.
+ * POST /api/runner/report: one report (`id`, `leaseToken`, `outcome`), or several in `reports`
+ * (each recorded on its own, as if sent alone). Idempotent by lease: `recorded` false means it was
+ * already settled, or the lease is gone; for `reports`, one such flag per report, in order.
+ * `claim` asks in the same call for up to that many jobs (the slots those jobs held), answered at
+ * once in `jobs`: a session's next command needs no claim of its own.
  */
-export const reportBody = z.extend(report, { claim: z._default(z.number().check(z.int(), z.minimum(0), z.maximum(100)), 0) });
-export const reportReply = z.object({ recorded: z.boolean(), jobs: z.array(jobSchema), leaseMs: z.number() });
+export const reportBody = z.extend(report, claimField);
+export const reportsBody = z.object({ reports: z.array(report).check(z.minLength(1), z.maxLength(MAX_REPORTS)), ...claimField });
+/** Either form, as the API reference shows it. */
+export const anyReportBody = z.union([reportBody, reportsBody]);
+export const reportReply = z.object({ recorded: z.union([z.boolean(), z.array(z.boolean())]), jobs: z.array(jobSchema), leaseMs: z.number() });

@@ -25,7 +25,7 @@ describe("the runner's client", () => {
     const client = new RunnerClient(url, "ghr_token", 300);
     const started = Date.now();
     await expect(client.heartbeat()).rejects.toMatchObject({ name: "ServerError", status: 0, message: expect.stringMatching(/no answer/) });
-    await expect(client.report({ id: 1, leaseToken: "t" }, { kind: "delivered" })).rejects.toBeInstanceOf(ServerError);
+    await expect(client.report([{ id: 1, leaseToken: "t", outcome: { kind: "delivered" } }])).rejects.toBeInstanceOf(ServerError);
     expect(Date.now() - started).toBeLessThan(5_000);
   });
 

@@ -68,4 +68,26 @@ describe("a runner's report", () => {
     expect(await status(id)).toBe("running");
     expect((await report(job!, "four\n", 0)).body).toMatchObject({ recorded: true, jobs: [] });
   });
+
+  it("records several reports sent in one call, each once, and refuses a bad one without recording any", async () => {
+    const ids = [await approved("echo five"), await approved("echo six")];
+    const claimed = await api.call("POST", "/api/runner/claim", { token, body: { limit: 10, wait: 0 } });
+    const five = commandsIn(claimed.body.jobs)[0]!;
+    expect(five.requestId).toBe(ids[0]);
+    const reportOfFive = { id: five.id, leaseToken: five.leaseToken, outcome: finished("five\n") };
+
+    const bad = await api.call("POST", "/api/runner/report", { token, body: { reports: [reportOfFive, { ...reportOfFive, outcome: { kind: "exploded" } }] } });
+    expect(bad.status).toBe(422);
+    expect(await status(ids[0]!)).toBe("running");
+
+    // The same report twice in one call (a retry that went out with the first): recorded once.
+    const sent = await api.call("POST", "/api/runner/report", { token, body: { reports: [reportOfFive, reportOfFive], claim: 1 } });
+    expect(sent.status).toBe(200);
+    expect(sent.body.recorded).toEqual([true, false]);
+    expect(await status(ids[0]!)).toBe("succeeded");
+    const [six, ...rest] = commandsIn(sent.body.jobs);
+    expect([six?.requestId, rest]).toEqual([ids[1], []]);
+    expect((await api.call("POST", "/api/runner/report", { token, body: { reports: [reportOfFive] } })).body).toMatchObject({ recorded: [false], jobs: [] });
+    expect((await report(six!, "six\n")).body.recorded).toBe(true);
+  });
 });
