@@ -38,7 +38,7 @@ export async function runnerStart(args: Args, env: NodeJS.ProcessEnv, log: (s: s
     token,
     concurrency: positiveInt("concurrency", option(args, "concurrency"), 4),
     dataDir,
-    tmux: tmuxFromConfig(),
+    tmux: tmuxFromConfig({ control: true }),
     outputCapBytes: settings.GATEHOUSE_OUTPUT_CAP_BYTES,
     jobRetentionMs: settings.GATEHOUSE_DONE_RETENTION_HOURS * 3600_000,
     log: (line) => log(`gatehouse runner[${process.pid}] ${line}`),

@@ -2,10 +2,14 @@ import { execFile } from "node:child_process";
 import { rm } from "node:fs/promises";
 import { setTimeout as sleep } from "node:timers/promises";
 import { config } from "@/lib/config";
+import { CONTROL_SESSION, ControlClient, fitsOneLine } from "./control";
 import { TmuxError, classifyTmuxFailure, isTmuxError } from "./errors";
 import { isRunning } from "./process-group";
 
 const SESSION_NAME = /^[A-Za-z0-9_-]{1,64}$/;
+
+/** After a control client could not attach, calls start a tmux process each for this long. */
+const CONTROL_RETRY_MS = 1_000;
 
 /** Throws `invalid_name` unless `name` is a session name Gatehouse accepts. */
 export function assertSessionName(name: string): void {
@@ -30,6 +34,12 @@ export interface TmuxOptions {
   configFile?: string;
   /** How long one tmux call may take before it is killed. (Default: 5000 ms) */
   callTimeoutMs?: number;
+  /**
+   * Send calls over one kept-open control-mode client (lib/tmux/control.ts) instead of starting a
+   * tmux process for each, once the server runs. For a process that makes many calls: the runner.
+   * (Default: false)
+   */
+  control?: boolean;
 }
 
 export interface CallOptions {
@@ -62,11 +72,17 @@ export class Tmux {
   readonly socket: string | undefined;
   private readonly configFile: string | undefined;
   private readonly callTimeoutMs: number;
+  private readonly useControl: boolean;
+  /** The control client, once one is starting or running. */
+  private control: Promise<ControlClient | undefined> | undefined;
+  /** No control client is tried again before this (one could not attach: no server, say). */
+  private controlRetryAt = 0;
 
   constructor(opts: TmuxOptions = {}) {
     this.socket = opts.socket;
     this.configFile = opts.configFile;
     this.callTimeoutMs = opts.callTimeoutMs ?? 5_000;
+    this.useControl = opts.control ?? false;
   }
 
   /** How errors name the server: the socket, or "the default tmux server". */
@@ -74,13 +90,54 @@ export class Tmux {
     return this.socket ? `tmux socket "${this.socket}"` : "the default tmux server";
   }
 
+  private get serverArgs(): string[] {
+    return [...(this.socket ? ["-L", this.socket] : []), ...(this.configFile ? ["-f", this.configFile] : [])];
+  }
+
   /** Runs one tmux command (or a `;`-separated sequence) and returns its stdout. */
-  exec(args: readonly string[], opts: CallOptions = {}): Promise<string> {
-    const full = [
-      ...(this.socket ? ["-L", this.socket] : []),
-      ...(this.configFile ? ["-f", this.configFile] : []),
-      ...args,
-    ];
+  async exec(args: readonly string[], opts: CallOptions = {}): Promise<string> {
+    if (this.useControl && opts.input === undefined && !args.includes("kill-server") && fitsOneLine(args)) {
+      const client = await this.controlClient();
+      if (client) return client.run(args);
+    }
+    return this.spawnExec(args, opts);
+  }
+
+  /** The running control client; a new one if there is none (undefined while none can attach). */
+  private async controlClient(): Promise<ControlClient | undefined> {
+    const current = this.control;
+    const client = await current;
+    if (client?.alive) return client;
+    if (Date.now() < this.controlRetryAt) return undefined;
+    // Callers that found the same one gone start one new client between them.
+    if (this.control === current) this.control = this.attachControl();
+    return this.control;
+  }
+
+  private async attachControl(): Promise<ControlClient | undefined> {
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const client = new ControlClient(this.serverArgs, tmuxEnv(), this.label, this.callTimeoutMs);
+      try {
+        await client.ready;
+        return client;
+      } catch (e) {
+        // The server runs without the control session: make it, once (two racing: both fine).
+        if (attempt > 0 || !isTmuxError(e, "no_session")) break;
+        await this.spawnExec(["new-session", "-d", "-s", CONTROL_SESSION, "--", "sleep", "infinity"]).catch(() => {});
+      }
+    }
+    this.controlRetryAt = Date.now() + CONTROL_RETRY_MS;
+    return undefined;
+  }
+
+  /** Ends the control client, if one runs; calls after this start a new one. */
+  async close(): Promise<void> {
+    (await this.control)?.close();
+    this.control = undefined;
+  }
+
+  private spawnExec(args: readonly string[], opts: CallOptions = {}): Promise<string> {
+    const full = [...this.serverArgs, ...args];
     const timeoutMs = this.callTimeoutMs;
     return new Promise((resolve, reject) => {
       const child = execFile(
@@ -207,6 +264,6 @@ export class Tmux {
 }
 
 /** The client for this process's settings (`GATEHOUSE_TMUX_SOCKET`). */
-export function tmuxFromConfig(): Tmux {
-  return new Tmux({ socket: config().GATEHOUSE_TMUX_SOCKET });
+export function tmuxFromConfig(opts: Pick<TmuxOptions, "control"> = {}): Tmux {
+  return new Tmux({ socket: config().GATEHOUSE_TMUX_SOCKET, ...opts });
 }

@@ -1,4 +1,6 @@
 import { spawn } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { Tmux, exactSession } from "@/lib/tmux/client";
 import { TmuxError } from "@/lib/tmux/errors";
@@ -89,5 +91,54 @@ describe("tmux client", () => {
     await server.session("main");
     const slow = new Tmux({ socket: server.tmux.socket, callTimeoutMs: 200 });
     await expect(slow.exec(["wait-for", "never-signalled"])).rejects.toMatchObject({ code: "timeout" });
+  });
+});
+
+describe("tmux over a control-mode client", () => {
+  const controlled = () => new Tmux({ socket: server.tmux.socket, configFile: "/dev/null", control: true });
+  const odd = ["it's", '"quoted" $HOME ~ #{session_name}', "semi; colon;", "{braces}", "back\\slash", "ünï"];
+
+  it("answers as a tmux process does, arguments exactly as given, and attaches to no agent's session", async () => {
+    await server.session("main");
+    const tmux = controlled();
+    try {
+      // Each text as a command's argument, as the runner passes a job's directory to the wrapper.
+      for (const [i, text] of odd.entries()) {
+        const file = path.join(server.dir, `arg-${i}`);
+        await tmux.exec(["new-window", "-d", "-t", "=main:", "--", "/bin/sh", "-c", 'printf %s "$1" > "$2"', "sh", text, file]);
+        await eventually(() => existsSync(file) && readFileSync(file, "utf8") === text, `argument ${JSON.stringify(text)} to arrive whole`);
+      }
+      // Two commands in one call, the second printing; a failing first stops the rest, as in a process.
+      expect(await tmux.exec(["has-session", "-t", "=main", ";", "display-message", "-p", "-t", "=main:", "two"])).toBe("two\n");
+      await expect(tmux.exec(["has-session", "-t", "=absent", ";", "display-message", "-p", "never"])).rejects.toMatchObject({ code: "no_session" });
+      // A line break cannot travel on the control client's command line: that call starts a process.
+      expect(await tmux.exec(["display-message", "-p", "-t", "=main:", "one\ntwo"])).toBe("one\ntwo\n");
+      const sessions = await server.tmux.listSessions();
+      expect(sessions.map((s) => [s.name, s.clients])).toEqual([
+        ["gatehouse-control", 1],
+        ["main", 0],
+      ]);
+    } finally {
+      await tmux.close();
+    }
+  });
+
+  it("says there is no server without starting one, and works again once a server runs", async () => {
+    const tmux = controlled();
+    try {
+      await expect(tmux.exec(["list-sessions"])).rejects.toMatchObject({ code: "no_server" });
+      await server.session("main");
+      await tmux.exec(["has-session", "-t", "=main"]);
+      await server.tmux.killServer();
+      await expect(tmux.exec(["has-session", "-t", "=main"])).rejects.toMatchObject({ code: "no_server" });
+      await server.session("main");
+      // Calls start a process each for a moment, then reach tmux over a new control client.
+      await eventually(async () => {
+        await tmux.exec(["has-session", "-t", "=main"]);
+        return (await server.tmux.listSessions()).some((s) => s.name === "gatehouse-control");
+      }, "a new control client");
+    } finally {
+      await tmux.close();
+    }
   });
 });

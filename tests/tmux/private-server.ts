@@ -2,7 +2,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
-import { Tmux } from "@/lib/tmux/client";
+import { Tmux, type TmuxOptions } from "@/lib/tmux/client";
 import { eventually } from "../support/eventually";
 
 export interface PrivateServer {
@@ -18,8 +18,8 @@ export interface PrivateServer {
  * A tmux server of the test's own (`-L gh-test-<random> -f /dev/null`), never the user's, killed at
  * teardown with everything it runs.
  */
-export async function privateServer(): Promise<PrivateServer> {
-  const tmux = new Tmux({ socket: `gh-test-${randomBytes(6).toString("hex")}`, configFile: "/dev/null" });
+export async function privateServer(opts: Pick<TmuxOptions, "control"> = {}): Promise<PrivateServer> {
+  const tmux = new Tmux({ socket: `gh-test-${randomBytes(6).toString("hex")}`, configFile: "/dev/null", ...opts });
   const dir = await mkdtemp(path.join(os.tmpdir(), "gh-tmux-"));
   return {
     tmux,
@@ -32,6 +32,7 @@ export async function privateServer(): Promise<PrivateServer> {
     },
     async stop() {
       await tmux.killServer();
+      await tmux.close();
       await rm(dir, { recursive: true, force: true });
     },
   };
