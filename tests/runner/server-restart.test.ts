@@ -1,16 +1,19 @@
-import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eventually } from "../support/eventually";
 import { startApp, type RunningApp } from "../support/next-server";
 import { hosts, type Hosts } from "./harness";
+import { JOURNAL, waitingIn } from "../../lib/runner/outbox";
+import type { Report } from "../../lib/runners/protocol";
 
 // A lease longer than the server's stop and start on a loaded machine.
 const env = { GATEHOUSE_TMUX_SOCKET: `gh-test-none-${process.pid}`, GATEHOUSE_RUNNER_LEASE_SEC: "90" };
 
-function outbox(dir: string): string[] {
+/** The reports waiting in a runner's outbox, read without touching it (the runner has it open). */
+function outbox(dir: string): Report[] {
   try {
-    return readdirSync(path.join(dir, "outbox")).filter((f) => f.endsWith(".json"));
+    return [...waitingIn(readFileSync(path.join(dir, "outbox", JOURNAL), "utf8")).values()];
   } catch {
     return [];
   }
@@ -35,8 +38,7 @@ describe("the server stopped and started again while a runner holds a lease", ()
     // The command ends while the server is down: its report waits in the runner's outbox.
     writeFileSync(go, "");
     await eventually(() => outbox(h.a.dataDir).length === 1, "the report in host a's outbox", 30_000);
-    const [file] = outbox(h.a.dataDir);
-    const report: unknown = JSON.parse(readFileSync(path.join(h.a.dataDir, "outbox", file!), "utf8"));
+    const [report] = outbox(h.a.dataDir);
     await h.a.printed(/report not accepted yet/);
 
     restarted = await startApp({ ...h.api.env, ...env }, h.api.app.port);
