@@ -52,6 +52,9 @@ export interface ClaimRequest {
   now: number;
 }
 
+/** A runner's claim: under its own lease token, from only some of its groups if `groups` says. */
+export type RunnerClaim = Omit<ClaimRequest, "workerId" | "queues"> & { token: string; groups?: readonly string[] };
+
 /** A claimed message as the store returns it (payload still JSON text). */
 export interface ClaimedRow extends Lease {
   queue: string;
@@ -406,7 +409,7 @@ export interface RunnerStore {
    * Leases up to `limit` due messages of the runner's groups under `token` (the same group rules as
    * completeAndClaim), and records that it was seen, in one transaction.
    */
-  claimForRunner(runnerId: string, claim: Omit<ClaimRequest, "workerId" | "queues"> & { token: string }): Promise<ClaimedRow[]>;
+  claimForRunner(runnerId: string, claim: RunnerClaim): Promise<ClaimedRow[]>;
   /** Records that the runner was seen and extends every lease it holds; returns them. */
   runnerHeartbeat(runnerId: string, now: number, leaseMs: number): Promise<Lease[]>;
   /** The message, if the runner holds it under this lease now. */

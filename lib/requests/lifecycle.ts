@@ -90,7 +90,7 @@ async function applyPlan(store: Store, p: Plan, t: Transition): Promise<RequestR
 
 // Notices of one session go out one at a time, in order, but in a group of their own: in the
 // commands' group (the session), an approval notice would wait for the session's running command.
-const noticeGroup = (session: string) => `notify:${session}`;
+export const noticeGroup = (session: string) => `notify:${session}`;
 
 // A gate request's agent hears the answer from its hook, waiting: it gets no inbox notice.
 function notice(row: RequestRow, event: NoticeEvent, now: number): NewMessage[] {

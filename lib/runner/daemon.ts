@@ -12,7 +12,7 @@ import { runJob } from "./run-job";
 export interface RunnerOptions {
   server: string;
   token: string;
-  /** Jobs run at once. */
+  /** Commands run at once. (Notices, which take no time, come on top.) */
   concurrency: number;
   /** Holds jobs/, inbox/ and outbox/ (reports not yet accepted). */
   dataDir: string;
@@ -107,7 +107,7 @@ export class RunnerDaemon {
   private async pollLoop(): Promise<void> {
     let backoff = BACKOFF_MS;
     while (!this.stopping) {
-      const free = this.opts.concurrency - this.running.size;
+      const free = this.opts.concurrency - this.commandsHeld();
       if (free <= 0) {
         await new Promise<void>((resolve) => (this.slotFreed = resolve));
         continue;
@@ -146,6 +146,13 @@ export class RunnerDaemon {
     const kept = jobs.filter((j) => ours.has(`${j.id}/${j.leaseToken}`));
     for (const j of jobs) if (!kept.includes(j)) this.opts.log(`message ${j.id}: abandoned before it started (the server ended it while its answer was on the way)`);
     return kept;
+  }
+
+  /** Commands received and not yet reported: what `concurrency` limits. */
+  private commandsHeld(): number {
+    let n = 0;
+    for (const run of this.running.values()) if (run.job.kind === "command") n++;
+    return n;
   }
 
   private launch(job: RunnerJob): void {
@@ -193,7 +200,8 @@ export class RunnerDaemon {
     this.reporting = true;
     while (this.toReport.length) {
       const batch = takeBatch(this.toReport);
-      const claim = this.stopping ? 0 : batch.length;
+      // The command slots these reports free; notices never took one.
+      const claim = this.stopping ? 0 : batch.filter((r) => this.running.get(r.id)?.job.kind === "command").length;
       const sentAt = Date.now();
       const given = await this.trySend(batch, claim);
       if (given === undefined) for (const report of batch) this.send(report, true);

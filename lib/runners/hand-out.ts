@@ -7,7 +7,7 @@ import { executeApprovedCommand, notifySession } from "../queue/actors";
 import { completeMany } from "../queue/complete";
 import { fail } from "../queue/fail";
 import { watchForWork } from "../queue/wake";
-import { getRequest, markRunning } from "../requests/lifecycle";
+import { getRequest, markRunning, noticeGroup } from "../requests/lifecycle";
 import { noticeFor, type NoticeEvent } from "../requests/notices";
 import type { RunnerJob } from "./protocol";
 
@@ -47,18 +47,28 @@ async function jobOf(store: Store, m: ClaimedRow): Promise<RunnerJob | null> {
   return null;
 }
 
-/** Claims up to `limit` of the runner's due messages and makes them jobs. */
+/** Most jobs in one answer. */
+const MAX_JOBS = 100;
+
+/**
+ * Claims up to `limit` of the runner's due commands and makes them jobs, with its sessions' due
+ * notices on top: a notice takes a runner no time and none of its command slots.
+ */
 export async function claimJobs(store: Store, runner: RunnerIdentity, limit: number): Promise<RunnerJob[]> {
-  const claimed = await store.claimForRunner(runner.id, {
-    // Secret, unlike a worker's: on the network a lease token is the proof that this runner holds it.
-    token: newSecret(18),
-    limit,
-    groupLimit: config().GATEHOUSE_SESSION_CONCURRENCY,
-    leaseMs: runnerLeaseMs(),
-    now: Date.now(),
-  });
+  const claim = (groups: string[], wanted: number) =>
+    store.claimForRunner(runner.id, {
+      // Secret, unlike a worker's: on the network a lease token is the proof that this runner holds it.
+      token: newSecret(18),
+      limit: wanted,
+      groups,
+      groupLimit: config().GATEHOUSE_SESSION_CONCURRENCY,
+      leaseMs: runnerLeaseMs(),
+      now: Date.now(),
+    });
+  const commands = await claim(runner.sessions, Math.min(limit, MAX_JOBS));
+  const notices = await claim(runner.sessions.map(noticeGroup), MAX_JOBS - commands.length);
   const jobs: RunnerJob[] = [];
-  for (const m of claimed) {
+  for (const m of [...commands, ...notices]) {
     const job = await jobOf(store, m);
     if (job) jobs.push(job);
   }

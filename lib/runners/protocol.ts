@@ -23,7 +23,10 @@ export const jobSchema = z.discriminatedUnion("kind", [commandJob, noticeJob]);
 export type RunnerJob = z.infer<typeof jobSchema>;
 export type CommandJobMessage = z.infer<typeof commandJob>;
 
-/** POST /api/runner/claim: up to `limit` jobs, the response held up to `wait` seconds while there are none. */
+/**
+ * POST /api/runner/claim: up to `limit` commands, with the runner's due notices on top (a notice
+ * takes no command slot; 100 jobs at most), the response held up to `wait` seconds while there are none.
+ */
 export const claimBody = z.object({
   limit: z.number().check(z.int(), z.minimum(1), z.maximum(100)),
   wait: z._default(z.number().check(z.minimum(0), z.maximum(60)), 25),
@@ -73,8 +76,8 @@ const claimField = { claim: z._default(z.number().check(z.int(), z.minimum(0), z
  * POST /api/runner/report: one report (`id`, `leaseToken`, `outcome`), or several in `reports`
  * (each recorded on its own, as if sent alone). Idempotent by lease: `recorded` false means it was
  * already settled, or the lease is gone; for `reports`, one such flag per report, in order.
- * `claim` asks in the same call for up to that many jobs (the slots those jobs held), answered at
- * once in `jobs`: a session's next command needs no claim of its own.
+ * `claim` asks in the same call for up to that many commands (the slots those jobs held), notices
+ * on top as for a claim, answered at once in `jobs`: a session's next command needs no claim of its own.
  */
 export const reportBody = z.extend(report, claimField);
 export const reportsBody = z.object({ reports: z.array(report).check(z.minLength(1), z.maxLength(MAX_REPORTS)), ...claimField });

@@ -90,4 +90,21 @@ describe("a runner's report", () => {
     expect((await api.call("POST", "/api/runner/report", { token, body: { reports: [reportOfFive] } })).body).toMatchObject({ recorded: [false], jobs: [] });
     expect((await report(six!, "six\n")).body.recorded).toBe(true);
   });
+
+  it("hands out notices on top of the commands asked for: a notice takes no command slot", async () => {
+    // A session of its own: the notices of the tests above are still leased, unreported.
+    const shared = (await createRunner(api.store, { id: "host-shared", sessions: ["claude-shared"] })).token;
+    const submitted = await api.call("POST", "/api/requests", { token: api.tokens.agent, body: { session: "claude-shared", command: "echo seven" } });
+    const id = submitted.body.id as string;
+    expect((await api.call("POST", `/api/requests/${id}/approve`, { token: api.tokens.alice, body: {} })).status).toBe(200);
+    const claimed = await api.call("POST", "/api/runner/claim", { token: shared, body: { limit: 1, wait: 0 } });
+    const jobs = claimed.body.jobs as Job[];
+    expect(commandsIn(jobs).map((j) => j.requestId)).toEqual([id]);
+    expect(jobs.filter((j) => j.kind === "notice" && j.requestId === id)).toHaveLength(1); // "approved"
+    const done = await api.call("POST", "/api/runner/report", {
+      token: shared,
+      body: { reports: jobs.map((j) => ({ id: j.id, leaseToken: j.leaseToken, outcome: j.kind === "command" ? finished("seven\n") : { kind: "delivered" } })) },
+    });
+    expect(done.body.recorded).toEqual(jobs.map(() => true));
+  });
 });

@@ -1,4 +1,4 @@
-import { runnerWorkerId, type ClaimedRow, type ClaimRequest } from "../../store";
+import { runnerWorkerId, type ClaimedRow, type RunnerClaim } from "../../store";
 import type { Pg } from "../client";
 
 // A runner's claim takes only messages of its own groups (runner_groups), under the group rules of
@@ -10,7 +10,7 @@ SELECT group_key AS "groupKey" FROM (
   SELECT group_key FROM (
     SELECT DISTINCT ON (m.group_key) m.group_key, m.priority, m.id FROM runner_groups g
     JOIN messages m ON m.group_key = g.group_key AND m.state = 'ready' AND m.run_at <= $2
-    WHERE g.runner_id = $1
+    WHERE g.runner_id = $1 AND ($5::text[] IS NULL OR g.group_key = ANY($5::text[]))
     ORDER BY m.group_key, m.priority DESC NULLS LAST, m.id
   ) firsts
   WHERE (SELECT count(*) FROM messages l WHERE l.state = 'leased' AND l.group_key = firsts.group_key) < $3
@@ -42,11 +42,11 @@ RETURNING m.id, m.queue, m.actor, m.payload, m.priority, m.attempts, m.max_retri
 export function claimForRunner(
   pg: Pg,
   runnerId: string,
-  req: Omit<ClaimRequest, "workerId" | "queues"> & { token: string },
+  req: RunnerClaim,
 ): Promise<ClaimedRow[]> {
   return pg.tx(async (c) => {
     await c.query(`UPDATE runners SET last_seen_at = $2 WHERE id = $1`, [runnerId, req.now]);
-    const locked = await c.query<{ groupKey: string }>(LOCK_GROUPS, [runnerId, req.now, req.groupLimit, req.limit]);
+    const locked = await c.query<{ groupKey: string }>(LOCK_GROUPS, [runnerId, req.now, req.groupLimit, req.limit, req.groups ?? null]);
     if (!locked.length) return [];
     const rows = await c.query<Omit<ClaimedRow, "leaseToken">>(CLAIM, [
       locked.map((g) => g.groupKey), req.now, req.groupLimit, req.limit, req.token, req.now + req.leaseMs, runnerWorkerId(runnerId),

@@ -1,7 +1,10 @@
-import { runnerWorkerId, type ClaimedRow, type ClaimRequest } from "../../store";
+import { runnerWorkerId, type ClaimedRow, type RunnerClaim } from "../../store";
 import type { Db } from "../client";
 import { perDb } from "../per-db";
 import { claimedRow, RETURNING_CLAIMED, type ClaimRow } from "./claim";
+
+/** The runner's group `g` is one asked for (@groups: a JSON array, or null for all). */
+const ASKED = `(@groups IS NULL OR g.group_key IN (SELECT value FROM json_each(@groups)))`;
 
 /** Fewer than @group_limit of the group `key` names are leased. */
 const UNDER_GROUP_LIMIT = (key: string) => `(SELECT count(*) FROM messages l WHERE l.state = 'leased' AND l.group_key = ${key}) < @group_limit`;
@@ -21,7 +24,7 @@ WHERE id IN (
     SELECT f.id FROM messages f
     WHERE f.group_key = g.group_key AND f.state = 'ready' AND f.run_at <= @now
     ORDER BY f.priority DESC, f.id LIMIT 1)
-  WHERE g.runner_id = @runner AND ${UNDER_GROUP_LIMIT("g.group_key")}
+  WHERE g.runner_id = @runner AND ${ASKED} AND ${UNDER_GROUP_LIMIT("g.group_key")}
   ORDER BY m.priority DESC, m.id
   LIMIT @limit)
 ${RETURNING_CLAIMED}`;
@@ -32,9 +35,9 @@ const statements = perDb(({ $client: c }) => {
   return {
     // A cheap read first: a long-poll woken by any commit takes no write lock for nothing, and a
     // session's queued commands behind its running one are nothing to take yet.
-    anyDue: c.prepare<[{ runner: string; now: number; group_limit: number }], number>(
+    anyDue: c.prepare<[{ runner: string; now: number; group_limit: number; groups: string | null }], number>(
       `SELECT 1 FROM runner_groups g
-       WHERE g.runner_id = @runner
+       WHERE g.runner_id = @runner AND ${ASKED}
          AND EXISTS (SELECT 1 FROM messages m WHERE m.group_key = g.group_key AND m.state = 'ready' AND m.run_at <= @now)
          AND ${UNDER_GROUP_LIMIT("g.group_key")}
        LIMIT 1`,
@@ -47,9 +50,10 @@ const statements = perDb(({ $client: c }) => {
 });
 
 /** A runner's claim, in one IMMEDIATE transaction (two claimers never take the same message). */
-export function claimForRunner(db: Db, runnerId: string, req: Omit<ClaimRequest, "workerId" | "queues"> & { token: string }): ClaimedRow[] {
+export function claimForRunner(db: Db, runnerId: string, req: RunnerClaim): ClaimedRow[] {
   const s = statements(db);
-  if (req.limit === 0 || s.anyDue.get({ runner: runnerId, now: req.now, group_limit: req.groupLimit }) === undefined) return [];
+  const groups = req.groups ? JSON.stringify(req.groups) : null;
+  if (req.limit === 0 || s.anyDue.get({ runner: runnerId, now: req.now, group_limit: req.groupLimit, groups }) === undefined) return [];
   const rows = s.claim.immediate(runnerId, {
     token: req.token,
     expires: req.now + req.leaseMs,
@@ -58,6 +62,7 @@ export function claimForRunner(db: Db, runnerId: string, req: Omit<ClaimRequest,
     now: req.now,
     group_limit: req.groupLimit,
     limit: req.limit,
+    groups,
   });
   return rows.map((r) => claimedRow(r, req.token));
 }
