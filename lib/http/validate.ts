@@ -1,5 +1,5 @@
 import * as z from "zod/mini";
-import { safeParse, type $ZodError, type $ZodType, type output } from "zod/v4/core";
+import { safeParse, type $ZodError, type $ZodIssue, type $ZodType, type output } from "zod/v4/core";
 import { badRequest, invalid, tooLarge, type Issue } from "./errors";
 
 /** The body of a route that takes none: empty, or `{}` (anything else is a 422). */
@@ -10,7 +10,17 @@ export const MAX_BODY_BYTES = 64 * 1024;
 
 /** Zod's issues in the API's error shape (docs/api.md): one entry per field, with a dotted path. */
 export function issuesOf(error: $ZodError): Issue[] {
-  return error.issues.map((i) => ({ path: i.path.map(String).join("."), message: i.message }));
+  return error.issues.flatMap((i) => leaves(i)).map((i) => ({ path: i.path.map(String).join("."), message: i.message }));
+}
+
+/**
+ * A body that fits none of a union's forms: the issues of the form it came closest to (the fewest),
+ * at their place in the body, rather than one "invalid input" for the whole.
+ */
+function leaves(issue: $ZodIssue): $ZodIssue[] {
+  if (issue.code !== "invalid_union" || issue.errors.length === 0) return [issue];
+  const closest = issue.errors.reduce((best, form) => (form.length < best.length ? form : best));
+  return closest.flatMap((i) => leaves({ ...i, path: [...issue.path, ...i.path] }));
 }
 
 /** Parses `value` with `schema`, or throws 422 listing every bad field. */

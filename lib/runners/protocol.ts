@@ -79,8 +79,8 @@ const claimField = { claim: z._default(z.number().check(z.int(), z.minimum(0), z
  * `claim` asks in the same call for up to that many commands (the slots those jobs held), notices
  * on top as for a claim, answered at once in `jobs`: a session's next command needs no claim of its own.
  */
-export const reportBody = z.extend(report, claimField);
-export const reportsBody = z.object({ reports: z.array(report).check(z.minLength(1), z.maxLength(MAX_REPORTS)), ...claimField });
-/** Either form, as the API reference shows it. */
-export const anyReportBody = z.union([reportBody, reportsBody]);
+export const reportBody = z.union([
+  z.extend(report, claimField),
+  z.object({ reports: z.array(report).check(z.minLength(1), z.maxLength(MAX_REPORTS)), ...claimField }),
+]);
 export const reportReply = z.object({ recorded: z.union([z.boolean(), z.array(z.boolean())]), jobs: z.array(jobSchema), leaseMs: z.number() });

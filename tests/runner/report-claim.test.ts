@@ -78,6 +78,7 @@ describe("a runner's report", () => {
 
     const bad = await api.call("POST", "/api/runner/report", { token, body: { reports: [reportOfFive, { ...reportOfFive, outcome: { kind: "exploded" } }] } });
     expect(bad.status).toBe(422);
+    expect(JSON.stringify(bad.body.error)).toContain("reports.1.outcome"); // the report at fault, not "invalid input"
     expect(await status(ids[0]!)).toBe("running");
 
     // The same report twice in one call (a retry that went out with the first): recorded once.

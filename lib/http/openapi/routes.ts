@@ -11,7 +11,7 @@ import { outcomeSchema } from "../../requests/outcome";
 import { apiRequestSchema } from "../../requests/present";
 import { apiRuleSchema, newRuleSchema, ruleIdBodySchema, ruleIdQuerySchema } from "../../requests/rules";
 import { newRequestSchema } from "../../requests/submit";
-import { anyReportBody, claimBody, claimReply, heartbeatReply, outputBody, reportReply } from "../../runners/protocol";
+import { reportBody, claimBody, claimReply, heartbeatReply, outputBody, reportReply } from "../../runners/protocol";
 import { newWebhookSchema, webhookIdBodySchema, webhookIdQuerySchema } from "../../webhooks/manage";
 import { emptyBody } from "../validate";
 import * as s from "./schemas";
@@ -89,7 +89,7 @@ export const operations: Operation[] = [
   { method: "POST", path: "/api/runner/claim", auth: "runner", summary: "A runner's long-poll for its sessions' commands and notices.", body: claimBody, replies: { 200: { description: "Jobs, possibly none.", schema: claimReply } } },
   { method: "POST", path: "/api/runner/heartbeat", auth: "runner", summary: "A runner is alive: its leases are extended; the answer lists those it still holds.", replies: { 200: { description: "The leases held.", schema: heartbeatReply } } },
   { method: "POST", path: "/api/runner/output", auth: "runner", summary: "Live output of a running command (base64, from an offset).", body: outputBody, replies: { 204: { description: "Recorded." } } },
-  { method: "POST", path: "/api/runner/report", auth: "runner", summary: "How a runner's jobs ended: one report, or several in `reports`; idempotent by lease. It may ask for the runner's next jobs, given at once in the answer.", body: anyReportBody, replies: { 200: { description: "Whether it was recorded now, and the jobs asked for.", schema: reportReply } } },
+  { method: "POST", path: "/api/runner/report", auth: "runner", summary: "How a runner's jobs ended: one report, or several in `reports`; idempotent by lease. It may ask for the runner's next jobs, given at once in the answer.", body: reportBody, replies: { 200: { description: "Whether it was recorded now, and the jobs asked for.", schema: reportReply } } },
 
   // Operators
   { method: "GET", path: "/api/health", auth: "operator", summary: "Health probe: 200 when every part is up, else 503.", replies: { 200: { description: "Up.", schema: s.objectSchema }, 503: { description: "A part is down.", schema: s.objectSchema } } },

@@ -2,20 +2,13 @@ import { requireRunner } from "@/lib/auth/principal";
 import { config } from "@/lib/config";
 import { getStore } from "@/lib/db/open";
 import { route } from "@/lib/http/route";
-import { parseWith, readJson } from "@/lib/http/validate";
+import { readBody } from "@/lib/http/validate";
 import { nudge } from "@/lib/queue/wake";
 import { handOut, runnerLeaseMs } from "@/lib/runners/hand-out";
-import { reportBody, reportsBody, type Report } from "@/lib/runners/protocol";
+import { reportBody } from "@/lib/runners/protocol";
 import { recordOutcome } from "@/lib/runners/reports";
 
 export const dynamic = "force-dynamic";
-
-/** The reports of a call in either form, and its claim. */
-function reportsOf(json: unknown): { reports: Report[]; claim: number; several: boolean } {
-  if (typeof json === "object" && json !== null && "reports" in json) return { ...parseWith(reportsBody, json), several: true };
-  const { claim, ...one } = parseWith(reportBody, json);
-  return { reports: [one], claim, several: false };
-}
 
 /**
  * How a runner's jobs ended, one report or several (`reports`); safe to send again (idempotent by
@@ -25,11 +18,13 @@ export const POST = route(async (req) => {
   const store = await getStore();
   const runner = await requireRunner(store, req);
   // One report's output is up to the cap, and JSON may write a byte as six (\u0000). The runner
-  // sends a report that large in a call of its own (see lib/runner/reporter.ts).
-  const { reports, claim, several } = reportsOf(await readJson(req, config().GATEHOUSE_OUTPUT_CAP_BYTES * 6 + 64 * 1024));
+  // sends a report that large in a call of its own (see takeBatch in lib/runner/daemon.ts).
+  const body = await readBody(req, reportBody, config().GATEHOUSE_OUTPUT_CAP_BYTES * 6 + 64 * 1024);
+  const several = "reports" in body;
+  const reports = several ? body.reports : [body];
   const recorded: boolean[] = [];
   for (const { id, leaseToken, outcome } of reports) recorded.push(await recordOutcome(store, runner, { id, leaseToken }, outcome));
-  const jobs = await handOut(store, runner, claim, req.signal);
+  const jobs = await handOut(store, runner, body.claim, req.signal);
   // A session's next command, or a notice, may be due now: wake this server's waiting runners,
   // after this runner's own claim, which would otherwise lose it to its own long-poll.
   if (recorded.includes(true)) nudge();
