@@ -26,9 +26,10 @@ export async function privateServer(opts: Pick<TmuxOptions, "control"> = {}): Pr
     dir,
     async session(name) {
       await tmux.createSession(name, { cwd: dir, command: ["/bin/bash", "--norc", "--noprofile"] });
-      // Until the forked server child has exec'd bash, the window is named (and runs) "tmux".
-      const runs = () => tmux.exec(["display-message", "-p", "-t", `=${name}:0.0`, "#{pane_current_command}"]);
-      await eventually(async () => (await runs()).trim() === "bash", `session ${name}'s bash to start`);
+      // Until the forked server child has exec'd bash, the window runs "tmux"; its name follows a
+      // moment later (automatic-rename works on a timer), and tests list windows by name.
+      const shows = () => tmux.exec(["display-message", "-p", "-t", `=${name}:0.0`, "#{pane_current_command} #{window_name}"]);
+      await eventually(async () => (await shows()).trim() === "bash bash", `session ${name}'s bash to start`);
     },
     async stop() {
       await tmux.killServer();
