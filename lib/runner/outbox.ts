@@ -8,7 +8,7 @@ import type { Report } from "../runners/protocol";
 
 export const JOURNAL = "reports.jsonl";
 
-/** The journal is rewritten with only the reports still waiting once it has grown past this. */
+/** The journal is rewritten with only the reports still waiting once this much of it is of taken ones. */
 const COMPACT_BYTES = 1024 * 1024;
 
 /** The reports of a journal's text not followed by their `done` line, by id. */
@@ -34,7 +34,9 @@ export function waitingIn(journal: string): Map<number, Report> {
  */
 export class Outbox {
   private fd: number | undefined;
+  /** The journal's size, and how much of it the waiting reports are. */
   private bytes = 0;
+  private waitingBytes = 0;
   /** The JSON of each report not yet taken, by id: what a rewrite keeps. */
   private readonly waiting = new Map<number, string>();
   /** Reports left as files of their own by an earlier version of the runner. */
@@ -42,13 +44,15 @@ export class Outbox {
 
   constructor(readonly dir: string) {}
 
-  get journal(): string {
+  private get journal(): string {
     return path.join(this.dir, JOURNAL);
   }
 
   /** A report's JSON, on disk before the first try to send it. Synchronously: every job has a report. */
   put(id: number, text: string): void {
+    this.forget(id);
     this.waiting.set(id, text);
+    this.waitingBytes += Buffer.byteLength(text) + 1;
     this.append(`${text}\n`);
   }
 
@@ -58,9 +62,18 @@ export class Outbox {
       rmSync(oldFile, { force: true });
       this.oldFiles.delete(id);
     }
-    if (!this.waiting.delete(id)) return;
-    if (this.bytes > COMPACT_BYTES) this.rewrite();
+    if (!this.forget(id)) return;
+    if (this.bytes - this.waitingBytes > COMPACT_BYTES) this.rewrite();
     else this.append(`{"done":${id}}\n`);
+  }
+
+  /** Drops a report from the waiting ones; whether it was one. */
+  private forget(id: number): boolean {
+    const text = this.waiting.get(id);
+    if (text === undefined) return false;
+    this.waiting.delete(id);
+    this.waitingBytes -= Buffer.byteLength(text) + 1;
+    return true;
   }
 
   /** Every report an earlier run of the runner left unsent. Called once, at start. */
@@ -72,7 +85,11 @@ export class Outbox {
       // No journal yet.
     }
     const reports = waitingIn(text);
-    for (const [id, report] of reports) this.waiting.set(id, JSON.stringify(report));
+    for (const [id, report] of reports) {
+      const json = JSON.stringify(report);
+      this.waiting.set(id, json);
+      this.waitingBytes += Buffer.byteLength(json) + 1;
+    }
     for (const report of await this.oldReports()) {
       if (!reports.has(report.id)) reports.set(report.id, report);
     }

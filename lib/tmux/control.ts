@@ -54,7 +54,6 @@ export class ControlClient {
     this.ready = new Promise<void>((resolve, reject) => {
       this.attached = (error) => (error ? reject(error) : resolve());
     });
-    this.ready.catch(() => {});
     // -N: a client that finds no server does not start one (attach-session would).
     this.child = spawn("tmux", [...serverArgs, "-N", "-C", "attach-session", "-t", `=${CONTROL_SESSION}`, "-f", "ignore-size,no-output"], { env, stdio: "pipe" });
     this.child.stdout.setEncoding("utf8").on("data", (text: string) => this.read(text));
