@@ -53,7 +53,15 @@ export interface ClaimRequest {
 }
 
 /** A runner's claim: under its own lease token, from only some of its groups if `groups` says. */
-export type RunnerClaim = Omit<ClaimRequest, "workerId" | "queues"> & { token: string; groups?: readonly string[] };
+export type RunnerClaim = Omit<ClaimRequest, "workerId" | "queues" | "groupLimit"> & {
+  token: string;
+  groups?: readonly string[];
+  /**
+   * As a worker's, or null for no group rule: every due message of the groups, in priority then
+   * id order (a session's notices, which the runner delivers in the order it is given them).
+   */
+  groupLimit: number | null;
+};
 
 /** A claimed message as the store returns it (payload still JSON text). */
 export interface ClaimedRow extends Lease {
@@ -407,7 +415,7 @@ export interface RunnerStore {
   revokeRunner(id: string, now: number): Promise<boolean>;
   /**
    * Leases up to `limit` due messages of the runner's groups under `token` (the same group rules as
-   * completeAndClaim), and records that it was seen, in one transaction.
+   * completeAndClaim, unless `groupLimit` is null), and records that it was seen, in one transaction.
    */
   claimForRunner(runnerId: string, claim: RunnerClaim): Promise<ClaimedRow[]>;
   /** Records that the runner was seen and extends every lease it holds; returns them. */

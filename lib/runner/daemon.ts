@@ -32,11 +32,17 @@ const MAX_BACKOFF_MS = 10_000;
 const BATCH_BYTES = 48 * 1024;
 /** How often old job directories are looked for. */
 const SWEEP_MS = 3600_000;
+/**
+ * A delivered notice's report waits up to this long for a command's to go with it in one call.
+ * (Its lease is kept meanwhile; it holds none of the runner's command slots.)
+ */
+const NOTICE_REPORT_WAIT_MS = 200;
 
-/** A report waiting to be sent, and the length of its JSON. */
+/** A report waiting to be sent, the length of its JSON, and whether it is a command's. */
 interface Queued {
   report: Report;
   bytes: number;
+  command: boolean;
 }
 
 /** Takes the first reports of `queue` that go in one call: up to MAX_REPORTS, and BATCH_BYTES unless alone. */
@@ -83,6 +89,9 @@ export class RunnerDaemon {
   /** Reports of ended jobs waiting for the report call on its way, and whether one is. */
   private readonly toReport: Queued[] = [];
   private reporting = false;
+  private noticeReportTimer: NodeJS.Timeout | undefined;
+  /** Each session's last notice on its way: the next waits for it, so that they arrive in order. */
+  private readonly lastNotice = new Map<string, Promise<Outcome>>();
 
   constructor(private readonly opts: RunnerOptions) {
     this.client = new RunnerClient(opts.server, opts.token);
@@ -167,10 +176,20 @@ export class RunnerDaemon {
       signal: run.controller.signal,
     };
     if (job.kind === "command") this.opts.log(`request ${job.requestId}: running in ${job.session}`);
-    void runJob(job, ctx).then((outcome) => {
+    void (job.kind === "notice" ? this.afterLastNotice(job.session, () => runJob(job, ctx)) : runJob(job, ctx)).then((outcome) => {
       run.ended = true;
       this.finish(job, outcome);
     });
+  }
+
+  /** Delivers a session's notices one after another, in the order they were given (runJob never throws). */
+  private afterLastNotice(session: string, deliver: () => Promise<Outcome>): Promise<Outcome> {
+    const delivered = (this.lastNotice.get(session) ?? Promise.resolve()).then(deliver);
+    this.lastNotice.set(session, delivered);
+    void delivered.then(() => {
+      if (this.lastNotice.get(session) === delivered) this.lastNotice.delete(session);
+    });
+    return delivered;
   }
 
   /**
@@ -187,18 +206,38 @@ export class RunnerDaemon {
     } catch (e) {
       this.opts.log(`could not keep the report of message ${job.id} on disk (${(e as Error).message}); sending it anyway`);
     }
-    this.toReport.push({ report, bytes: text.length });
-    if (!this.reporting) void this.track(this.reportQueued());
+    this.toReport.push({ report, bytes: text.length, command: job.kind === "command" });
+    this.reportSoon(job.kind === "command");
+  }
+
+  /**
+   * Starts a report call, unless one is on its way: at once for a command's report (its slot waits
+   * for the answer), or when stopping; after NOTICE_REPORT_WAIT_MS when only notices' reports wait,
+   * so that they mostly go with a command's instead of in calls of their own.
+   */
+  private reportSoon(now: boolean): void {
+    if (this.reporting || this.toReport.length === 0) return;
+    if (now || this.stopping) {
+      void this.track(this.reportQueued());
+      return;
+    }
+    this.noticeReportTimer ??= setTimeout(() => {
+      this.noticeReportTimer = undefined;
+      this.reportSoon(true);
+    }, NOTICE_REPORT_WAIT_MS);
   }
 
   /**
    * Sends the queued reports, one call at a time: the reports of jobs that end while a call is on
    * its way go together in the next (one round trip for several jobs, as a database's group
-   * commit). Each batch frees its jobs' slots and starts the jobs given in its answer.
+   * commit). Each batch frees its jobs' slots and starts the jobs given in its answer. Notices'
+   * reports left alone at the end wait for company (reportSoon).
    */
   private async reportQueued(): Promise<void> {
     this.reporting = true;
-    while (this.toReport.length) {
+    clearTimeout(this.noticeReportTimer);
+    this.noticeReportTimer = undefined;
+    do {
       const batch = takeBatch(this.toReport);
       // The command slots these reports free; notices never took one.
       const claim = this.stopping ? 0 : batch.filter((r) => this.running.get(r.id)?.job.kind === "command").length;
@@ -216,8 +255,9 @@ export class RunnerDaemon {
       }
       this.slotFreed?.();
       if (this.running.size === 0) this.idle?.();
-    }
+    } while (this.toReport.some((q) => q.command) || (this.stopping && this.toReport.length > 0));
     this.reporting = false;
+    this.reportSoon(false);
   }
 
   /**
@@ -314,6 +354,7 @@ export class RunnerDaemon {
     this.stopping = true;
     this.poll?.abort();
     this.slotFreed?.();
+    this.reportSoon(true);
     // The heartbeat goes on while running jobs finish: their leases must not run out meanwhile
     // (the server would end a command dead as interrupted while it still runs here).
     if (this.running.size > 0) {

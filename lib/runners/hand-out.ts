@@ -52,21 +52,23 @@ const MAX_JOBS = 100;
 
 /**
  * Claims up to `limit` of the runner's due commands and makes them jobs, with its sessions' due
- * notices on top: a notice takes a runner no time and none of its command slots.
+ * notices on top: a notice takes a runner no time and none of its command slots. A session's
+ * notices come all at once, in order, not one per claim: the runner delivers them in the order
+ * given (a worker, which may run two at once, takes them one at a time for that).
  */
 export async function claimJobs(store: Store, runner: RunnerIdentity, limit: number): Promise<RunnerJob[]> {
-  const claim = (groups: string[], wanted: number) =>
+  const claim = (groups: string[], wanted: number, groupLimit: number | null) =>
     store.claimForRunner(runner.id, {
       // Secret, unlike a worker's: on the network a lease token is the proof that this runner holds it.
       token: newSecret(18),
       limit: wanted,
       groups,
-      groupLimit: config().GATEHOUSE_SESSION_CONCURRENCY,
+      groupLimit,
       leaseMs: runnerLeaseMs(),
       now: Date.now(),
     });
-  const commands = await claim(runner.sessions, Math.min(limit, MAX_JOBS));
-  const notices = await claim(runner.sessions.map(noticeGroup), MAX_JOBS - commands.length);
+  const commands = await claim(runner.sessions, Math.min(limit, MAX_JOBS), config().GATEHOUSE_SESSION_CONCURRENCY);
+  const notices = await claim(runner.sessions.map(noticeGroup), MAX_JOBS - commands.length, null);
   const jobs: RunnerJob[] = [];
   for (const m of [...commands, ...notices]) {
     const job = await jobOf(store, m);

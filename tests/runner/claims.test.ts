@@ -59,6 +59,25 @@ describe("runners in the store", () => {
     expect(await runnerClaim("host-a")).toEqual([]);
   });
 
+  it("with no group rule, takes every due message of the asked groups, in priority then id order", async () => {
+    await createRunner(t.store, { id: "host-a", sessions: ["s-a", "s-b"] }, NOW);
+    const put = (groupKey: string, payload: string, extra: { priority?: "HIGH"; delayMs?: number } = {}) =>
+      enqueueMany(t.store, [{ actor: "noop", payload, groupKey, now: NOW, ...extra }]);
+    await put("notify:s-a", "a 1");
+    await put("notify:s-b", "b 1");
+    await put("notify:s-a", "a 2");
+    await put("notify:s-a", "a later", { delayMs: 60_000 });
+    await put("notify:s-b", "b urgent", { priority: "HIGH" });
+    await put("s-a", "a command");
+    const all = (limit: number) =>
+      t.store.claimForRunner("host-a", { token: "t", limit, groupLimit: null, groups: ["notify:s-a", "notify:s-b"], leaseMs: 30_000, now: NOW });
+    expect((await all(3)).map((m) => m.payload)).toEqual(['"b urgent"', '"a 1"', '"b 1"']);
+    // Another of a group already leased is taken all the same: there is no group rule.
+    expect((await all(10)).map((m) => m.payload)).toEqual(['"a 2"']);
+    expect(await all(10)).toEqual([]);
+    expect((await runnerClaim("host-a")).map((m) => m.payload)).toEqual(['"a command"']);
+  });
+
   it("refuses a session another runner has, and a name in use, writing nothing", async () => {
     await createRunner(t.store, { id: "host-a", sessions: ["s-a"] }, NOW);
     await expect(createRunner(t.store, { id: "host-b", sessions: ["s-b", "s-a"] }, NOW)).rejects.toThrow(/s-a/);

@@ -33,6 +33,27 @@ describe("runners on two hosts", () => {
     await eventually(() => inboxTexts(h.b, "claude-frontend").some((t) => t.startsWith(`Request ${onB} succeeded`)), "the finished notice on host b");
   });
 
+  it("delivers a session's notices in the order they were made, when several come at once", async () => {
+    const session = "claude-shared";
+    const ids: string[] = [];
+    // Stopped while the requests are rejected, the runner then gets their notices in one answer.
+    await h.a.signal("SIGSTOP");
+    try {
+      for (let i = 0; i < 6; i++) {
+        const submitted = await h.api.call("POST", "/api/requests", { token: h.api.tokens.agent, body: { session, command: `echo never-${i}` } });
+        const id = submitted.body.id as string;
+        expect(submitted.body.status).toBe("pending");
+        expect((await h.api.call("POST", `/api/requests/${id}/reject`, { token: h.api.tokens.alice, body: { reason: `no ${i}` } })).status).toBe(200);
+        ids.push(id);
+      }
+    } finally {
+      await h.a.signal("SIGCONT");
+    }
+    const rejections = () => inboxTexts(h.a, session).filter((t) => ids.some((id) => t.startsWith(`Request ${id} rejected`)));
+    await eventually(() => rejections().length === ids.length, "the six rejection notices");
+    expect(rejections().map((t) => ids.findIndex((id) => t.startsWith(`Request ${id} `)))).toEqual([0, 1, 2, 3, 4, 5]);
+  });
+
   it("records a non-zero exit as failed, with its output", async () => {
     const id = await h.approved("echo oops >&2; exit 3");
     const r = await h.reaches(id, "failed");

@@ -19,9 +19,15 @@ SELECT group_key AS "groupKey" FROM (
 ) wanted
 WHERE pg_try_advisory_xact_lock(hashtext('gatehouse.group'), hashtext(group_key))`;
 
-const CLAIM = `
+const LEASE = `
 UPDATE messages m
-SET state = 'leased', lease_token = $5, lease_expires_at = $6, worker_id = $7, attempts = m.attempts + 1, started_at = $2
+SET state = 'leased', lease_token = $5, lease_expires_at = $6, worker_id = $7, attempts = m.attempts + 1, started_at = $2`;
+
+const RETURNING = `
+RETURNING m.id, m.queue, m.actor, m.payload, m.priority, m.attempts, m.max_retries AS "maxRetries",
+  m.group_key AS "groupKey", m.created_at AS "createdAt"`;
+
+const CLAIM = `${LEASE}
 FROM (
   SELECT c.id FROM messages c
   WHERE c.state = 'ready' AND c.run_at <= $2 AND c.group_key = ANY($1::text[])
@@ -34,23 +40,34 @@ FROM (
   LIMIT $4
   FOR UPDATE SKIP LOCKED
 ) picked
-WHERE m.id = picked.id
-RETURNING m.id, m.queue, m.actor, m.payload, m.priority, m.attempts, m.max_retries AS "maxRetries",
-  m.group_key AS "groupKey", m.created_at AS "createdAt"`;
+WHERE m.id = picked.id${RETURNING}`;
+
+// With no group rule: every due message of the runner's (asked) groups, in order. No group is
+// locked: a runner's groups are its alone, and SKIP LOCKED keeps two of its claims apart.
+const CLAIM_ALL = `${LEASE}
+FROM (
+  SELECT c.id FROM messages c
+  WHERE c.state = 'ready' AND c.run_at <= $2
+    AND c.group_key IN (SELECT g.group_key FROM runner_groups g WHERE g.runner_id = $1 AND ($3::text[] IS NULL OR g.group_key = ANY($3::text[])))
+  ORDER BY c.priority DESC NULLS LAST, c.id
+  LIMIT $4
+  FOR UPDATE SKIP LOCKED
+) picked
+WHERE m.id = picked.id${RETURNING}`;
 
 /** A runner's claim and its "last seen", in one transaction. */
-export function claimForRunner(
-  pg: Pg,
-  runnerId: string,
-  req: RunnerClaim,
-): Promise<ClaimedRow[]> {
+export function claimForRunner(pg: Pg, runnerId: string, req: RunnerClaim): Promise<ClaimedRow[]> {
   return pg.tx(async (c) => {
     await c.query(`UPDATE runners SET last_seen_at = $2 WHERE id = $1`, [runnerId, req.now]);
-    const locked = await c.query<{ groupKey: string }>(LOCK_GROUPS, [runnerId, req.now, req.groupLimit, req.limit, req.groups ?? null]);
-    if (!locked.length) return [];
-    const rows = await c.query<Omit<ClaimedRow, "leaseToken">>(CLAIM, [
-      locked.map((g) => g.groupKey), req.now, req.groupLimit, req.limit, req.token, req.now + req.leaseMs, runnerWorkerId(runnerId),
-    ]);
+    const lease = [req.token, req.now + req.leaseMs, runnerWorkerId(runnerId)];
+    let rows: Omit<ClaimedRow, "leaseToken">[];
+    if (req.groupLimit === null) {
+      rows = await c.query(CLAIM_ALL, [runnerId, req.now, req.groups ?? null, req.limit, ...lease]);
+    } else {
+      const locked = await c.query<{ groupKey: string }>(LOCK_GROUPS, [runnerId, req.now, req.groupLimit, req.limit, req.groups ?? null]);
+      if (!locked.length) return [];
+      rows = await c.query(CLAIM, [locked.map((g) => g.groupKey), req.now, req.groupLimit, req.limit, ...lease]);
+    }
     rows.sort((a, b) => b.priority - a.priority || a.id - b.id);
     return rows.map((r) => ({ ...r, leaseToken: req.token }));
   });
