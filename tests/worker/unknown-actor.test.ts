@@ -24,7 +24,10 @@ describe("a message for an actor the claiming worker does not have", () => {
     const lost = (await enqueue(t.store, orphan.name, { note: "keep me" })).id;
     const after = (await enqueue(t.store, testRecord.name, { n: 1 })).id;
 
+    // Both may be claimed in one batch and settled side by side: the next one's completion can
+    // commit before the dead letter does.
     await eventually(async () => (await messageRow(t.store, after)).state === "done", "the next message done");
+    await eventually(async () => (await messageRow(t.store, lost)).state !== "leased", "the orphan settled");
     expect(await messageRow(t.store, lost)).toMatchObject({ state: "dead", attempts: 1 });
     const [dead] = await listDead(t.store);
     expect(dead).toMatchObject({ id: lost, actor: "test_orphan", reason: "unknown_actor", payload: { note: "keep me" } });
