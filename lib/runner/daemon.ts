@@ -37,6 +37,12 @@ const SWEEP_MS = 3600_000;
  * (Its lease is kept meanwhile; it holds none of the runner's command slots.)
  */
 const NOTICE_REPORT_WAIT_MS = 200;
+/**
+ * Once every command slot has been taken this long, the runner also waits for its sessions'
+ * notices alone (a claim for no commands), rather than until a command ends: a rejection must not
+ * wait out someone's hour-long build. (While slots turn over, the reports' answers bring notices.)
+ */
+const NOTICES_ALONE_AFTER_MS = 1_000;
 
 /** A report waiting to be sent, the length of its JSON, and whether it is a command's. */
 interface Queued {
@@ -82,6 +88,8 @@ export class RunnerDaemon {
   private heartbeatStopped = false;
   private poll: AbortController | undefined;
   private slotFreed: (() => void) | undefined;
+  /** False once the server has refused a claim for notices alone (a version from before them). */
+  private noticesAlone = true;
   private heartbeatTimer: NodeJS.Timeout | undefined;
   private sweepTimer: NodeJS.Timeout | undefined;
   private leaseMs = 30_000;
@@ -116,12 +124,11 @@ export class RunnerDaemon {
   private async pollLoop(): Promise<void> {
     let backoff = BACKOFF_MS;
     while (!this.stopping) {
-      const free = this.opts.concurrency - this.commandsHeld();
-      if (free <= 0) {
-        await new Promise<void>((resolve) => (this.slotFreed = resolve));
-        continue;
-      }
-      this.poll = new AbortController();
+      if (this.commandsHeld() >= this.opts.concurrency && !(await this.busyAWhile())) continue;
+      const free = Math.max(0, this.opts.concurrency - this.commandsHeld());
+      const poll = (this.poll = new AbortController());
+      // Waiting for notices alone, a freed slot makes it ask again, for commands.
+      if (free === 0) this.slotFreed = () => this.commandsHeld() < this.opts.concurrency && poll.abort();
       try {
         const sentAt = Date.now();
         const { jobs, leaseMs } = await this.client.claim(free, WAIT_SEC, this.poll.signal);
@@ -130,6 +137,12 @@ export class RunnerDaemon {
         for (const job of await this.stillHeld(jobs, sentAt)) this.launch(job);
       } catch (e) {
         if (this.stopping) break;
+        if (free === 0 && poll.signal.aborted) continue;
+        if (free === 0 && e instanceof ServerError && e.status === 422) {
+          this.noticesAlone = false;
+          this.opts.log(`the server cannot hand out notices alone (an older version): they wait for a free command slot. ${e.message}`);
+          continue;
+        }
         if (e instanceof ServerError && e.status === 401) {
           this.opts.log(`the server refuses this runner's token (revoked?): stopping. ${e.message}`);
           void this.stop(0);
@@ -140,6 +153,20 @@ export class RunnerDaemon {
         backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
       }
     }
+  }
+
+  /**
+   * Waits while every command slot is taken: false as soon as one is freed, true once none has been
+   * for NOTICES_ALONE_AFTER_MS (then it is time to wait for notices alone).
+   */
+  private busyAWhile(): Promise<boolean> {
+    return new Promise((resolve) => {
+      const timer = this.noticesAlone ? setTimeout(() => resolve(true), NOTICES_ALONE_AFTER_MS) : undefined;
+      this.slotFreed = () => {
+        clearTimeout(timer);
+        resolve(false);
+      };
+    });
   }
 
   /**

@@ -94,12 +94,13 @@ function watchShutdown(): void {
 }
 
 /**
- * Up to `limit` jobs for a runner waiting on this answer, claimed now; none while this server is
- * stopping. Jobs claimed for a runner that hung up meanwhile never reach it, and nothing of them
- * has run: they go back (a failed attempt) instead of ending dead at lease expiry.
+ * Up to `limit` commands for a runner waiting on this answer, and its due notices, claimed now;
+ * none while this server is stopping. Jobs claimed for a runner that hung up meanwhile never reach
+ * it, and nothing of them has run: they go back (a failed attempt) instead of ending dead at lease
+ * expiry.
  */
 export async function handOut(store: Store, runner: RunnerIdentity, limit: number, signal: AbortSignal): Promise<RunnerJob[]> {
-  if (stopping || limit === 0) return [];
+  if (stopping) return [];
   const jobs = await claimJobs(store, runner, limit);
   if (signal.aborted && jobs.length) {
     await giveBack(store, runner, jobs);

@@ -25,10 +25,11 @@ export type CommandJobMessage = z.infer<typeof commandJob>;
 
 /**
  * POST /api/runner/claim: up to `limit` commands, with the runner's due notices on top (a notice
- * takes no command slot; 100 jobs at most), the response held up to `wait` seconds while there are none.
+ * takes no command slot; 100 jobs at most), the response held up to `wait` seconds while there are
+ * none. `limit` 0: notices alone, for a runner whose every slot is taken.
  */
 export const claimBody = z.object({
-  limit: z.number().check(z.int(), z.minimum(1), z.maximum(100)),
+  limit: z.number().check(z.int(), z.minimum(0), z.maximum(100)),
   wait: z._default(z.number().check(z.minimum(0), z.maximum(60)), 25),
 });
 export const claimReply = z.object({ jobs: z.array(jobSchema), leaseMs: z.number() });

@@ -54,6 +54,25 @@ describe("runners on two hosts", () => {
     expect(rejections().map((t) => ids.findIndex((id) => t.startsWith(`Request ${id} `)))).toEqual([0, 1, 2, 3, 4, 5]);
   });
 
+  it("delivers a notice while its every command slot is taken, not when the command there ends", async () => {
+    await h.a.signal("SIGTERM");
+    await h.a.start(h.api.app.url, h.tokens.a, { args: ["--concurrency", "1"] });
+    try {
+      const long = await h.approved("sleep 6");
+      await h.reaches(long, "running");
+      const submitted = await h.api.call("POST", "/api/requests", { token: h.api.tokens.agent, body: { session: "claude-shared", command: "echo not-now" } });
+      const id = submitted.body.id as string;
+      expect(submitted.body.status).toBe("pending");
+      expect((await h.api.call("POST", `/api/requests/${id}/reject`, { token: h.api.tokens.alice, body: { reason: "not now" } })).status).toBe(200);
+      await eventually(() => inboxTexts(h.a, "claude-shared").some((t) => t.startsWith(`Request ${id} rejected`)), "the rejection notice", 6_000);
+      expect((await h.api.call("GET", `/api/requests/${long}`, { token: h.api.tokens.alice })).body.status).toBe("running");
+      await h.reaches(long, "succeeded");
+    } finally {
+      await h.a.signal("SIGTERM");
+      await h.a.start(h.api.app.url, h.tokens.a);
+    }
+  });
+
   it("records a non-zero exit as failed, with its output", async () => {
     const id = await h.approved("echo oops >&2; exit 3");
     const r = await h.reaches(id, "failed");

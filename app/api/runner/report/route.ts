@@ -24,7 +24,8 @@ export const POST = route(async (req) => {
   const reports = several ? body.reports : [body];
   const recorded: boolean[] = [];
   for (const { id, leaseToken, outcome } of reports) recorded.push(await recordOutcome(store, runner, { id, leaseToken }, outcome));
-  const jobs = await handOut(store, runner, body.claim, req.signal);
+  // `claim: 0` asks for nothing, notices included: a stopping runner sends it.
+  const jobs = body.claim > 0 ? await handOut(store, runner, body.claim, req.signal) : [];
   // A session's next command, or a notice, may be due now: wake this server's waiting runners,
   // after this runner's own claim, which would otherwise lose it to its own long-poll.
   if (recorded.includes(true)) nudge();
