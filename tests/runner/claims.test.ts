@@ -78,6 +78,19 @@ describe("runners in the store", () => {
     expect((await runnerClaim("host-a")).map((m) => m.payload)).toEqual(['"a command"']);
   });
 
+  it("writes nothing when nothing is due: a waiting claim checked every second takes no transaction", async () => {
+    await createRunner(t.store, { id: "host-a", sessions: ["s-a"] }, NOW);
+    await commands("s-a", 2);
+    const [first] = await runnerClaim("host-a", 10, 1);
+    expect(first?.payload).toBe('"s-a 0"');
+    const later = (ms: number, groupLimit: number | null, groups?: string[]) =>
+      t.store.claimForRunner("host-a", { token: "t", limit: 10, groupLimit, groups, leaseMs: 30_000, now: NOW + ms });
+    // The session's next command waits behind its running one; there is no notice.
+    expect(await later(1_000, 1)).toEqual([]);
+    expect(await later(2_000, null, ["notify:s-a"])).toEqual([]);
+    expect((await t.store.listRunners())[0]?.lastSeenAt).toBe(NOW);
+  });
+
   it("refuses a session another runner has, and a name in use, writing nothing", async () => {
     await createRunner(t.store, { id: "host-a", sessions: ["s-a"] }, NOW);
     await expect(createRunner(t.store, { id: "host-b", sessions: ["s-b", "s-a"] }, NOW)).rejects.toThrow(/s-a/);

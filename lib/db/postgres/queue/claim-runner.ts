@@ -55,8 +55,19 @@ FROM (
 ) picked
 WHERE m.id = picked.id${RETURNING}`;
 
+// A cheap read first, as on SQLite: a long-poll woken by others' work, or by its once-a-second
+// check, takes no transaction for nothing (a session's commands behind its running one are nothing
+// to take yet).
+const ANY_DUE = `
+SELECT 1 FROM runner_groups g
+WHERE g.runner_id = $1 AND ($3::text[] IS NULL OR g.group_key = ANY($3::text[]))
+  AND EXISTS (SELECT 1 FROM messages m WHERE m.group_key = g.group_key AND m.state = 'ready' AND m.run_at <= $2)
+  AND ($4::integer IS NULL OR (SELECT count(*) FROM messages l WHERE l.state = 'leased' AND l.group_key = g.group_key) < $4)
+LIMIT 1`;
+
 /** A runner's claim and its "last seen", in one transaction. */
-export function claimForRunner(pg: Pg, runnerId: string, req: RunnerClaim): Promise<ClaimedRow[]> {
+export async function claimForRunner(pg: Pg, runnerId: string, req: RunnerClaim): Promise<ClaimedRow[]> {
+  if (req.limit === 0 || !(await pg.query(ANY_DUE, [runnerId, req.now, req.groups ?? null, req.groupLimit])).length) return [];
   return pg.tx(async (c) => {
     await c.query(`UPDATE runners SET last_seen_at = $2 WHERE id = $1`, [runnerId, req.now]);
     const lease = [req.token, req.now + req.leaseMs, runnerWorkerId(runnerId)];
