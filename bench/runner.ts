@@ -13,7 +13,8 @@
  * - runner_cpu_ms_per_command: the CPU this whole machine spent per command of that batch (from
  *   /proc/stat: the runners, the web server, tmux, the commands' shells, this process). The batch
  *   is CPU-bound here, so it is what commands/s comes down to, and it drifts less between runs.
- *   The share of the runners, the web server and this process is noted on stderr.
+ *   The share of the runners, the web server and this process is noted on stderr, and how many
+ *   of the batch's notices (approved, finished) were still waiting when its last command finished.
  * - runner_idle_cpu_pct: % of one core each connected, idle runner uses over 10 s (the higher).
  * - runner_rss_mb: resident memory of a runner after that work (the higher).
  */
@@ -132,6 +133,9 @@ const runnerBench: BenchGroup = async (emit) => {
     const perCommand = (share: string) => round(((cpu1[share] ?? 0) - (cpu0[share] ?? 0)) / ids.length, 1);
     emit("runner_cpu_ms_per_command", perCommand("machine"), "ms");
     console.error(`bench: CPU per command: runners ${perCommand("runners")} ms, web server ${perCommand("web")} ms, bench ${perCommand("bench")} ms`);
+    // Notices are not in the figure: this says whether they kept up with the commands.
+    const notices = (await t.store.queueCounts()).find((q) => q.queue === "notifications");
+    console.error(`bench: when the last command had finished, ${notices?.ready ?? 0} notices were waiting and ${notices?.leased ?? 0} on their way`);
 
     // Idle: the notices of the last commands delivered too, nothing left to do.
     for (;;) {
