@@ -1,8 +1,14 @@
 import pg from "pg";
 
+/**
+ * A statement: its text, or its text and a name under which each connection prepares it once
+ * (parsed and planned once, not at every call: for the hottest statements, whose text never varies).
+ */
+export type Statement = string | { name: string; text: string };
+
 /** What a statement runs on: the pool (autocommit) or one transaction's connection. */
 export interface PgTx {
-  query<R = Record<string, unknown>>(text: string, params?: unknown[]): Promise<R[]>;
+  query<R = Record<string, unknown>>(statement: Statement, params?: unknown[]): Promise<R[]>;
 }
 
 export interface Pg extends PgTx {
@@ -122,8 +128,8 @@ export function connectPg(url: string, opts: PgOptions): Pg {
   pool.on("error", () => {});
   const listener = new Listener(config);
 
-  const query = async <R>(c: pg.Pool | pg.PoolClient, text: string, params?: unknown[]): Promise<R[]> =>
-    (await c.query(text, params)).rows as R[];
+  const query = async <R>(c: pg.Pool | pg.PoolClient, statement: Statement, params?: unknown[]): Promise<R[]> =>
+    (await c.query(statement, params)).rows as R[];
 
   /** One try of a transaction: its value, or the error after which it may run again. */
   async function once<T>(fn: (c: PgTx) => Promise<T>): Promise<{ value: T } | { retry: unknown }> {
