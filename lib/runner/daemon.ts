@@ -131,7 +131,7 @@ export class RunnerDaemon {
       if (free === 0) this.slotFreed = () => this.commandsHeld() < this.opts.concurrency && poll.abort();
       try {
         const sentAt = Date.now();
-        const { jobs, leaseMs } = await this.client.claim(free, WAIT_SEC, this.poll.signal);
+        const { jobs, leaseMs } = await this.client.claim(free, WAIT_SEC, poll.signal);
         this.leaseMs = leaseMs;
         backoff = BACKOFF_MS;
         for (const job of await this.stillHeld(jobs, sentAt)) this.launch(job);

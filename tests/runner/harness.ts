@@ -21,6 +21,8 @@ export interface Hosts {
   tokens: { a: string; b: string };
   /** Submits as the backend-api agent (or `agent`) and approves as alice; returns the request id. */
   approved(command: string, opts?: { session?: string; agent?: string }): Promise<string>;
+  /** Submits as the backend-api agent, to be decided by a person, and rejects it as alice; returns the request id. */
+  rejected(command: string, session: string, reason: string): Promise<string>;
   /** Resolves with the request once it is in `status`. */
   reaches(id: string, status: RequestStatus, timeoutMs?: number): Promise<Record<string, unknown>>;
   close(): Promise<void>;
@@ -51,6 +53,14 @@ export async function hosts(env: Record<string, string> = {}): Promise<Hosts> {
     }
     return id;
   };
+  const rejected = async (command: string, session: string, reason: string) => {
+    const submitted = await api.call("POST", "/api/requests", { token: api.tokens.agent, body: { session, command } });
+    if (submitted.body.status !== "pending") throw new Error(`submit: ${submitted.status} ${JSON.stringify(submitted.body)}`);
+    const id = submitted.body.id as string;
+    const reject = await api.call("POST", `/api/requests/${id}/reject`, { token: api.tokens.alice, body: { reason } });
+    if (reject.status !== 200) throw new Error(`reject: ${reject.status} ${JSON.stringify(reject.body)}`);
+    return id;
+  };
   const reaches = (id: string, status: RequestStatus, timeoutMs = 30_000) =>
     eventually(
       async () => {
@@ -67,6 +77,7 @@ export async function hosts(env: Record<string, string> = {}): Promise<Hosts> {
     b,
     tokens,
     approved,
+    rejected,
     reaches,
     close: async () => {
       await Promise.all([a.stop(), b.stop()]);

@@ -39,13 +39,7 @@ describe("runners on two hosts", () => {
     // Stopped while the requests are rejected, the runner then gets their notices in one answer.
     await h.a.signal("SIGSTOP");
     try {
-      for (let i = 0; i < 6; i++) {
-        const submitted = await h.api.call("POST", "/api/requests", { token: h.api.tokens.agent, body: { session, command: `echo never-${i}` } });
-        const id = submitted.body.id as string;
-        expect(submitted.body.status).toBe("pending");
-        expect((await h.api.call("POST", `/api/requests/${id}/reject`, { token: h.api.tokens.alice, body: { reason: `no ${i}` } })).status).toBe(200);
-        ids.push(id);
-      }
+      for (let i = 0; i < 6; i++) ids.push(await h.rejected(`echo never-${i}`, session, `no ${i}`));
     } finally {
       await h.a.signal("SIGCONT");
     }
@@ -60,10 +54,7 @@ describe("runners on two hosts", () => {
     try {
       const long = await h.approved("sleep 6");
       await h.reaches(long, "running");
-      const submitted = await h.api.call("POST", "/api/requests", { token: h.api.tokens.agent, body: { session: "claude-shared", command: "echo not-now" } });
-      const id = submitted.body.id as string;
-      expect(submitted.body.status).toBe("pending");
-      expect((await h.api.call("POST", `/api/requests/${id}/reject`, { token: h.api.tokens.alice, body: { reason: "not now" } })).status).toBe(200);
+      const id = await h.rejected("echo not-now", "claude-shared", "not now");
       await eventually(() => inboxTexts(h.a, "claude-shared").some((t) => t.startsWith(`Request ${id} rejected`)), "the rejection notice", 6_000);
       expect((await h.api.call("GET", `/api/requests/${long}`, { token: h.api.tokens.alice })).body.status).toBe("running");
       await h.reaches(long, "succeeded");
