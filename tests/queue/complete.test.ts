@@ -58,4 +58,14 @@ describe("complete", () => {
     const batch = await claim(t.store, { workerId: "w", limit: 3, now: NOW });
     expect(await completeMany(t.store, [...batch, { id: 999, leaseToken: batch[0]!.leaseToken }], NOW)).toBe(3);
   });
+
+  it("completes leases of several claims together, and none under a token it does not hold", async () => {
+    const ids = [];
+    for (let i = 0; i < 5; i++) ids.push((await enqueue(t.store, "noop", i, { now: NOW })).id);
+    const first = await claim(t.store, { workerId: "w", limit: 2, now: NOW });
+    const second = await claim(t.store, { workerId: "w", limit: 3, now: NOW });
+    const stale = { id: second[2]!.id, leaseToken: first[0]!.leaseToken };
+    expect(await completeMany(t.store, [first[0]!, second[0]!, first[1]!, second[1]!, stale], NOW)).toBe(4);
+    expect(await Promise.all(ids.map(state))).toEqual(["done", "done", "done", "done", "leased"]);
+  });
 });

@@ -43,8 +43,8 @@ WHERE id IN (
 ${RETURNING_CLAIMED}`;
 
 const statements = perDb(({ $client: c }) => {
-  const claim = c.prepare<[Record<string, unknown>], ClaimRow>(CLAIM);
-  const claimAll = c.prepare<[Record<string, unknown>], ClaimRow>(CLAIM_ALL);
+  const claim = c.prepare<[Record<string, unknown>], ClaimRow>(CLAIM).raw();
+  const claimAll = c.prepare<[Record<string, unknown>], ClaimRow>(CLAIM_ALL).raw();
   const seen = c.prepare<[number, string]>(`UPDATE runners SET last_seen_at = ? WHERE id = ?`);
   return {
     // A cheap read first: a long-poll woken by any commit takes no write lock for nothing, and a

@@ -3,33 +3,37 @@ import type { Db } from "../client";
 import { perDb } from "../per-db";
 import { markDone } from "./complete";
 
-/** What a claim's UPDATE returns of each message it leased (RETURNING_CLAIMED). */
-export interface ClaimRow {
-  id: number;
-  queue: string;
-  actor: string;
-  payload: string;
-  priority: number;
-  attempts: number;
-  max_retries: number;
-  group_key: string | null;
-  created_at: number;
-}
+/**
+ * What a claim's UPDATE returns of each message it leased (RETURNING_CLAIMED), as an array: its
+ * statements are `raw()`. better-sqlite3 builds an object per row with keys looked up by name, which
+ * cost a batched claim ~1 µs a message more than arrays (measured in a drain of 300,000).
+ */
+export type ClaimRow = [
+  id: number,
+  queue: string,
+  actor: string,
+  payload: string,
+  priority: number,
+  attempts: number,
+  maxRetries: number,
+  groupKey: string | null,
+  createdAt: number,
+];
 
 export const RETURNING_CLAIMED = "RETURNING id, queue, actor, payload, priority, attempts, max_retries, group_key, created_at";
 
 /** A leased message as the claimer is given it. */
 export const claimedRow = (r: ClaimRow, leaseToken: string): ClaimedRow => ({
-  id: r.id,
+  id: r[0],
   leaseToken,
-  queue: r.queue,
-  actor: r.actor,
-  payload: r.payload,
-  priority: r.priority,
-  attempts: r.attempts,
-  maxRetries: r.max_retries,
-  groupKey: r.group_key,
-  createdAt: r.created_at,
+  queue: r[1],
+  actor: r[2],
+  payload: r[3],
+  priority: r[4],
+  attempts: r[5],
+  maxRetries: r[6],
+  groupKey: r[7],
+  createdAt: r[8],
 });
 
 // A message with a group key is claimable while fewer than @group_limit of its group are leased,
@@ -69,7 +73,7 @@ const statements = perDb((db) => {
   const client = db.$client;
   // [byQueue][groups][one]
   const variants = [false, true].map((byQueue) =>
-    [false, true].map((groups) => [false, true].map((one) => client.prepare<[Record<string, unknown>], ClaimRow>(claimSql(byQueue, groups, one)))),
+    [false, true].map((groups) => [false, true].map((one) => client.prepare<[Record<string, unknown>], ClaimRow>(claimSql(byQueue, groups, one)).raw())),
   );
   const anyGrouped = client
     .prepare<[], number>(`SELECT 1 FROM messages WHERE state = 'ready' AND group_key IS NOT NULL LIMIT 1`)

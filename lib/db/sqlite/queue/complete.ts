@@ -3,16 +3,27 @@ import type { Db } from "../client";
 import { perDb } from "../per-db";
 
 const statements = perDb(({ $client: client }) => ({
-  done: client.prepare<[number, number, string]>(
+  one: client.prepare<[number, number, string]>(
     `UPDATE messages SET state = 'done', finished_at = ?, lease_token = NULL, lease_expires_at = NULL
      WHERE id = ? AND lease_token = ? AND state = 'leased'`,
+  ),
+  many: client.prepare<[number, string, string]>(
+    `UPDATE messages SET state = 'done', finished_at = ?, lease_token = NULL, lease_expires_at = NULL
+     WHERE id IN (SELECT value FROM json_each(?)) AND lease_token = ? AND state = 'leased'`,
   ),
 }));
 
 /** Marks leased messages done inside the caller's transaction; returns how many were still held. */
 export function markDone(db: Db, now: number, leases: readonly Lease[]): number {
-  const done = statements(db).done;
+  const s = statements(db);
+  if (leases.length === 1) return s.one.run(now, leases[0]!.id, leases[0]!.leaseToken).changes;
+  const byToken = new Map<string, number[]>();
+  for (const { id, leaseToken } of leases) {
+    const ids = byToken.get(leaseToken);
+    if (ids) ids.push(id);
+    else byToken.set(leaseToken, [id]);
+  }
   let n = 0;
-  for (const lease of leases) n += done.run(now, lease.id, lease.leaseToken).changes;
+  for (const [token, ids] of byToken) n += s.many.run(now, JSON.stringify(ids), token).changes;
   return n;
 }
