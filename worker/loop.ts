@@ -10,6 +10,7 @@ import type { WorkerCounters } from "../lib/db/store";
 import { DeadLetter, WorkerStopping, type Handlers } from "./handler";
 import { log } from "./log";
 import { MessageRun, type RunOutcome } from "./run-message";
+import { TimeLimits } from "./time-limits";
 
 export interface LoopOptions {
   store: Store;
@@ -37,6 +38,7 @@ const ERROR_BACKOFF_MS = 1_000;
 export class WorkerLoop {
   private readonly running = new Map<number, MessageRun>();
   private readonly toComplete: Lease[] = [];
+  private readonly timeLimits = new TimeLimits();
   private maybeWork = true;
   private stopping = false;
   private pumping = false;
@@ -188,7 +190,7 @@ export class WorkerLoop {
     }
     // Handlers are bound to declared specs (bind), so the spec is known here.
     const { timeLimitMs } = actorSpec(message.actor);
-    const run = new MessageRun(message, this.opts.store, handler, timeLimitMs, (outcome) => this.finished(run, outcome));
+    const run = new MessageRun(message, this.opts.store, handler, timeLimitMs, this.timeLimits, (outcome) => this.finished(run, outcome));
     this.running.set(message.id, run);
     run.start();
   }

@@ -3,6 +3,7 @@ import type { Claimed } from "../lib/queue/claim";
 import { completeWith } from "../lib/queue/complete";
 import type { Handler, HandlerContext } from "./handler";
 import { TimeLimitExceeded } from "./handler";
+import type { Expiring, TimeLimit, TimeLimits } from "./time-limits";
 
 /** How a run ended, for the loop to record. */
 export type RunOutcome =
@@ -22,9 +23,9 @@ const ABANDON_AFTER_MS = 2_000;
  * called exactly once, unless the run is abandoned (the worker stopped and released the message).
  * Kept light: the loop runs tens of thousands of these a second.
  */
-export class MessageRun {
+export class MessageRun implements Expiring {
   private controller: AbortController | undefined;
-  private limitTimer: NodeJS.Timeout | undefined;
+  private limit: TimeLimit | undefined;
   private giveUpTimer: NodeJS.Timeout | undefined;
   private timedOut = false;
   private finished = false;
@@ -35,14 +36,12 @@ export class MessageRun {
     private readonly store: Store,
     private readonly handler: Handler,
     private readonly timeLimitMs: number,
+    private readonly limits: TimeLimits,
     private readonly onDone: (outcome: RunOutcome) => void,
   ) {}
 
   start(): void {
-    this.limitTimer = setTimeout(() => {
-      this.timedOut = true;
-      this.abort(new TimeLimitExceeded(this.timeLimitMs));
-    }, this.timeLimitMs);
+    this.limit = this.limits.start(this.timeLimitMs, this);
     let running: Promise<void>;
     try {
       running = this.handler(this.message.payload, this.context());
@@ -54,6 +53,11 @@ export class MessageRun {
       () => this.finish(this.settled ? { kind: "settled" } : { kind: "ok" }),
       (error: unknown) => this.finish(this.settled ? { kind: "settled" } : { kind: "error", error, timeLimit: this.timedOut }),
     );
+  }
+
+  timeLimitReached(): void {
+    this.timedOut = true;
+    this.abort(new TimeLimitExceeded(this.timeLimitMs));
   }
 
   /** Tells the handler to stop; if it has not finished ABANDON_AFTER_MS later, the run fails without it. */
@@ -78,7 +82,7 @@ export class MessageRun {
     this.finished = true;
     // A handler given up on may still settle later: its lease is gone by then, so that is a no-op.
     this.settled = true;
-    clearTimeout(this.limitTimer);
+    if (this.limit) this.limits.cancel(this.limit);
     clearTimeout(this.giveUpTimer);
     if (outcome) this.onDone(outcome);
   }
