@@ -65,15 +65,12 @@ export type RunnerClaim = Omit<ClaimRequest, "workerId" | "queues" | "groupLimit
 
 /** A claimed message as the store returns it (payload still JSON text). */
 export interface ClaimedRow extends Lease {
-  queue: string;
   actor: string;
   payload: string;
   priority: number;
   /** Times claimed, this claim included. */
   attempts: number;
   maxRetries: number;
-  groupKey: string | null;
-  createdAt: number;
 }
 
 /** A message after a statement that may have dead-lettered it or scheduled it again. */

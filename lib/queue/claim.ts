@@ -17,15 +17,12 @@ export interface ClaimOptions {
 
 /** A message this worker now holds, until it completes, fails or releases it. */
 export interface Claimed extends Lease {
-  queue: string;
   actor: string;
   payload: unknown;
   priority: number;
   /** Times claimed, this claim included (1 on the first run). */
   attempts: number;
   maxRetries: number;
-  groupKey: string | null;
-  createdAt: number;
 }
 
 /**

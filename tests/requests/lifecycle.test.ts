@@ -21,6 +21,7 @@ import {
 import { listEvents } from "../../lib/requests/read";
 import { listRules } from "../../lib/requests/rules";
 import { recordOutcome } from "../../lib/requests/outcome";
+import { messageRow } from "../support/message-row";
 import { useTempDb } from "../support/use-temp-db";
 import {
   FIXTURE_STATES,
@@ -79,8 +80,8 @@ describe("the request lifecycle", () => {
     const executions = await takeMessages(db, "execute_approved_command");
     expect(executions.map((m) => m.payload)).toEqual([{ requestId: r.id }]);
     expect(await payloads("notify_session")).toEqual([{ requestId: r.id, session: "claude-backend-api", event: "approved" }]);
-    const msg = executions.map((m) => ({ priority: m.priority, group_key: m.groupKey }))[0];
-    expect(msg).toEqual({ priority: 2, group_key: "claude-backend-api" });
+    const { priority, groupKey } = await messageRow(db, executions[0]!.id);
+    expect({ priority, groupKey }).toEqual({ priority: 2, groupKey: "claude-backend-api" });
     expect((await listEvents(db, r.id)).map((e) => [e.actor, e.fromStatus, e.toStatus, e.reason])).toEqual([
       ["agent:backend-api", null, "pending", "no rule allows it"],
       ["alice", "pending", "queued", "fine"],

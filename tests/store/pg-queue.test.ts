@@ -60,7 +60,7 @@ describe.skipIf(!onPostgres)("PostgreSQL queue store", () => {
     ).map((e) => e.id);
     const { claimed } = await store().completeAndClaim([], claimReq({ queues: ["default"], limit: 3 }));
     expect(claimed.map((m) => m.id)).toEqual([ids[2], ids[1], ids[3]]);
-    expect(claimed[0]).toMatchObject({ attempts: 1, maxRetries: 2, payload: "{}", queue: "default", groupKey: null, createdAt: NOW });
+    expect(claimed[0]).toMatchObject({ actor: "noop", attempts: 1, maxRetries: 2, payload: "{}" });
     expect(new Set(claimed.map((m) => m.leaseToken)).size).toBe(1);
     expect(await store().nextDueAt(NOW)).toBe(NOW + 1_000);
     const rest = await store().completeAndClaim([], claimReq());

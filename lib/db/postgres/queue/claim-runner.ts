@@ -24,8 +24,7 @@ UPDATE messages m
 SET state = 'leased', lease_token = $5, lease_expires_at = $6, worker_id = $7, attempts = m.attempts + 1, started_at = $2`;
 
 const RETURNING = `
-RETURNING m.id, m.queue, m.actor, m.payload, m.priority, m.attempts, m.max_retries AS "maxRetries",
-  m.group_key AS "groupKey", m.created_at AS "createdAt"`;
+RETURNING m.id, m.actor, m.payload, m.priority, m.attempts, m.max_retries AS "maxRetries"`;
 
 const CLAIM = `${LEASE}
 FROM (

@@ -8,32 +8,19 @@ import { markDone } from "./complete";
  * statements are `raw()`. better-sqlite3 builds an object per row with keys looked up by name, which
  * cost a batched claim ~1 µs a message more than arrays (measured in a drain of 300,000).
  */
-export type ClaimRow = [
-  id: number,
-  queue: string,
-  actor: string,
-  payload: string,
-  priority: number,
-  attempts: number,
-  maxRetries: number,
-  groupKey: string | null,
-  createdAt: number,
-];
+export type ClaimRow = [id: number, actor: string, payload: string, priority: number, attempts: number, maxRetries: number];
 
-export const RETURNING_CLAIMED = "RETURNING id, queue, actor, payload, priority, attempts, max_retries, group_key, created_at";
+export const RETURNING_CLAIMED = "RETURNING id, actor, payload, priority, attempts, max_retries";
 
 /** A leased message as the claimer is given it. */
 export const claimedRow = (r: ClaimRow, leaseToken: string): ClaimedRow => ({
   id: r[0],
   leaseToken,
-  queue: r[1],
-  actor: r[2],
-  payload: r[3],
-  priority: r[4],
-  attempts: r[5],
-  maxRetries: r[6],
-  groupKey: r[7],
-  createdAt: r[8],
+  actor: r[1],
+  payload: r[2],
+  priority: r[3],
+  attempts: r[4],
+  maxRetries: r[5],
 });
 
 // A message with a group key is claimable while fewer than @group_limit of its group are leased,
