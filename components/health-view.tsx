@@ -102,8 +102,12 @@ export function HealthView({ initial }: { initial: Health }) {
         <p className="mb-2 text-sm" data-testid="tmux-reachable" data-ok={h.tmux.reachable}>
           {h.tmux.reachable ? (
             <span className="text-emerald-700 dark:text-emerald-400">Server reachable, {h.tmux.sessions.length} session{h.tmux.sessions.length === 1 ? "" : "s"}.</span>
-          ) : (
+          ) : h.tmux.localSessions.length > 0 ? (
             <span className="font-semibold text-red-600 dark:text-red-400">Not reachable: {h.tmux.error}</span>
+          ) : (
+            <span className="text-zinc-600 dark:text-zinc-400">
+              Not reachable ({h.tmux.error}), and not needed: no agent&apos;s session is run on this host (runners run them).
+            </span>
           )}
         </p>
         {h.tmux.sessions.length > 0 && (

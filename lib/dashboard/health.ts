@@ -26,6 +26,11 @@ export interface TmuxHealth {
   socket: string | null;
   error?: string;
   sessions: { name: string; attached: boolean; windows: number; agents: string[] }[];
+  /**
+   * Agents' sessions whose commands the local worker runs (no runner holds them). With none, the
+   * local tmux server is not needed: every command runs on a runner's host.
+   */
+  localSessions: string[];
 }
 
 /** A runner as the health page shows it: `connected` while it was seen within its lease. */
@@ -66,8 +71,10 @@ export async function health(store: Store, now = Date.now()): Promise<Health> {
     if (r.state === "gone") problems.push(`Runner ${r.id} is not connected: commands of ${r.sessions.join(", ")} will wait for it.`);
   }
 
-  const tmux = await tmuxHealth(dbHealth.ok ? store : null);
-  if (!tmux.reachable) problems.push(`tmux is not reachable: ${tmux.error ?? "no server"}.`);
+  const tmux = await tmuxHealth(dbHealth.ok ? store : null, runners);
+  if (!tmux.reachable && (!dbHealth.ok || tmux.localSessions.length > 0)) {
+    problems.push(`tmux is not reachable: ${tmux.error ?? "no server"}.`);
+  }
 
   return { ok: problems.length === 0, now, db: dbHealth, workers, runners, queues, tmux, problems };
 }
@@ -117,7 +124,7 @@ async function queueHealth(store: Store, live: WorkerStatus[]): Promise<QueueHea
   });
 }
 
-async function tmuxHealth(store: Store | null): Promise<TmuxHealth> {
+async function tmuxHealth(store: Store | null, runners: RunnerStatus[]): Promise<TmuxHealth> {
   const tmux = tmuxFromConfig();
   const socket = tmux.socket ?? null;
   const owners = new Map<string, string[]>();
@@ -126,16 +133,20 @@ async function tmuxHealth(store: Store | null): Promise<TmuxHealth> {
       for (const session of sessionsOf(a)) owners.set(session, [...(owners.get(session) ?? []), a.id]);
     }
   }
+  // A revoked runner's sessions are the local worker's again.
+  const onRunners = new Set(runners.filter((r) => r.state !== "revoked").flatMap((r) => r.sessions));
+  const localSessions = [...owners.keys()].filter((s) => !onRunners.has(s)).sort();
   try {
     const sessions = await tmux.listSessions();
     // A tmux server exits when its last session ends, so no sessions means no server.
-    if (sessions.length === 0) return { reachable: false, socket, error: `no tmux server on ${tmux.label}`, sessions: [] };
+    if (sessions.length === 0) return { reachable: false, socket, error: `no tmux server on ${tmux.label}`, sessions: [], localSessions };
     return {
       reachable: true,
       socket,
       sessions: sessions.map((s) => ({ name: s.name, attached: s.attached, windows: s.windows, agents: owners.get(s.name) ?? [] })),
+      localSessions,
     };
   } catch (err) {
-    return { reachable: false, socket, error: (err as Error).message, sessions: [] };
+    return { reachable: false, socket, error: (err as Error).message, sessions: [], localSessions };
   }
 }

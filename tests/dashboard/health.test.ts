@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { resetConfig } from "../../lib/config";
+import type { Runner } from "../../lib/db/rows";
 import type { Store } from "../../lib/db/store";
 import { health } from "../../lib/dashboard/health";
 import { prometheusMetrics } from "../../lib/dashboard/metrics";
@@ -45,6 +46,25 @@ describe("health", () => {
     expect(h.problems.join(" ")).toMatch(/no live worker handles it/);
     expect(h.db.ok).toBe(true);
     expect(h.db.sizeBytes).toBeGreaterThan(0);
+  });
+
+  it("counts an unreachable tmux as down only while some agent's session is run on this host", async () => {
+    const now = Date.now();
+    await worker("w1", now - 1000, ["noop", "execute_approved_command", "notify_session", "deliver_webhook"]);
+    await agent(db, "remote-agent", { sessions: ["remote-session"] });
+    const runner: Runner = { id: "build-host", tokenHash: "x".repeat(64), sessions: '["remote-session"]', createdAt: now, lastSeenAt: now, revokedAt: null };
+    expect(await db.insertRunner(runner, ["remote-session"])).toEqual({ ok: true });
+
+    const onRunner = await health(db, now);
+    expect(onRunner.tmux).toMatchObject({ reachable: false, localSessions: [] });
+    expect(onRunner.problems).toEqual([]);
+    expect(onRunner.ok).toBe(true);
+
+    await db.revokeRunner("build-host", now);
+    const local = await health(db, now);
+    expect(local.tmux.localSessions).toEqual(["remote-session"]);
+    expect(local.problems.join(" ")).toMatch(/tmux is not reachable/);
+    expect(local.ok).toBe(false);
   });
 
   it("turns into Prometheus text with one sample per worker, queue and status", async () => {
