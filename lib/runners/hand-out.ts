@@ -9,6 +9,7 @@ import { fail } from "../queue/fail";
 import { watchForWork } from "../queue/wake";
 import { getRequest, markRunning, noticeGroup } from "../requests/lifecycle";
 import { noticeFor, type NoticeEvent } from "../requests/notices";
+import { isShuttingDown, onShutdown } from "../shutdown";
 import type { RunnerJob } from "./protocol";
 
 /** A runner's lease, in ms (GATEHOUSE_RUNNER_LEASE_SEC). */
@@ -78,21 +79,7 @@ export async function claimJobs(store: Store, runner: RunnerIdentity, limit: num
 }
 
 // A server told to stop answers its held long-polls at once, and every claim after that, with a
-// 503: the runner backs off, its connection falls idle, and the shutdown does not wait on it. It
-// asks again of the next server.
-let stopping = false;
-const waiting = new Set<() => void>();
-let watchingSignals = false;
-function watchShutdown(): void {
-  if (watchingSignals) return;
-  watchingSignals = true;
-  const stop = () => {
-    stopping = true;
-    for (const wake of waiting) wake();
-  };
-  process.once("SIGTERM", stop).once("SIGINT", stop);
-}
-
+// 503 that closes the connection (lib/http/route.ts): the runner backs off and asks the next server.
 /**
  * Up to `limit` commands for a runner waiting on this answer, and its due notices, claimed now;
  * none while this server is stopping. Jobs claimed for a runner that hung up meanwhile never reach
@@ -100,7 +87,7 @@ function watchShutdown(): void {
  * expiry.
  */
 export async function handOut(store: Store, runner: RunnerIdentity, limit: number, signal: AbortSignal): Promise<RunnerJob[]> {
-  if (stopping) return [];
+  if (isShuttingDown()) return [];
   const jobs = await claimJobs(store, runner, limit);
   if (signal.aborted && jobs.length) {
     await giveBack(store, runner, jobs);
@@ -127,16 +114,15 @@ export async function waitForJobs(store: Store, runner: RunnerIdentity, opts: { 
   });
   const hungUp = () => wake?.();
   opts.signal.addEventListener("abort", hungUp);
-  watchShutdown();
-  waiting.add(hungUp);
+  const offShutdown = onShutdown(hungUp);
   try {
     for (;;) {
-      if (maybeWork && !stopping) {
+      if (maybeWork && !isShuttingDown()) {
         maybeWork = false;
         const jobs = await handOut(store, runner, opts.limit, opts.signal);
         if (jobs.length) return jobs;
       }
-      if (stopping) throw new ApiError(503, "stopping", "This server is stopping; ask again in a moment.");
+      if (isShuttingDown()) throw new ApiError(503, "stopping", "This server is stopping; ask again in a moment.");
       const left = deadline - Date.now();
       if (left <= 0 || opts.signal.aborted) return [];
       await new Promise<void>((resolve) => {
@@ -150,7 +136,7 @@ export async function waitForJobs(store: Store, runner: RunnerIdentity, opts: { 
     }
   } finally {
     opts.signal.removeEventListener("abort", hungUp);
-    waiting.delete(hungUp);
+    offShutdown();
     stop();
   }
 }
