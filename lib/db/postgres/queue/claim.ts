@@ -55,7 +55,11 @@ export async function claimIn(
     ],
   );
   const claimed: ClaimedRow[] = [];
-  for (const { completed: _, id, ...rest } of rows) if (id !== null) claimed.push({ ...rest, id, leaseToken: req.token });
+  // Field by field: a rest pattern and a spread per row cost a batched drain more than the rows' parsing.
+  for (const r of rows) {
+    if (r.id === null) continue;
+    claimed.push({ id: r.id, leaseToken: req.token, actor: r.actor, payload: r.payload, priority: r.priority, attempts: r.attempts, maxRetries: r.maxRetries });
+  }
   // RETURNING gives rows in no promised order; the claim promises priority, then FIFO.
   claimed.sort((a, b) => b.priority - a.priority || a.id - b.id);
   return { completed: rows[0]?.completed ?? 0, claimed };
