@@ -32,10 +32,10 @@ interface Lane {
 export class TimeLimits {
   private readonly lanes = new Map<number, Lane>();
 
-  start(limitMs: number, target: Expiring, now = Date.now()): TimeLimit {
+  start(limitMs: number, target: Expiring): TimeLimit {
     let lane = this.lanes.get(limitMs);
     if (!lane) this.lanes.set(limitMs, (lane = { head: undefined, tail: undefined, timer: undefined }));
-    const limit = new TimeLimit(lane, now + limitMs, target);
+    const limit = new TimeLimit(lane, Date.now() + limitMs, target);
     limit.prev = lane.tail;
     if (lane.tail) lane.tail.next = limit;
     else lane.head = limit;

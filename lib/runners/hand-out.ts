@@ -78,8 +78,6 @@ export async function claimJobs(store: Store, runner: RunnerIdentity, limit: num
   return jobs;
 }
 
-// A server told to stop answers its held long-polls at once, and every claim after that, with a
-// 503 that closes the connection (lib/http/route.ts): the runner backs off and asks the next server.
 /**
  * Up to `limit` commands for a runner waiting on this answer, and its due notices, claimed now;
  * none while this server is stopping. Jobs claimed for a runner that hung up meanwhile never reach
@@ -99,7 +97,9 @@ export async function handOut(store: Store, runner: RunnerIdentity, limit: numbe
 /**
  * A runner's long-poll: claims at once, and while there is nothing, waits for a wake-up (NOTIFY on
  * PostgreSQL, the -work file's event on SQLite, this process's own writes) and claims again, until
- * `waitMs` pass or the runner hangs up (see handOut).
+ * `waitMs` pass or the runner hangs up (see handOut). A server told to stop answers held polls at
+ * once, and every claim after that, with a 503 that closes the connection (lib/http/route.ts): the
+ * runner backs off and asks the next server.
  */
 export async function waitForJobs(store: Store, runner: RunnerIdentity, opts: { limit: number; waitMs: number; signal: AbortSignal }): Promise<RunnerJob[]> {
   const deadline = Date.now() + opts.waitMs;

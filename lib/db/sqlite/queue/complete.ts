@@ -2,15 +2,12 @@ import type { Lease } from "../../store";
 import type { Db } from "../client";
 import { perDb } from "../per-db";
 
+const DONE = "UPDATE messages SET state = 'done', finished_at = ?, lease_token = NULL, lease_expires_at = NULL";
+
 const statements = perDb(({ $client: client }) => ({
-  one: client.prepare<[number, number, string]>(
-    `UPDATE messages SET state = 'done', finished_at = ?, lease_token = NULL, lease_expires_at = NULL
-     WHERE id = ? AND lease_token = ? AND state = 'leased'`,
-  ),
-  many: client.prepare<[number, string, string]>(
-    `UPDATE messages SET state = 'done', finished_at = ?, lease_token = NULL, lease_expires_at = NULL
-     WHERE id IN (SELECT value FROM json_each(?)) AND lease_token = ? AND state = 'leased'`,
-  ),
+  one: client.prepare<[number, number, string]>(`${DONE} WHERE id = ? AND lease_token = ? AND state = 'leased'`),
+  // The ids of one lease token, as a JSON array: one statement for a batch of one claim.
+  many: client.prepare<[number, string, string]>(`${DONE} WHERE id IN (SELECT value FROM json_each(?)) AND lease_token = ? AND state = 'leased'`),
 }));
 
 /** Marks leased messages done inside the caller's transaction; returns how many were still held. */
