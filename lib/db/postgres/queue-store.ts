@@ -8,15 +8,21 @@ import { fail } from "./queue/fail";
 import { prune } from "./queue/prune";
 import { reclaim } from "./queue/reclaim";
 import { release } from "./queue/release";
+import { claimVacuum } from "./queue/vacuum";
 import { watchForWork } from "./queue/wake";
 import { heartbeat, listWorkers, markWorkerStopped, registerWorker } from "./queue/workers";
 
 /** The queue half of the PostgreSQL store: each method one transaction (or one statement). */
 export function queueStore(pg: Pg): QueueStore {
+  const vacuum = claimVacuum(pg, (err) => console.error("gatehouse: VACUUM of the messages table failed:", err));
   return {
     claimLanes: 2,
     enqueue: (messages) => insertMessages(pg, messages),
-    completeAndClaim: (finished, claim) => completeAndClaim(pg, finished, claim),
+    completeAndClaim: async (finished, claim) => {
+      const result = await completeAndClaim(pg, finished, claim);
+      void vacuum.claimed(result.claimed.length); // in the background: no claim waits for it
+      return result;
+    },
     nextDueAt: (now) => nextDueAt(pg, now),
     completeMany: (leases, now) => completeMany(pg, leases, now),
     completeWith: (lease, plans, now) => completeWith(pg, lease, plans, now),
