@@ -29,11 +29,12 @@ export async function completeAndClaim(
 }
 
 /**
- * One call of gatehouse_complete_and_claim (drizzle/postgres/0006_claim_function.sql, where the
- * claim's rules are written): each statement sent from here costs a round trip, and re-planning it
- * each time as much again. On the pool it is a transaction of its own, never run again when the
- * connection is lost (what it claimed then comes back when its lease runs out); on a transaction's
- * connection its locks are held until that commits.
+ * One call of gatehouse_complete_and_claim (its rules are written in
+ * drizzle/postgres/0006_claim_function.sql; its latest definition is 0011_claim_by_tid.sql): each
+ * statement sent from here costs a round trip, and re-planning it each time as much again. On the
+ * pool it is a transaction of its own, never run again when the connection is lost (what it claimed
+ * then comes back when its lease runs out); on a transaction's connection its locks are held until
+ * that commits.
  */
 export async function claimIn(
   c: PgTx,
