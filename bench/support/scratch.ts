@@ -12,8 +12,6 @@ export interface Scratch {
   /** What points a worker or web server at this database. */
   env: Record<string, string>;
   dir: string;
-  /** First claim and last completion of the messages, in database time (ms). */
-  span(): Promise<{ first: number; last: number }>;
   /** No message due or leased (messages delayed past now may wait). */
   drained(): Promise<boolean>;
   /** Writes many rows (in one transaction on SQLite, in batches on PostgreSQL), fast. */
@@ -31,7 +29,6 @@ const DRAINED = () =>
   `SELECT NOT EXISTS (SELECT 1 FROM messages WHERE state = 'ready' AND run_at <= created_at)
      AND NOT EXISTS (SELECT 1 FROM messages WHERE state = 'ready' AND run_at > created_at AND run_at <= ${Date.now()})
      AND NOT EXISTS (SELECT 1 FROM messages WHERE state = 'leased') AS drained`;
-const SPAN = "SELECT min(started_at) AS first, max(finished_at) AS last FROM messages";
 
 export const sqliteScratch: MakeScratch = async (prefix) => {
   const t = tempDb(prefix);
@@ -40,7 +37,6 @@ export const sqliteScratch: MakeScratch = async (prefix) => {
     store: t.store,
     env: t.env,
     dir: t.dir,
-    span: async () => one(SPAN),
     drained: async () => one<{ drained: number }>(DRAINED()).drained === 1,
     insertRows: async (table, columns, rows) => {
       const insert = t.db.$client.prepare(`INSERT INTO ${table} (${columns.join(", ")}) VALUES (${columns.map(() => "?").join(", ")})`);
@@ -89,7 +85,6 @@ export async function postgresScratches(): Promise<{ make: MakeScratch; url: str
       store,
       env: { GATEHOUSE_DATABASE_URL: url },
       dir,
-      span: () => one(SPAN),
       drained: async () => (await one<{ drained: boolean }>(DRAINED())).drained,
       insertRows: async (table, columns, rows) => {
         let batch: unknown[][] = [];
