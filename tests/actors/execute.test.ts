@@ -54,7 +54,7 @@ describe("execute_approved_command", () => {
     expect(done.startedAt).not.toBeNull();
     expect(done.finishedAt).toBeGreaterThanOrEqual(done.startedAt!);
     expect(await trail(r.id)).toEqual(["agent:agent-1:->pending", "alice:pending->queued", "worker:queued->running", "worker:running->succeeded"]);
-    expect(await executions(r.id)).toMatchObject([{ state: "done", attempts: 1 }]);
+    expect(await executions(r.id)).toEqual([]); // finished with the request's outcome: gone
     // The wrapper writes the exit code just before it exits and its window closes.
     await eventually(async () => (await jobWindows("agent-a")).length === 0, "the job's window to close");
     expect(await worker.stop()).toBe(0);
@@ -64,7 +64,7 @@ describe("execute_approved_command", () => {
     w.worker();
     const r = await w.approved("echo 'cannot build' >&2; exit 3");
     expect(await w.reaches(r.id, "failed")).toMatchObject({ exitCode: 3, output: "cannot build\n", attempts: 1, lastError: null });
-    expect(await executions(r.id)).toMatchObject([{ state: "done", attempts: 1 }]);
+    expect(await executions(r.id)).toEqual([]); // finished, not waiting for a retry
   });
 
   it("a command past the request's time limit is stopped and failed, with no exit code", async () => {
@@ -155,7 +155,7 @@ describe("execute_approved_command", () => {
     await w.t.store.enqueue([execution(r, Date.now())]); // as when a request is requeued twice over
     w.worker();
     await w.reaches(r.id, "succeeded");
-    await eventually(async () => (await executions(r.id)).every((m) => m.state === "done"), "both messages settled");
+    await eventually(async () => (await executions(r.id)).length === 0, "both messages finished");
     expect(linesOf(runs)).toEqual(["run"]);
   });
 });

@@ -4,14 +4,14 @@ import { complete, completeMany, completeWith } from "../../lib/queue/complete";
 import { enqueue } from "../../lib/queue/enqueue";
 import { reclaim } from "../../lib/queue/reclaim";
 import { LEASE_MS } from "../../lib/queue/lease";
-import { messageRow } from "../support/message-row";
+import { messageRow, messageState } from "../support/message-row";
 import { useTempDb } from "../support/use-temp-db";
 import { requestIn, statusOf, succeedPlan } from "./request-row";
 
 const t = useTempDb();
 
 const NOW = 1_700_000_000_000;
-const state = async (id: number) => (await messageRow(t.store, id)).state;
+const state = (id: number) => messageState(t.store, id);
 
 describe("complete", () => {
   it("completes only while the lease token matches", async () => {
@@ -20,7 +20,7 @@ describe("complete", () => {
     expect(await complete(t.store, { id, leaseToken: "stale" }, NOW)).toBe(false);
     expect(await state(id)).toBe("leased");
     expect(await complete(t.store, m!, NOW)).toBe(true);
-    expect(await state(id)).toBe("done");
+    expect(await state(id)).toBe("gone");
     expect(await complete(t.store, m!, NOW)).toBe(false);
   });
 
@@ -66,6 +66,20 @@ describe("complete", () => {
     const second = await claim(t.store, { workerId: "w", limit: 3, now: NOW });
     const stale = { id: second[2]!.id, leaseToken: first[0]!.leaseToken };
     expect(await completeMany(t.store, [first[0]!, second[0]!, first[1]!, second[1]!, stale], NOW)).toBe(4);
-    expect(await Promise.all(ids.map(state))).toEqual(["done", "done", "done", "done", "leased"]);
+    expect(await Promise.all(ids.map(state))).toEqual(["gone", "gone", "gone", "gone", "leased"]);
+  });
+
+  it("keeps a finished message with an idempotency key as done, so the key still refuses a second enqueue", async () => {
+    const keyed = (await enqueue(t.store, "noop", "k", { now: NOW, idempotencyKey: "once" })).id;
+    const plain = (await enqueue(t.store, "noop", "p", { now: NOW })).id;
+    const lone = (await enqueue(t.store, "noop", "l", { now: NOW, idempotencyKey: "alone" })).id;
+    const batch = await claim(t.store, { workerId: "w", limit: 2, now: NOW });
+    const [single] = await claim(t.store, { workerId: "w", limit: 1, now: NOW });
+    expect(await completeMany(t.store, batch, NOW + 5)).toBe(2);
+    expect(await complete(t.store, single!, NOW + 6)).toBe(true);
+    expect(await state(plain)).toBe("gone");
+    expect(await messageRow(t.store, keyed)).toMatchObject({ state: "done", finishedAt: NOW + 5, leaseToken: null, leaseExpiresAt: null });
+    expect(await messageRow(t.store, lone)).toMatchObject({ state: "done", finishedAt: NOW + 6 });
+    expect(await enqueue(t.store, "noop", "again", { now: NOW + 7, idempotencyKey: "once" })).toEqual({ id: keyed, created: false });
   });
 });

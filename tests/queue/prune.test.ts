@@ -16,9 +16,10 @@ const NOW = 1_700_000_000_000;
 const states = async () => (await messageRows(t.store)).map(({ id, state }) => ({ id, state }));
 
 describe("prune", () => {
+  // Only a finished message with an idempotency key is kept (as done) until pruned.
   it("deletes finished messages and dead letters past their retention, and nothing else", async () => {
     const finish = async (at: number) => {
-      await enqueue(t.store, "noop", null, { now: at });
+      await enqueue(t.store, "noop", null, { now: at, idempotencyKey: `k${at}` });
       await completeMany(t.store, await claim(t.store, { workerId: "w", limit: 1, now: at }), at);
     };
     const die = async (at: number) => {
@@ -47,9 +48,9 @@ describe("prune", () => {
   });
 
   it("keeps a message that was created long ago but finished recently", async () => {
-    await enqueue(t.store, "noop", null, { now: NOW - 30 * HOUR });
+    await enqueue(t.store, "noop", null, { now: NOW - 30 * HOUR, idempotencyKey: "a" });
     await completeMany(t.store, await claim(t.store, { workerId: "w", limit: 1, now: NOW - HOUR }), NOW - HOUR);
-    await enqueue(t.store, "noop", null, { now: NOW - 26 * HOUR });
+    await enqueue(t.store, "noop", null, { now: NOW - 26 * HOUR, idempotencyKey: "b" });
     await completeMany(t.store, await claim(t.store, { workerId: "w", limit: 1, now: NOW - 25 * HOUR }), NOW - 25 * HOUR);
     expect((await prune(t.store, { now: NOW, doneRetentionMs: 24 * HOUR, deadRetentionMs: 7 * DAY })).done).toBe(1);
     expect(await states()).toEqual([{ id: 1, state: "done" }]);

@@ -27,7 +27,8 @@ describe.skipIf(TEST_STORE !== "postgres")("two worker daemons on one PostgreSQL
     const workers = [startWorker({ db: t.env }), startWorker({ db: t.env })];
     await Promise.all(workers.map((w) => w.ready()));
 
-    const items = Array.from({ length: MESSAGES }, (_, i) => ({ actor: "noop", payload: { i } }));
+    // Each with an idempotency key: a finished one then stays, as done with its attempts, to count.
+    const items = Array.from({ length: MESSAGES }, (_, i) => ({ actor: "noop", payload: { i }, idempotencyKey: `m${i}` }));
     const ids = (await enqueueMany(t.store, items)).map((e) => e.id);
     expect(new Set(ids).size).toBe(MESSAGES);
 

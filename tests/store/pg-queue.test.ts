@@ -162,8 +162,9 @@ describe.skipIf(!onPostgres)("PostgreSQL queue store", () => {
     expect((await store().listDead({ limit: 10, discarded: true })).map((d) => [d.id, d.discardedAt])).toEqual([[b!.id, NOW]]);
   });
 
+  // Only a finished message with an idempotency key stays (as done) until pruned.
   it("prunes done messages, dead letters and workers past their retention", async () => {
-    await store().enqueue([message(), message({ maxRetries: 0 }), message({ createdAt: NOW + 10_000, runAt: NOW + 10_000 })]);
+    await store().enqueue([message({ idempotencyKey: "k" }), message({ maxRetries: 0 }), message({ createdAt: NOW + 10_000, runAt: NOW + 10_000 })]);
     const { claimed } = await store().completeAndClaim([], claimReq({ limit: 2 }));
     await store().completeMany(claimed.slice(0, 1), NOW + 1);
     await store().deadLetter(claimed[1]!, "unknown_actor", "x", NOW + 1, quiet);

@@ -74,3 +74,16 @@ export async function updateMessage(
     [id, ...keys.map((k) => set[k])],
   );
 }
+
+/**
+ * A message's state now, or "gone" once it finished: a finished message is deleted, unless its
+ * idempotency key keeps it as done.
+ */
+export async function messageState(source: MessageSource, id: number): Promise<Message["state"] | "gone"> {
+  const h = handle(source);
+  const row =
+    h.kind === "sqlite"
+      ? h.db.select({ state: messages.state }).from(messages).where(eq(messages.id, id)).get()
+      : (await h.pg.query<{ state: Message["state"] }>(`SELECT state FROM messages WHERE id = $1`, [id]))[0];
+  return row?.state ?? "gone";
+}

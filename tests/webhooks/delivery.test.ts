@@ -11,7 +11,7 @@ import { deliverWebhookMessage } from "../../worker/actors/deliver-webhook";
 import { bind } from "../../worker/handler";
 import { WorkerLoop } from "../../worker/loop";
 import { eventually } from "../support/eventually";
-import { countMessages, messageRow, messageRows, updateMessage } from "../support/message-row";
+import { countMessages, messageRow, messageRows, messageState, updateMessage } from "../support/message-row";
 import { useTempDb } from "../support/use-temp-db";
 import { receiver, type Receiver } from "./receiver";
 
@@ -90,7 +90,7 @@ describe("webhooks", () => {
         url: `http://127.0.0.1:3000/requests/${row.id}`,
       },
     });
-    await eventually(async () => (await messageRow(t.store, message!.id)).state === "done", "the message to be done");
+    await eventually(async () => (await messageState(t.store, message!.id)) === "gone", "the message to be finished");
   });
 
   it("retries after a 500 with backoff and delivers on the third try", async () => {
@@ -110,9 +110,8 @@ describe("webhooks", () => {
       expect(row.lastError).toContain("answered 500");
       await dueNow(message!.id);
     }
-    await eventually(async () => (await messageRow(t.store, message!.id)).state === "done", "the message to be done");
+    await eventually(async () => (await messageState(t.store, message!.id)) === "gone", "the message to be finished");
     expect(r.deliveries).toHaveLength(3);
-    expect((await messageRow(t.store, message!.id)).attempts).toBe(3);
     // Each try is signed anew, with the time it was sent.
     for (const d of r.deliveries) {
       const timestamp = d.headers["x-gatehouse-timestamp"] as string;
@@ -199,7 +198,7 @@ describe("webhooks", () => {
     const [message] = await hookMessages();
     await t.store.deleteWebhook(hook.id);
     work();
-    await eventually(async () => (await messageRow(t.store, message!.id)).state === "done", "the message to be done");
+    await eventually(async () => (await messageState(t.store, message!.id)) === "gone", "the message to be finished");
     expect(r.deliveries).toEqual([]);
   });
 });

@@ -7,7 +7,7 @@ import { reclaim } from "../../lib/queue/reclaim";
 import { bind, TimeLimitExceeded, type Handlers } from "../../worker/handler";
 import { WorkerLoop } from "../../worker/loop";
 import { eventually } from "../support/eventually";
-import { messageRow, updateMessage } from "../support/message-row";
+import { messageRow, messageState, updateMessage } from "../support/message-row";
 import { TEST_STORE } from "../support/temp-db";
 import { useTempDb } from "../support/use-temp-db";
 import { requestIn, succeedPlan } from "../queue/request-row";
@@ -55,7 +55,7 @@ describe("the worker loop", () => {
       }),
     );
     const { id } = await enqueue(t.store, recorder.name, { n: 42 });
-    await eventually(async () => (await messageRow(t.store, id)).state === "done", "the message done");
+    await eventually(async () => (await messageState(t.store, id)) === "gone", "the message finished");
     expect(await results()).toEqual([42]);
     expect(loop!.stats()).toMatchObject({ processed: 1, failed: 0, inFlight: 0 });
   });

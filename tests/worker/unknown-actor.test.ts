@@ -4,7 +4,7 @@ import { defineActor } from "../../lib/queue/actors";
 import { listDead } from "../../lib/queue/dead";
 import { enqueue } from "../../lib/queue/enqueue";
 import { eventually } from "../support/eventually";
-import { messageRow } from "../support/message-row";
+import { messageRow, messageState } from "../support/message-row";
 import { useTempDb } from "../support/use-temp-db";
 import { killWorkers } from "../support/worker-process";
 import { testRecord } from "./fixtures/actors";
@@ -26,7 +26,7 @@ describe("a message for an actor the claiming worker does not have", () => {
 
     // Both may be claimed in one batch and settled side by side: the next one's completion can
     // commit before the dead letter does.
-    await eventually(async () => (await messageRow(t.store, after)).state === "done", "the next message done");
+    await eventually(async () => (await messageState(t.store, after)) === "gone", "the next message finished");
     await eventually(async () => (await messageRow(t.store, lost)).state !== "leased", "the orphan settled");
     expect(await messageRow(t.store, lost)).toMatchObject({ state: "dead", attempts: 1 });
     const [dead] = await listDead(t.store);

@@ -30,7 +30,7 @@ export async function completeAndClaim(
 
 /**
  * One call of gatehouse_complete_and_claim (its rules are written in
- * drizzle/postgres/0006_claim_function.sql; its latest definition is 0011_claim_by_tid.sql): each
+ * drizzle/postgres/0006_claim_function.sql; its latest definition is 0012_finish_by_delete.sql): each
  * statement sent from here costs a round trip, and re-planning it each time as much again. On the
  * pool it is a transaction of its own, never run again when the connection is lost (what it claimed
  * then comes back when its lease runs out); on a transaction's connection its locks are held until

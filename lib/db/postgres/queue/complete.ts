@@ -2,18 +2,18 @@ import type { Lease, Plan } from "../../store";
 import type { Pg, PgTx } from "../client";
 import { applyPlans } from "../requests/apply";
 
-/** Marks leased messages done inside the caller's transaction; returns how many were still held. */
+/**
+ * Ends leased messages that ran, inside the caller's transaction: a message is deleted, or kept as
+ * done while its idempotency key must still refuse duplicates (gatehouse_finish, in
+ * drizzle/postgres/0012_finish_by_delete.sql). Returns how many were still held.
+ */
 export async function markDone(c: PgTx, now: number, leases: readonly Lease[]): Promise<number> {
   if (!leases.length) return 0;
-  const [row] = await c.query<{ n: number }>(
-    `WITH done AS (
-       UPDATE messages m SET state = 'done', finished_at = $1, lease_token = NULL, lease_expires_at = NULL
-       FROM unnest($2::bigint[], $3::text[]) AS held(lease_id, token)
-       WHERE m.id = held.lease_id AND m.lease_token = held.token AND m.state = 'leased'
-       RETURNING 1)
-     SELECT count(*) AS n FROM done`,
-    [now, leases.map((l) => l.id), leases.map((l) => l.leaseToken)],
-  );
+  const [row] = await c.query<{ n: number }>(`SELECT gatehouse_finish($1, $2::bigint[], $3::text[]) AS n`, [
+    now,
+    leases.map((l) => l.id),
+    leases.map((l) => l.leaseToken),
+  ]);
   return row?.n ?? 0;
 }
 

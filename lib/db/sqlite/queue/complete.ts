@@ -2,18 +2,33 @@ import type { Lease } from "../../store";
 import type { Db } from "../client";
 import { perDb } from "../per-db";
 
-const DONE = "UPDATE messages SET state = 'done', finished_at = ?, lease_token = NULL, lease_expires_at = NULL";
+// A finished message is deleted: nothing reads it. One with an idempotency key is kept as done
+// until pruned (GATEHOUSE_DONE_RETENTION_HOURS), so that its key still refuses a second enqueue.
+const HELD = "lease_token = ? AND state = 'leased'";
+const GONE = `DELETE FROM messages WHERE idempotency_key IS NULL AND ${HELD}`;
+const KEPT = `UPDATE messages SET state = 'done', finished_at = ?, lease_token = NULL, lease_expires_at = NULL
+  WHERE idempotency_key IS NOT NULL AND ${HELD}`;
+// The ids of one lease token, as a JSON array: one statement for a batch of one claim.
+const ONE = "AND id = ?";
+const MANY = "AND id IN (SELECT value FROM json_each(?))";
 
 const statements = perDb(({ $client: client }) => ({
-  one: client.prepare<[number, number, string]>(`${DONE} WHERE id = ? AND lease_token = ? AND state = 'leased'`),
-  // The ids of one lease token, as a JSON array: one statement for a batch of one claim.
-  many: client.prepare<[number, string, string]>(`${DONE} WHERE id IN (SELECT value FROM json_each(?)) AND lease_token = ? AND state = 'leased'`),
+  goneOne: client.prepare<[string, number]>(`${GONE} ${ONE}`),
+  goneMany: client.prepare<[string, string]>(`${GONE} ${MANY}`),
+  keptOne: client.prepare<[number, string, number]>(`${KEPT} ${ONE}`),
+  keptMany: client.prepare<[number, string, string]>(`${KEPT} ${MANY}`),
 }));
 
-/** Marks leased messages done inside the caller's transaction; returns how many were still held. */
+/**
+ * Ends leased messages that ran, inside the caller's transaction: each is deleted, or kept as done
+ * while its idempotency key must still refuse duplicates. Returns how many were still held.
+ */
 export function markDone(db: Db, now: number, leases: readonly Lease[]): number {
   const s = statements(db);
-  if (leases.length === 1) return s.one.run(now, leases[0]!.id, leases[0]!.leaseToken).changes;
+  if (leases.length === 1) {
+    const { id, leaseToken } = leases[0]!;
+    return s.goneOne.run(leaseToken, id).changes || s.keptOne.run(now, leaseToken, id).changes;
+  }
   const byToken = new Map<string, number[]>();
   for (const { id, leaseToken } of leases) {
     const ids = byToken.get(leaseToken);
@@ -21,6 +36,11 @@ export function markDone(db: Db, now: number, leases: readonly Lease[]): number 
     else byToken.set(leaseToken, [id]);
   }
   let n = 0;
-  for (const [token, ids] of byToken) n += s.many.run(now, JSON.stringify(ids), token).changes;
+  for (const [token, ids] of byToken) {
+    const json = JSON.stringify(ids);
+    const gone = s.goneMany.run(token, json).changes;
+    // Keyed messages (or ones whose lease was lost) are among them only when not all went.
+    n += gone < ids.length ? gone + s.keptMany.run(now, token, json).changes : gone;
+  }
   return n;
 }
