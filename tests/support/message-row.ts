@@ -30,13 +30,16 @@ export async function messageRows(source: MessageSource): Promise<Message[]> {
   return h.pg.query<Message>(`SELECT ${PG_SELECT} FROM messages ORDER BY id`);
 }
 
+async function findMessage(source: MessageSource, id: number): Promise<Message | undefined> {
+  const h = handle(source);
+  return h.kind === "sqlite"
+    ? h.db.select().from(messages).where(eq(messages.id, id)).get()
+    : (await h.pg.query<Message>(`SELECT ${PG_SELECT} FROM messages WHERE id = $1`, [id]))[0];
+}
+
 /** A queue message as it stands in the table now; tests check its state, attempts and why it died. */
 export async function messageRow(source: MessageSource, id: number): Promise<Message> {
-  const h = handle(source);
-  const row =
-    h.kind === "sqlite"
-      ? h.db.select().from(messages).where(eq(messages.id, id)).get()
-      : (await h.pg.query<Message>(`SELECT ${PG_SELECT} FROM messages WHERE id = $1`, [id]))[0];
+  const row = await findMessage(source, id);
   if (!row) throw new Error(`No message ${id}`);
   return row;
 }
@@ -80,10 +83,5 @@ export async function updateMessage(
  * idempotency key keeps it as done.
  */
 export async function messageState(source: MessageSource, id: number): Promise<Message["state"] | "gone"> {
-  const h = handle(source);
-  const row =
-    h.kind === "sqlite"
-      ? h.db.select({ state: messages.state }).from(messages).where(eq(messages.id, id)).get()
-      : (await h.pg.query<{ state: Message["state"] }>(`SELECT state FROM messages WHERE id = $1`, [id]))[0];
-  return row?.state ?? "gone";
+  return (await findMessage(source, id))?.state ?? "gone";
 }
